@@ -1,0 +1,65 @@
+# ATLAS Campus: `make run` serves the platform, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+PG_TEST_URL ?= postgresql+psycopg://127.0.0.1:5432/test
+CATALOGS := $(wildcard lms/translations/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGS:.po=.mo)
+
+.PHONY: run test test-sqlite test-postgres lint install dev translations extract-messages bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip setuptools wheel
+
+$(VENV)/.installed: setup.cfg pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.dev-installed: setup.cfg pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation ./tests/plugins/atlas_hello
+	rm -rf tests/plugins/atlas_hello/build
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed translations
+dev: $(VENV)/.dev-installed translations
+
+# Catalogs are compiled by the build; only the .po sources are committed.
+%.mo: %.po | $(BIN)/python
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@ 2>/dev/null || $(BIN)/pybabel compile -i $< -o $@
+translations: $(COMPILED)
+
+extract-messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o lms/translations/messages.pot .
+	$(BIN)/pybabel update -i lms/translations/messages.pot -d lms/translations --no-fuzzy-matching
+
+run: install
+	$(BIN)/atlas db upgrade
+	$(BIN)/atlas demo seed
+	$(BIN)/atlas run --host $(HOST) --port $(PORT)
+
+lint: dev
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+test-sqlite: dev
+	env -u ATLAS_TEST_DATABASE_URL $(BIN)/pytest
+
+test-postgres: dev
+	@if $(BIN)/python -m tests.pg_available "$(PG_TEST_URL)"; then \
+		echo "== PostgreSQL pass on $(PG_TEST_URL) =="; \
+		ATLAS_TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest; \
+	else \
+		echo "== SKIPPED the PostgreSQL pass: nothing answers at $(PG_TEST_URL) =="; \
+	fi
+
+test: lint test-sqlite test-postgres
+
+bench: install
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Accounts: users, roles, organisations, invitations, login and password handling."""

@@ -1,0 +1,35 @@
+"""`atlas users …`: create accounts and grant platform roles from the shell."""
+
+import click
+from flask.cli import with_appcontext
+
+from lms.accounts import services
+from lms.db import utcnow
+from lms.errors import DomainError
+from lms.extensions import db
+
+
+@click.group("users", help="Manage user accounts.")
+def users_group():
+    pass
+
+
+@users_group.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--admin", is_flag=True, help="Grant platform administration.")
+@click.option("--trainer", is_flag=True, help="Grant the trainer role.")
+@with_appcontext
+def create_user_command(email, name, password, admin, trainer):
+    """Create a user account."""
+    try:
+        user = services.create_user(
+            email=email, name=name, password=password, now=utcnow(), is_admin=admin,
+            is_trainer=trainer,
+        )
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from error
+    db.session.commit()
+    click.echo(f"created user {user.email} (id {user.id})")

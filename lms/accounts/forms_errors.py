@@ -1,0 +1,16 @@
+"""Copy a domain error onto the form field it concerns, so the page shows it in place."""
+
+from flask import flash
+
+from lms.errors import DomainError
+
+
+def show_error(form, error: DomainError) -> None:
+    """Attach ``error`` to its field when the form has it, else flash it for the page."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message] if isinstance(field.errors, list) else [
+            error.message
+        ]
+    else:
+        flash(error.message, "error")

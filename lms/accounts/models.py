@@ -1,0 +1,154 @@
+"""Users, organisations, departments, memberships and invitations."""
+
+import uuid
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.db import TimestampMixin, UTCDateTime
+from lms.extensions import db
+
+ORG_ROLES = ("employee", "manager", "works_council")
+
+
+def new_pseudonym() -> str:
+    """An opaque, random id: the learner's name in xAPI statements (never the email)."""
+    return uuid.uuid4().hex
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True, nullable=False)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
+    locale: Mapped[str] = mapped_column(String(5), default="de", nullable=False)
+    pseudonym: Mapped[str] = mapped_column(
+        String(32), unique=True, default=new_pseudonym, nullable=False
+    )
+    is_active_account: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    is_trainer: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    membership: Mapped["Membership | None"] = relationship(
+        back_populates="user", uselist=False, foreign_keys="Membership.user_id"
+    )
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.is_active_account
+
+    @property
+    def organisation(self) -> "Organisation | None":
+        return self.membership.organisation if self.membership else None
+
+    @property
+    def is_company_manager(self) -> bool:
+        return bool(self.membership and self.membership.role == "manager")
+
+    @property
+    def is_works_council(self) -> bool:
+        return bool(self.membership and self.membership.role == "works_council")
+
+    @property
+    def role_names(self) -> list[str]:
+        roles = ["learner"]
+        if self.is_trainer:
+            roles.append("trainer")
+        if self.is_company_manager:
+            roles.append("company_manager")
+        if self.is_works_council:
+            roles.append("works_council")
+        if self.is_admin:
+            roles.append("admin")
+        return roles
+
+
+class Organisation(TimestampMixin, db.Model):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True, nullable=False)
+    city: Mapped[str] = mapped_column(String(120), default="", nullable=False)
+
+    memberships: Mapped[list["Membership"]] = relationship(back_populates="organisation")
+    departments: Mapped[list["Department"]] = relationship(
+        back_populates="organisation", order_by="Department.name"
+    )
+
+
+class Department(TimestampMixin, db.Model):
+    __tablename__ = "departments"
+    __table_args__ = (UniqueConstraint("organisation_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True, nullable=False
+    )
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    cost_centre: Mapped[str] = mapped_column(String(50), default="", nullable=False)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="departments")
+
+
+class Membership(TimestampMixin, db.Model):
+    """A user's place in one organisation: employee, manager or works council."""
+
+    __tablename__ = "memberships"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), unique=True, nullable=False
+    )
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True, nullable=False
+    )
+    role: Mapped[str] = mapped_column(String(20), default="employee", nullable=False)
+    department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("departments.id", ondelete="SET NULL"), index=True
+    )
+    personnel_number: Mapped[str] = mapped_column(String(50), default="", nullable=False)
+
+    user: Mapped[User] = relationship(back_populates="membership", foreign_keys=[user_id])
+    organisation: Mapped[Organisation] = relationship(back_populates="memberships")
+    department: Mapped[Department | None] = relationship()
+
+
+class Invitation(TimestampMixin, db.Model):
+    """A link that lets one person join an organisation; only the token's hash is stored."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True, nullable=False
+    )
+    email: Mapped[str] = mapped_column(String(254), index=True, nullable=False)
+    name: Mapped[str] = mapped_column(String(200), default="", nullable=False)
+    role: Mapped[str] = mapped_column(String(20), default="employee", nullable=False)
+    department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("departments.id", ondelete="SET NULL")
+    )
+    personnel_number: Mapped[str] = mapped_column(String(50), default="", nullable=False)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sent_count: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
+
+    organisation: Mapped[Organisation] = relationship()
+    department: Mapped[Department | None] = relationship()
+
+    def status(self, now: datetime) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= now:
+            return "expired"
+        return "pending"

@@ -1,0 +1,45 @@
+"""Password hashing with argon2id, and the rules a new password must meet."""
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import gettext as _
+
+from lms.errors import ValidationFailedError
+
+_hasher = PasswordHasher()
+#: Verified against when the account does not exist, so timing does not reveal it.
+_DUMMY_HASH = _hasher.hash("atlas-campus-timing-equaliser")
+
+MIN_LENGTH = 10
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """Check ``password``; with no hash, spend the same time and say no."""
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    return _hasher.check_needs_rehash(password_hash)
+
+
+def check_password_rules(password: str, email: str = "") -> None:
+    """Raise ValidationFailedError when ``password`` is too weak to accept.
+
+    :raises ValidationFailedError: too short, or the same as the email address.
+    """
+    if len(password) < MIN_LENGTH:
+        raise ValidationFailedError(
+            _("Das Passwort muss mindestens %(n)d Zeichen lang sein.", n=MIN_LENGTH),
+            field="password",
+        )
+    if email and password.strip().lower() == email.strip().lower():
+        raise ValidationFailedError(
+            _("Das Passwort darf nicht Ihre E-Mail-Adresse sein."), field="password"
+        )

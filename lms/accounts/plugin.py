@@ -1,0 +1,37 @@
+"""Registers the accounts area with the plugin host."""
+
+from flask_babel import lazy_gettext as _l
+
+from lms.plugins import hookimpl
+
+
+@hookimpl
+def lms_model_modules():
+    return ["lms.accounts.models"]
+
+
+@hookimpl
+def lms_load_blueprints(app):
+    from lms.accounts.login import configure_login
+    from lms.accounts.views import bp
+
+    configure_login(app)
+    app.register_blueprint(bp)
+
+
+@hookimpl
+def lms_navigation_entries(user):
+    if not user.is_authenticated:
+        return [
+            {"endpoint": "accounts.login", "label": _l("Anmelden"), "order": 90, "section": "user"}
+        ]
+    return [
+        {"endpoint": "accounts.profile", "label": _l("Mein Konto"), "order": 80, "section": "user"}
+    ]
+
+
+@hookimpl
+def lms_cli_commands():
+    from lms.accounts.cli import users_group
+
+    return [users_group]

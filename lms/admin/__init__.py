@@ -1,0 +1,1 @@
+"""Administration: users and organisations (platform admins; managers for their own company)."""

@@ -1,0 +1,30 @@
+"""Registers the admin area with the plugin host."""
+
+from flask_babel import lazy_gettext as _l
+
+from lms.plugins import hookimpl
+
+
+@hookimpl
+def lms_load_blueprints(app):
+    from lms.admin.views import bp
+
+    app.register_blueprint(bp)
+
+
+@hookimpl
+def lms_navigation_entries(user):
+    entries = []
+    if user.is_authenticated and user.is_admin:
+        entries.append({"endpoint": "admin.list_users", "label": _l("Benutzer"), "order": 70})
+        entries.append(
+            {"endpoint": "admin.list_organisations", "label": _l("Organisationen"), "order": 71}
+        )
+    if user.is_authenticated and user.is_company_manager:
+        entries.append({
+            "endpoint": "admin.show_organisation",
+            "params": {"organisation_id": user.membership.organisation_id},
+            "label": _l("Mein Unternehmen"),
+            "order": 60,
+        })
+    return entries

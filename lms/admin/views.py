@@ -1,0 +1,214 @@
+"""Admin pages for users and organisations; organisation pages are open to its managers."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, or_, select
+from wtforms.fields.choices import SelectChoice
+
+from lms.accounts import services
+from lms.accounts.forms import InvitationForm
+from lms.accounts.forms_errors import show_error
+from lms.accounts.models import Invitation, Membership, Organisation, User
+from lms.admin.access import admin_required
+from lms.admin.forms import ActionForm, DepartmentForm, OrganisationForm, UserRolesForm
+from lms.db import utcnow
+from lms.errors import DomainError
+from lms.extensions import db
+
+bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
+
+PAGE_SIZE = 50
+
+
+@bp.get("/users")
+@admin_required
+def list_users():
+    query = request.args.get("q", "").strip()
+    page = max(request.args.get("page", 1, type=int), 1)
+    statement = select(User).order_by(User.name)
+    if query:
+        pattern = f"%{query.lower()}%"
+        statement = statement.where(
+            or_(func.lower(User.name).like(pattern), func.lower(User.email).like(pattern))
+        )
+    users = db.paginate(statement, page=page, per_page=PAGE_SIZE, error_out=False)
+    return render_template("admin/users.html", users=users, query=query)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@admin_required
+def edit_user(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = UserRolesForm(
+        data={"is_admin": user.is_admin, "is_trainer": user.is_trainer,
+              "is_active": user.is_active_account}
+    ) if request.method == "GET" else UserRolesForm()
+    if form.validate_on_submit():
+        try:
+            services.set_platform_roles(
+                current_user, user, is_admin=form.is_admin.data, is_trainer=form.is_trainer.data,
+                is_active=form.is_active.data,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return render_template("admin/user.html", user=user, form=form), 400
+        db.session.commit()
+        flash(_("Gespeichert."), "success")
+        return redirect(url_for("admin.edit_user", user_id=user.id))
+    return render_template("admin/user.html", user=user, form=form)
+
+
+@bp.route("/organisations", methods=["GET", "POST"])
+@admin_required
+def list_organisations():
+    form = OrganisationForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            organisation = services.create_organisation(
+                name=form.name.data, city=form.city.data or "", now=utcnow()
+            )
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+            status = 400
+        else:
+            db.session.commit()
+            flash(_("Organisation angelegt."), "success")
+            return redirect(url_for("admin.show_organisation", organisation_id=organisation.id))
+    elif form.is_submitted():
+        status = 400
+    member_counts = dict(
+        db.session.execute(
+            select(Membership.organisation_id, func.count()).group_by(Membership.organisation_id)
+        ).all()
+    )
+    organisations = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
+    return render_template(
+        "admin/organisations.html", organisations=organisations, form=form,
+        member_counts=member_counts,
+    ), status
+
+
+def _organisation_for_manager(organisation_id: int) -> Organisation:
+    organisation = db.get_or_404(Organisation, organisation_id)
+    try:
+        services.ensure_can_manage(current_user, organisation)
+    except DomainError:
+        abort(404)  # do not confirm that another company exists
+    return organisation
+
+
+def _invitation_form(organisation: Organisation) -> InvitationForm:
+    form = InvitationForm()
+    form.department_id.choices = [SelectChoice(0, _("– keine –"))] + [
+        SelectChoice(d.id, d.name) for d in organisation.departments
+    ]
+    return form
+
+
+@bp.get("/organisations/<int:organisation_id>")
+@login_required
+def show_organisation(organisation_id: int, invitation_form=None, department_form=None,
+                      status: int = 200):
+    organisation = _organisation_for_manager(organisation_id)
+    members = db.session.scalars(
+        select(Membership).join(User).where(Membership.organisation_id == organisation.id)
+        .order_by(User.name)
+    ).all()
+    invitations = db.session.scalars(
+        select(Invitation).where(Invitation.organisation_id == organisation.id)
+        .order_by(Invitation.created_at.desc())
+    ).all()
+    return render_template(
+        "admin/organisation.html",
+        organisation=organisation, members=members, invitations=invitations, now=utcnow(),
+        invitation_form=invitation_form or _invitation_form(organisation),
+        department_form=department_form or DepartmentForm(formdata=None),
+        action_form=ActionForm(),
+    ), status
+
+
+@bp.post("/organisations/<int:organisation_id>/departments")
+@login_required
+def add_department(organisation_id: int):
+    organisation = _organisation_for_manager(organisation_id)
+    form = DepartmentForm()
+    if form.validate_on_submit():
+        try:
+            services.add_department(
+                organisation, name=form.name.data, cost_centre=form.cost_centre.data or "",
+                now=utcnow(),
+            )
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Abteilung angelegt."), "success")
+            return redirect(url_for("admin.show_organisation", organisation_id=organisation.id))
+    return show_organisation(organisation.id, department_form=form, status=400)
+
+
+@bp.post("/organisations/<int:organisation_id>/invitations")
+@login_required
+def invite(organisation_id: int):
+    organisation = _organisation_for_manager(organisation_id)
+    form = _invitation_form(organisation)
+    if form.validate_on_submit():
+        try:
+            services.invite_person(
+                current_user, organisation, email=form.email.data, name=form.name.data or "",
+                role=form.role.data, department_id=form.department_id.data or None,
+                personnel_number=form.personnel_number.data or "", now=utcnow(),
+            )
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Einladung an %(email)s gesendet.", email=form.email.data), "success")
+            return redirect(url_for("admin.show_organisation", organisation_id=organisation.id))
+    return show_organisation(organisation.id, invitation_form=form, status=400)
+
+
+def _invitation_for_manager(invitation_id: int) -> Invitation:
+    invitation = db.get_or_404(Invitation, invitation_id)
+    _organisation_for_manager(invitation.organisation_id)
+    return invitation
+
+
+@bp.post("/invitations/<int:invitation_id>/resend")
+@login_required
+def resend_invitation(invitation_id: int):
+    invitation = _invitation_for_manager(invitation_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.resend_invitation(current_user, invitation, utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Einladung erneut gesendet."), "success")
+    return redirect(url_for("admin.show_organisation", organisation_id=invitation.organisation_id))
+
+
+@bp.post("/invitations/<int:invitation_id>/revoke")
+@login_required
+def revoke_invitation(invitation_id: int):
+    invitation = _invitation_for_manager(invitation_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.revoke_invitation(current_user, invitation, utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Einladung zurückgezogen."), "success")
+    return redirect(url_for("admin.show_organisation", organisation_id=invitation.organisation_id))

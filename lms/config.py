@@ -1,0 +1,86 @@
+"""Configuration: documented defaults, overridden by ATLAS_* environment variables.
+
+Secrets never live in the repository: the secret key is generated into the
+instance folder on first run and read from there afterwards.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+#: Every setting the platform reads from the environment, with its default and meaning.
+#: docs/configuration.md is generated from the same table by hand; keep them in step.
+ENVIRONMENT = {
+    "ATLAS_DATABASE_URL": ("sqlite:///<instance>/atlas.db", "SQLAlchemy URL of the database"),
+    "ATLAS_SECRET_KEY": ("generated into instance/secret_key", "Flask secret key"),
+    "ATLAS_BASE_URL": ("http://127.0.0.1:5000", "public URL, used in mails and xAPI ids"),
+    "ATLAS_MAIL_SERVER": ("", "SMTP host; empty writes mails to instance/mail/"),
+    "ATLAS_MAIL_PORT": ("587", "SMTP port"),
+    "ATLAS_MAIL_USERNAME": ("", "SMTP user"),
+    "ATLAS_MAIL_PASSWORD": ("", "SMTP password"),
+    "ATLAS_MAIL_SENDER": ("ATLAS Campus <noreply@atlas-campus.example>", "From: header"),
+    "ATLAS_SELF_REGISTRATION": ("1", "1 lets anyone register, 0 allows invitations only"),
+    "ATLAS_RATELIMIT_STORAGE_URL": ("memory://", "Flask-Limiter storage, e.g. redis://..."),
+    "ATLAS_PLUGINS": ("", "comma-separated names of third-party plugins to load"),
+    "ATLAS_SECURE_COOKIES": ("0", "1 marks cookies Secure (behind HTTPS)"),
+    "ATLAS_LOG_FORMAT": ("text", "text or json"),
+    "ATLAS_LOG_LEVEL": ("INFO", "logging level"),
+}
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def read_or_create_secret(instance_path: Path, name: str, nbytes: int = 32) -> str:
+    """Return the secret stored in ``instance/<name>``, creating it on first use.
+
+    The file is written with mode 0600 so that only the service user can read it.
+    """
+    instance_path.mkdir(parents=True, exist_ok=True)
+    path = instance_path / name
+    if path.exists():
+        return path.read_text().strip()
+    value = secrets.token_urlsafe(nbytes)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(value)
+    return value
+
+
+def build_config(instance_path: Path, env: dict | None = None) -> dict:
+    """Build the configuration mapping from the environment and the instance folder."""
+    env = os.environ if env is None else env
+    database_url = env.get("ATLAS_DATABASE_URL") or f"sqlite:///{instance_path / 'atlas.db'}"
+    secret_key = env.get("ATLAS_SECRET_KEY") or read_or_create_secret(instance_path, "secret_key")
+    secure = _bool(env.get("ATLAS_SECURE_COOKIES", "0"))
+    return {
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "ATLAS_BASE_URL": env.get("ATLAS_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "ATLAS_SELF_REGISTRATION": _bool(env.get("ATLAS_SELF_REGISTRATION", "1")),
+        "ATLAS_PLUGINS": [p.strip() for p in env.get("ATLAS_PLUGINS", "").split(",") if p.strip()],
+        "ATLAS_LOG_FORMAT": env.get("ATLAS_LOG_FORMAT", "text"),
+        "ATLAS_LOG_LEVEL": env.get("ATLAS_LOG_LEVEL", "INFO"),
+        "MAIL_SERVER": env.get("ATLAS_MAIL_SERVER", ""),
+        "MAIL_PORT": int(env.get("ATLAS_MAIL_PORT", "587")),
+        "MAIL_USERNAME": env.get("ATLAS_MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": env.get("ATLAS_MAIL_PASSWORD", ""),
+        "MAIL_SENDER": env.get("ATLAS_MAIL_SENDER", "ATLAS Campus <noreply@atlas-campus.example>"),
+        "MAIL_FOLDER": str(instance_path / "mail"),
+        "RATELIMIT_STORAGE_URI": env.get("ATLAS_RATELIMIT_STORAGE_URL", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": secure,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": secure,
+        "PERMANENT_SESSION_LIFETIME": 60 * 60 * 8,
+        "WTF_CSRF_TIME_LIMIT": 60 * 60 * 8,
+        "BABEL_DEFAULT_LOCALE": "de",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",
+        "ATLAS_LANGUAGES": ["de", "en"],
+        "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
+    }

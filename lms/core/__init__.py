@@ -1,0 +1,1 @@
+"""Core pages: start page, health check, language switch."""

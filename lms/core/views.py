@@ -1,0 +1,33 @@
+"""The start page and the health check."""
+
+import logging
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+from sqlalchemy import text
+
+from lms.accounts.forms import LoginForm
+from lms.extensions import db
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("core", __name__, template_folder="templates")
+
+
+@bp.get("/")
+def home():
+    if current_user.is_authenticated:
+        return render_template("core/dashboard.html")
+    return render_template("core/home.html", form=LoginForm())
+
+
+@bp.get("/healthz")
+def healthz():
+    """Report whether the database answers; 503 when it does not (for load balancers)."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception as error:  # noqa: BLE001 - any database failure means unhealthy
+        log.warning("health check: database unreachable: %s", error)
+        db.session.rollback()
+        return {"status": "unavailable", "database": "unreachable"}, 503
+    return {"status": "ok", "database": "ok"}

@@ -1,0 +1,69 @@
+"""Outgoing mail, sent only after the transaction that caused it has committed.
+
+Without an SMTP server configured, each mail is written to ``instance/mail/`` as an
+.eml file (and logged), so demo and development installs can read them.
+"""
+
+import logging
+import smtplib
+import time
+from email.message import EmailMessage
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
+
+_PENDING = "atlas_pending_mail"
+
+
+def queue_mail(session: Session, to: str, subject: str, body: str) -> None:
+    """Queue a mail on ``session``; it leaves when the session commits, never on rollback."""
+    message = EmailMessage()
+    message["From"] = current_app.config["MAIL_SENDER"]
+    message["To"] = to
+    message["Subject"] = subject
+    message.set_content(body)
+    session.info.setdefault(_PENDING, []).append((current_app._get_current_object(), message))
+
+
+def deliver(app, message: EmailMessage) -> None:
+    """Send one message over SMTP, or write it to the mail folder."""
+    config = app.config
+    if config.get("MAIL_SERVER"):
+        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
+            smtp.starttls()
+            if config.get("MAIL_USERNAME"):
+                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+            smtp.send_message(message)
+        return
+    folder = Path(config["MAIL_FOLDER"])
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{time.time_ns()}.eml"
+    path.write_bytes(bytes(message))
+    log.info("mail to=%s subject=%r written to %s", message["To"], message["Subject"], path)
+
+
+@event.listens_for(Session, "after_commit")
+def _send_after_commit(session: Session) -> None:
+    for app, message in session.info.pop(_PENDING, []):
+        try:
+            deliver(app, message)
+        except (OSError, smtplib.SMTPException):
+            log.exception("could not deliver mail to %s", message["To"])
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_after_rollback(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def read_mail_folder(folder: str | Path) -> list[EmailMessage]:
+    """Return the mails written to ``folder``, oldest first (for tests and the demo)."""
+    from email import policy
+    from email.parser import BytesParser
+
+    paths = sorted(Path(folder).glob("*.eml"))
+    return [BytesParser(policy=policy.default).parsebytes(p.read_bytes()) for p in paths]

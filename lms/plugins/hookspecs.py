@@ -1,0 +1,82 @@
+"""Every hook of ATLAS Campus, declared and documented in one place.
+
+Setup hooks run once while the app is built; provider hooks return things the
+core collects; event hooks are called after a domain event, inside the same
+unit of work (they may add rows, never commit). docs/plugins.md mirrors this file.
+"""
+
+from lms.plugins import hookspec
+
+# --- setup hooks -------------------------------------------------------------
+
+
+@hookspec
+def lms_load_blueprints(app):
+    """Register the plugin's blueprints on ``app``.
+
+    Called once from ``create_app``; built-in areas (accounts, admin, …) use it too.
+    """
+
+
+@hookspec
+def lms_cli_commands():
+    """Return a list of click commands or groups to add to the ``atlas`` CLI."""
+
+
+@hookspec
+def lms_model_modules():
+    """Return module names whose SQLAlchemy models must be imported.
+
+    Importing them before migrations and ``create_app`` finish makes their tables
+    part of the metadata that Alembic compares.
+    """
+
+
+@hookspec
+def lms_extra_metadata():
+    """Return extra SQLAlchemy ``MetaData`` objects managed by the migrations.
+
+    The xAPI store keeps its tables on its own metadata (it is a library without
+    Flask); returning it here makes Alembic create and check those tables too.
+    """
+
+
+# --- provider hooks ----------------------------------------------------------
+
+
+@hookspec
+def lms_navigation_entries(user):
+    """Return navigation entries for ``user`` as a list of dicts.
+
+    Each dict has ``endpoint``, ``label`` (translated), ``order`` (int) and
+    optionally ``section`` (``main`` or ``user``). Return ``[]`` when the user
+    may not see the plugin's pages.
+    """
+
+
+@hookspec
+def lms_dashboard_panels(user):
+    """Return extra panels for the learner's dashboard as rendered HTML Markup."""
+
+
+@hookspec
+def lms_demo_data(now):
+    """Create the plugin's demo data (flush only); return lines to print, e.g. logins."""
+
+
+# --- event hooks -------------------------------------------------------------
+
+
+@hookspec
+def lms_user_registered(user, now):
+    """A user account was created (self-registration, invitation or admin)."""
+
+
+@hookspec
+def lms_user_logged_in(user, now):
+    """A user logged in successfully."""
+
+
+@hookspec
+def lms_course_completed(user, course, completed_at):
+    """A learner met the completion rule of a course (fired once per completion)."""

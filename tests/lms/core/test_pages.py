@@ -1,0 +1,82 @@
+"""Start page, health check, error pages and security headers."""
+
+import pytest
+from sqlalchemy import text
+
+from lms.extensions import db
+from lms.security import CONTENT_SECURITY_POLICY
+
+
+def test_start_page_is_german_with_login(client):
+    response = client.get("/")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert '<html lang="de">' in html
+    assert "Weiterbildung für den Wandel" in html
+    assert 'action="/login"' in html
+    assert 'name="csrf_token"' in html
+
+
+def test_start_page_in_english_by_browser_preference(client):
+    html = client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(as_text=True)
+    assert '<html lang="en">' in html
+    assert "Training for the transformation" in html
+
+
+def test_healthz_reports_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_reports_unreachable_database(app, client, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ConnectionError("database is down")
+
+    monkeypatch.setattr(db.session, "execute", broken)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json["database"] == "unreachable"
+    assert db.session.execute is broken and text  # the check really went through the session
+
+
+def test_security_headers_and_csp(client):
+    response = client.get("/")
+    assert response.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    html = response.get_data(as_text=True)
+    # the policy forbids inline scripts and styles, so our pages must not use them
+    assert "<script>" not in html and " style=" not in html and "<style" not in html
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"), [("de", "Seite nicht gefunden"), ("en", "Page not found")]
+)
+def test_404_page_in_both_languages(client, lang, expected):
+    response = client.get("/does-not-exist", headers={"Accept-Language": lang})
+    assert response.status_code == 404
+    assert expected in response.get_data(as_text=True)
+
+
+def test_json_error_for_json_clients(client):
+    response = client.get("/does-not-exist", headers={"Accept": "application/json"})
+    assert response.status_code == 404
+    assert response.json["status"] == 404
+
+
+def test_unexpected_error_gives_500_page_without_trace(app, client, monkeypatch):
+    def boom(*args, **kwargs):
+        raise RuntimeError("secret internal detail")
+
+    monkeypatch.setattr("lms.core.views.render_template", boom)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    try:
+        response = client.get("/")
+    finally:
+        app.config["PROPAGATE_EXCEPTIONS"] = None
+    html = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "secret internal detail" not in html
+    assert "Traceback" not in html
+    assert "Interner Fehler" in html
