@@ -1,11 +1,13 @@
 """Locale selection: the user's choice, then the session, then the browser; German by default."""
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
 
 def select_locale() -> str:
     languages = current_app.config["ATLAS_LANGUAGES"]
+    if not has_request_context():  # CLI and background jobs speak the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and getattr(current_user, "is_authenticated", False):
         if current_user.locale in languages:
             return current_user.locale

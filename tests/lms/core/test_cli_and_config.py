@@ -1,0 +1,44 @@
+"""The atlas CLI's demo seed, and configuration secrets kept in the instance folder."""
+
+import json
+import stat
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from lms.accounts.models import User
+from lms.config import build_config
+from lms.extensions import db
+
+
+def test_demo_seed_is_idempotent_and_prints_logins(app, runner):
+    first = runner.invoke(args=["demo", "seed"])
+    assert first.exit_code == 0, first.output
+    assert "lena@sauerland-metall.example" in first.output
+    count = db.session.scalar(select(func.count()).select_from(User))
+    second = runner.invoke(args=["demo", "seed"])
+    assert second.exit_code == 0
+    assert db.session.scalar(select(func.count()).select_from(User)) == count
+    passwords = json.loads((Path(app.instance_path) / "demo-logins.json").read_text())
+    assert passwords["learner"] in first.output and passwords["learner"] in second.output
+
+
+def test_users_create_command_reports_bad_input(runner):
+    result = runner.invoke(args=["users", "create", "--email", "x", "--name", "X",
+                                 "--password", "long enough password"])
+    assert result.exit_code != 0
+    assert "gültige E-Mail-Adresse" in result.output
+
+
+def test_secret_key_is_generated_once_into_instance(tmp_path):
+    first = build_config(tmp_path, env={})
+    second = build_config(tmp_path, env={})
+    assert first["SECRET_KEY"] == second["SECRET_KEY"] and len(first["SECRET_KEY"]) >= 40
+    mode = stat.S_IMODE((tmp_path / "secret_key").stat().st_mode)
+    assert mode == 0o600
+
+
+def test_database_url_from_environment(tmp_path):
+    config = build_config(tmp_path, env={"ATLAS_DATABASE_URL": "postgresql+psycopg://db/atlas"})
+    assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://db/atlas"
+    assert build_config(tmp_path, env={})["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///")
