@@ -1,0 +1,368 @@
+"""Quiz questions: ``:::quiz id=… [points=N]`` with LiaScript-style answer markers."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass, field
+
+from markdown.blockparser import BlockParser
+
+from authoring.blocks.directive import DirectiveBlock, parse_attributes
+from authoring.ids import is_valid_id, text_id
+from authoring.model import GRADED_KINDS, Choice, Gap, MatchPair, NumericAnswer, Question
+from authoring.render_state import RenderState
+
+SINGLE = re.compile(r"^\[\((?P<mark>[ xX])\)\]\s+(?P<text>\S.*)$")
+MULTIPLE = re.compile(r"^\[\[(?P<mark>[ xX])\]\]\s+(?P<text>\S.*)$")
+TRUEFALSE = re.compile(r"^\[\((?P<value>wahr|falsch|true|false)\)\]\s*$", re.IGNORECASE)
+ORDERING = re.compile(r"^\[#\]\s+(?P<text>\S.*)$")
+MATCHING = re.compile(r"^\[=\]\s+(?P<left>\S.*?)\s*->\s*(?P<right>\S.*)$")
+ANSWER_LIKE = re.compile(r"^\[(?:\([^)]*\)|\[[^\]]?\]|#|=)\]")
+FEEDBACK = re.compile(r"^>\s?(?P<text>.*)$")
+EXPLANATION = re.compile(
+    r"^(?:\*\*|__)?(?:Erklärung|Explanation)(?:\*\*|__)?\s*:(?:\*\*|__)?\s*(?P<text>.*)$",
+    re.IGNORECASE,
+)
+NUMBER = r"[-+]?\d+(?:[.,]\d+)?"
+NUMERIC = re.compile(
+    rf"\[\[=\s*(?P<value>{NUMBER})\s*(?:(?:±|\+-|\+/-)\s*(?P<tolerance>{NUMBER}))?\s*\]\]"
+)
+NUMERIC_LIKE = re.compile(r"\[\[=[^\]]*\]\]")
+GAP = re.compile(r"\[\[(?!=)(?P<answers>[^\[\]\n]+?)\]\]")
+
+MARKERS = {
+    "single": SINGLE,
+    "multiple": MULTIPLE,
+    "truefalse": TRUEFALSE,
+    "ordering": ORDERING,
+    "matching": MATCHING,
+}
+GAP_LABELS = {"de": "Lücke {n}", "en": "Gap {n}"}
+NUMBER_LABELS = {"de": "Zahlenwert", "en": "Numeric answer"}
+
+
+@dataclass
+class _Answer:
+    kind: str
+    line: int
+    match: re.Match
+    feedback: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _QuizSource:
+    stem: list[tuple[int, str]] = field(default_factory=list)
+    answers: list[_Answer] = field(default_factory=list)
+    explanation: list[str] = field(default_factory=list)
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", "."))
+
+
+def _split_lines(block: DirectiveBlock, qid: str, state: RenderState) -> _QuizSource:
+    """Sort the body lines into stem, answers with feedback, and explanation."""
+    source = _QuizSource()
+    phase = "stem"
+    previous_was_answer = False
+    for number, line in block.lines:
+        text = line.strip()
+        explanation = EXPLANATION.match(text)
+        if phase == "explanation":
+            if any(pattern.match(text) for pattern in MARKERS.values()):
+                state.sink.error(
+                    number, 1, "quiz-answer-after-explanation",
+                    f"question '{qid}': answers must come before the explanation",
+                )
+            source.explanation.append(line)
+            continue
+        if explanation:
+            phase = "explanation"
+            source.explanation.append(explanation["text"])
+            continue
+        kind = next((name for name, pattern in MARKERS.items() if pattern.match(text)), None)
+        if kind:
+            phase = "answers"
+            source.answers.append(_Answer(kind, number, MARKERS[kind].match(text)))
+            previous_was_answer = True
+            continue
+        if phase == "answers" and FEEDBACK.match(text):
+            if previous_was_answer:
+                source.answers[-1].feedback.append(FEEDBACK.match(text)["text"])
+            else:
+                state.sink.error(
+                    number, 1, "quiz-feedback-position",
+                    f"question '{qid}': feedback ('>' line) must directly follow its answer",
+                )
+            continue
+        if ANSWER_LIKE.match(text):
+            state.sink.error(
+                number, 1, "quiz-answer-syntax",
+                f"question '{qid}': cannot read the answer line '{text}'",
+            )
+            previous_was_answer = False
+            continue
+        previous_was_answer = False
+        if phase == "stem":
+            source.stem.append((number, line))
+        elif text:
+            state.sink.error(
+                number, 1, "quiz-unexpected-text",
+                f"question '{qid}': unexpected text after the answers "
+                "(start an explanation with 'Erklärung:' or 'Explanation:')",
+            )
+    return source
+
+
+class QuizBlock:
+    """Parse one question into the model and leave a placeholder in the lesson.
+
+    The solution (correct markers, gap answers, feedback, explanation) goes into
+    the :class:`~authoring.model.Question` only, which stays on the server; the
+    lesson HTML receives the question text with gaps as empty inputs.
+    """
+
+    names = ("quiz",)
+    markdown_body = False
+
+    def prepare(self, block: DirectiveBlock, state: RenderState) -> None:
+        block.attributes = parse_attributes(block, state, ("id", "points"))
+
+    def render(
+        self, block: DirectiveBlock, parser: BlockParser, state: RenderState
+    ) -> etree.Element | None:
+        attrs = block.attributes
+        qid = attrs.get("id", "")
+        if not qid:
+            state.sink.error(block.line, 1, "quiz-id", "':::quiz' needs id=<question-id>")
+            qid = "?"
+        elif not is_valid_id(qid):
+            state.sink.error(
+                block.line, 1, "invalid-id",
+                f"question id '{qid}' must use lowercase letters, digits and hyphens",
+            )
+        points = 1
+        if "points" in attrs:
+            if attrs["points"].isdigit() and int(attrs["points"]) > 0:
+                points = int(attrs["points"])
+            else:
+                state.sink.error(
+                    block.line, 1, "quiz-points",
+                    f"question '{qid}': points must be a whole number above 0, "
+                    f"got '{attrs['points']}'",
+                )
+        if state.lesson_kind not in GRADED_KINDS:
+            state.sink.warning(
+                block.line, 1, "quiz-in-lesson",
+                f"question '{qid}' is not graded: quiz blocks count only in lessons "
+                f"of type quiz or assessment (this one is {state.lesson_kind})",
+            )
+        source = _split_lines(block, qid, state)
+        question = Question(id=qid, kind="single", points=points)
+        stem_text = self._build(question, source, block, state)
+        state.questions.append(question)
+        state.question_lines.append((qid, block.line))
+        return self._placeholder(question, stem_text, parser, state)
+
+    # --- building the question ------------------------------------------------
+
+    def _build(
+        self, question: Question, source: _QuizSource, block: DirectiveBlock, state: RenderState
+    ) -> str:
+        """Fill ``question`` from the source and return the stem Markdown with gap markers."""
+        qid = question.id
+        kinds = [answer.kind for answer in source.answers]
+        stem = "\n".join(text for _, text in source.stem).strip("\n")
+        numeric = list(NUMERIC.finditer(stem))
+        gaps = list(GAP.finditer(stem))
+        for number, text in source.stem:
+            for bad in NUMERIC_LIKE.finditer(text):
+                if not NUMERIC.fullmatch(bad.group(0)):
+                    state.sink.error(
+                        number, bad.start() + 1, "quiz-numeric-syntax",
+                        f"question '{qid}': cannot read '{bad.group(0)}' "
+                        "(write [[= value ± tolerance]])",
+                    )
+        if not stem.strip():
+            state.sink.error(block.line, 1, "quiz-no-stem", f"question '{qid}' has no text")
+        found = sorted(set(kinds), key=kinds.index)
+        if numeric:
+            found.append("numeric")
+        if gaps:
+            found.append("gap")
+        if not found:
+            state.sink.error(
+                block.line, 1, "quiz-no-answers",
+                f"question '{qid}' has no answers (see docs/authoring.md for the markers)",
+            )
+            return stem
+        if len(found) > 1:
+            first_other = next(
+                (answer.line for answer in source.answers if answer.kind != found[0]), block.line
+            )
+            state.sink.error(
+                first_other, 1, "quiz-mixed",
+                f"question '{qid}' mixes answer types ({found[0]} and {found[1]})",
+            )
+        question.kind = found[0]
+        question.explanation = state.fragment("\n".join(source.explanation).strip())
+        builder = getattr(self, f"_build_{question.kind}")
+        return builder(question, source, block, state, stem)
+
+    def _choices(
+        self, question: Question, source: _QuizSource, state: RenderState, prefix: str
+    ) -> None:
+        seen: dict[str, int] = {}
+        for answer in source.answers:
+            text = answer.match["text"].strip()
+            choice = Choice(
+                id=text_id(prefix, text),
+                text=state.fragment(text, inline=True),
+                is_correct=answer.match.groupdict().get("mark") in ("x", "X"),
+                feedback=state.fragment("\n".join(answer.feedback)),
+            )
+            if choice.id in seen:
+                state.sink.error(
+                    answer.line, 1, "quiz-duplicate-answer",
+                    f"question '{question.id}': answer '{text}' appears twice",
+                )
+                continue
+            seen[choice.id] = answer.line
+            question.choices.append(choice)
+        if len(question.choices) < 2:
+            state.sink.error(
+                source.answers[0].line if source.answers else 1, 1, "quiz-too-few-answers",
+                f"question '{question.id}' needs at least two answers",
+            )
+
+    def _build_single(self, question, source, block, state, stem) -> str:
+        self._choices(question, source, state, "c-")
+        correct = sum(choice.is_correct for choice in question.choices)
+        if correct != 1:
+            state.sink.error(
+                block.line, 1, "quiz-single-correct",
+                f"single-choice question '{question.id}' needs exactly one correct answer "
+                f"[(X)], found {correct}",
+            )
+        return stem
+
+    def _build_multiple(self, question, source, block, state, stem) -> str:
+        self._choices(question, source, state, "c-")
+        if not any(choice.is_correct for choice in question.choices):
+            state.sink.error(
+                block.line, 1, "quiz-no-correct",
+                f"question '{question.id}' has no correct answer (mark at least one with [[X]])",
+            )
+        return stem
+
+    def _build_ordering(self, question, source, block, state, stem) -> str:
+        self._choices(question, source, state, "i-")
+        return stem
+
+    def _build_truefalse(self, question, source, block, state, stem) -> str:
+        if len(source.answers) != 1:
+            state.sink.error(
+                source.answers[1].line, 1, "quiz-truefalse",
+                f"true/false question '{question.id}' has one marker [(wahr)] or [(falsch)], "
+                f"found {len(source.answers)}",
+            )
+        answer = source.answers[0]
+        question.answer = answer.match["value"].lower() in ("wahr", "true")
+        question.feedback = state.fragment("\n".join(answer.feedback))
+        return stem
+
+    def _build_matching(self, question, source, block, state, stem) -> str:
+        lefts: set[str] = set()
+        for answer in source.answers:
+            left, right = answer.match["left"].strip(), answer.match["right"].strip()
+            pair = MatchPair(
+                left=Choice(text_id("l-", left), state.fragment(left, inline=True)),
+                right=Choice(
+                    text_id("r-", right), state.fragment(right, inline=True),
+                    feedback=state.fragment("\n".join(answer.feedback)),
+                ),
+            )
+            if pair.left.id in lefts:
+                state.sink.error(
+                    answer.line, 1, "quiz-duplicate-answer",
+                    f"question '{question.id}': '{left}' appears twice on the left",
+                )
+                continue
+            lefts.add(pair.left.id)
+            question.pairs.append(pair)
+        if len(question.pairs) < 2:
+            state.sink.error(
+                source.answers[0].line, 1, "quiz-too-few-answers",
+                f"question '{question.id}' needs at least two pairs",
+            )
+        return stem
+
+    def _build_gap(self, question, source, block, state, stem) -> str:
+        parts, last = [], 0
+        for index, match in enumerate(GAP.finditer(stem), start=1):
+            answers = [alt.strip() for alt in match["answers"].split("|")]
+            gap = Gap(id=f"g{index}", answers=[alt for alt in answers if alt])
+            if len(gap.answers) != len(answers):
+                state.sink.error(
+                    self._stem_line(source, match.group(0)), 1, "quiz-gap-empty",
+                    f"question '{question.id}': gap '{match.group(0)}' has an empty alternative",
+                )
+            question.gaps.append(gap)
+            parts.append(stem[last:match.start()])
+            parts.append(f"\x00gap:{gap.id}\x00")
+            last = match.end()
+        parts.append(stem[last:])
+        return "".join(parts)
+
+    def _build_numeric(self, question, source, block, state, stem) -> str:
+        matches = list(NUMERIC.finditer(stem))
+        if len(matches) > 1:
+            state.sink.error(
+                self._stem_line(source, matches[1].group(0)), 1, "quiz-numeric-count",
+                f"numeric question '{question.id}' has more than one [[= …]] answer",
+            )
+        match = matches[0]
+        tolerance = _number(match["tolerance"]) if match["tolerance"] else 0.0
+        unit = stem[match.end():].split("\n", 1)[0].strip()
+        question.numeric = NumericAnswer(_number(match["value"]), abs(tolerance), unit)
+        return stem[: match.start()] + "\x00gap:value\x00" + stem[match.end():]
+
+    @staticmethod
+    def _stem_line(source: _QuizSource, needle: str) -> int:
+        return next((number for number, text in source.stem if needle in text), 1)
+
+    # --- the placeholder in the lesson HTML -------------------------------------
+
+    def _placeholder(
+        self, question: Question, stem: str, parser: BlockParser, state: RenderState
+    ) -> etree.Element:
+        """Render the stem once, for the model and for the lesson's placeholder."""
+
+        def gap_input(match: re.Match) -> str:
+            gap_id = match.group(1)
+            if gap_id == "value":
+                label = NUMBER_LABELS.get(state.language, NUMBER_LABELS["de"])
+                extra = ' inputmode="decimal"'
+            else:
+                template = GAP_LABELS.get(state.language, GAP_LABELS["de"])
+                label = template.format(n=gap_id[1:])
+                extra = ""
+            return (
+                f'<input type="text" class="quiz-gap" data-gap-id="{gap_id}" '
+                f'aria-label="{label}" autocomplete="off"{extra}>'
+            )
+
+        question.stem = state.fragment(re.sub(r"\x00gap:(\w+)\x00", gap_input, stem))
+        element = etree.Element(
+            "div",
+            {
+                "class": "quiz-question",
+                "data-question-id": question.id,
+                "data-kind": question.kind,
+                "data-points": str(question.points),
+            },
+        )
+        stem_element = etree.SubElement(element, "div", {"class": "quiz-stem"})
+        stem_element.text = parser.md.htmlStash.store(question.stem)
+        return element

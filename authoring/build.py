@@ -1,0 +1,154 @@
+"""Loading a course folder into the model and building its content-addressed package."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from authoring.blocks import BlockKind
+from authoring.cache import RenderCache
+from authoring.course_source import CourseReader, CourseSource
+from authoring.diagnostic import Diagnostic, has_errors
+from authoring.media_file import hash_file, media_type
+from authoring.model import DEFAULT_LANGUAGE, GRADED_KINDS, Course, Lesson
+from authoring.package import FORMAT, FORMAT_VERSION, Package, package_digest, sha256_of
+from authoring.validate import check_course
+
+
+class CourseInvalidError(Exception):
+    """The course has errors; ``diagnostics`` says which and where."""
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        errors = [d for d in diagnostics if d.is_error]
+        super().__init__(f"course has {len(errors)} error(s); first: {errors[0].format()}")
+        self.diagnostics = diagnostics
+
+
+def _assemble(source: CourseSource) -> Course:
+    """Group lesson files into lessons (one per base name, all languages) and modules."""
+    course = source.course
+    course.modules = []
+    for module, bases, _ in source.modules:
+        module.lessons = []
+        for base in bases:
+            variants = [
+                lesson for lesson in source.lessons
+                if lesson.module == module.folder and lesson.base == base and lesson.result
+            ]
+            default = next((v for v in variants if v.language == DEFAULT_LANGUAGE), None)
+            if default is None:
+                for variant in variants:
+                    source.report(variant.source, 1, 1, "error", "translation-orphan",
+                                  f"translation has no German lesson file '{base}.md'")
+                continue
+            result = default.result
+            graded = result.kind in GRADED_KINDS
+            module.lessons.append(
+                Lesson(
+                    id=result.id,
+                    kind=result.kind,
+                    module_id=module.id,
+                    order=len(module.lessons) + 1,
+                    content={v.language: v.result.content for v in variants},
+                    minutes=result.content.minutes,
+                    pass_mark=(result.pass_mark if result.pass_mark is not None
+                               else course.pass_mark) if graded else None,
+                    attempts=result.attempts if graded else None,
+                )
+            )
+        course.modules.append(module)
+    return course
+
+
+def _read(path: str | Path, cache: RenderCache | None,
+          kinds: dict[str, BlockKind] | None) -> tuple[Course, CourseSource]:
+    source = CourseReader(cache, kinds).read(path)
+    course = _assemble(source)
+    CourseReader.guard(source, "course.yml", None, check_course, source, course)
+    source.diagnostics = sorted(set(source.diagnostics))
+    return course, source
+
+
+def load_course(
+    path: str | Path, cache: RenderCache | None = None,
+    kinds: dict[str, BlockKind] | None = None,
+) -> tuple[Course, list[Diagnostic]]:
+    """Read and validate the course folder at ``path``.
+
+    Never raises for problems in the sources: every one of them, including
+    unexpected failures while reading a file, is returned as a diagnostic.
+
+    :param cache: a :class:`~authoring.cache.MemoryCache` or
+        :class:`~authoring.cache.DirectoryCache` that makes re-reading fast.
+    :param kinds: ``:::`` block kinds (defaults to the built-in ones).
+    :return: the course model and the diagnostics, sorted by file and line.
+    """
+    course, source = _read(path, cache, kinds)
+    return course, source.diagnostics
+
+
+def validate_course(path: str | Path, cache: RenderCache | None = None) -> list[Diagnostic]:
+    """Return the diagnostics of the course folder at ``path``."""
+    return load_course(path, cache)[1]
+
+
+def _hash_content(course: Course, media: dict[str, dict]) -> None:
+    """Record content hashes on questions, lesson languages and lessons.
+
+    A lesson's hash covers its texts, questions and the bytes of the files it
+    uses, so the LMS can tell which lessons changed between two versions.
+    """
+    for lesson in course.lessons():
+        for content in lesson.content.values():
+            for question in content.questions:
+                question.content_hash = ""
+                question.content_hash = sha256_of(question.to_dict())
+            content.content_hash = ""
+            content.content_hash = sha256_of(
+                {
+                    "content": content.to_dict(),
+                    "media": {ref.path: media[ref.path]["sha256"] for ref in content.media
+                              if ref.path in media},
+                }
+            )
+        lesson.content_hash = ""
+        lesson.content_hash = sha256_of(
+            {key: value for key, value in lesson.to_dict().items() if key != "content"}
+            | {"content": {lang: c.content_hash for lang, c in sorted(lesson.content.items())}}
+        )
+
+
+def build_package(
+    path: str | Path, out_dir: str | Path | None = None, cache: RenderCache | None = None,
+    kinds: dict[str, BlockKind] | None = None,
+) -> Package:
+    """Build the package of the course folder at ``path``.
+
+    The package is deterministic: the same sources give the same bytes and
+    the same ``digest``, with no timestamps. Media files are listed by
+    SHA-256 and only those lessons use are included.
+
+    :param out_dir: when given, write ``package.json`` and ``media/<sha256>`` there.
+    :raises CourseInvalidError: when the course has errors.
+    """
+    course, source = _read(path, cache, kinds)
+    if has_errors(source.diagnostics):
+        raise CourseInvalidError(source.diagnostics)
+    used = sorted({ref.path for lesson in course.lessons()
+                   for content in lesson.content.values() for ref in content.media})
+    media_files = {relative: source.root / relative for relative in used}
+    media = {}
+    for relative, file in media_files.items():
+        digest, size = hash_file(file, cache)
+        media[relative] = {"sha256": digest, "size": size, "media_type": media_type(relative)}
+    _hash_content(course, media)
+    document = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "course": course.to_dict(),
+        "media": media,
+    }
+    document["digest"] = package_digest(document)
+    package = Package(course, document, media_files, source.diagnostics)
+    if out_dir is not None:
+        package.write(out_dir)
+    return package

@@ -1,0 +1,144 @@
+"""Command functions the LMS's Flask CLI wraps, and ``python -m authoring``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from authoring.build import CourseInvalidError, build_package, load_course
+from authoring.cache import DirectoryCache, MemoryCache, RenderCache
+from authoring.diagnostic import Diagnostic, has_errors, summarize
+from authoring.preview import serve
+from authoring.scaffold import ScaffoldError, new_course
+
+CACHE_ENV = "ATLAS_CACHE_DIR"
+DEFAULT_CACHE_DIR = ".atlas-cache"
+
+
+def find_courses(paths: Sequence[str | Path]) -> list[Path]:
+    """Expand each path to course folders: itself if it has ``course.yml``, else its
+    subfolders that have one (so ``courses/`` means every course)."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir() and not (path / "course.yml").exists():
+            children = sorted(p for p in path.iterdir() if (p / "course.yml").is_file())
+            found.extend(children or [path])
+        else:
+            found.append(path)
+    return found
+
+
+def _print_diagnostics(diagnostics: list[Diagnostic], out: TextIO) -> None:
+    for diagnostic in diagnostics:
+        out.write(diagnostic.format() + "\n")
+
+
+def validate_paths(
+    paths: Sequence[str | Path], out: TextIO | None = None, strict: bool = False,
+    cache: RenderCache | None = None,
+) -> int:
+    """Validate course folders and print their diagnostics.
+
+    :param strict: treat warnings as failures (for CI of finished courses).
+    :return: the exit code: 0 clean (or warnings only), 1 errors.
+    """
+    out = out or sys.stdout
+    failed = False
+    for course_dir in find_courses(paths):
+        _, diagnostics = load_course(course_dir, cache)
+        _print_diagnostics(diagnostics, out)
+        out.write(f"{course_dir.as_posix()}: {summarize(diagnostics)}\n")
+        failed = failed or has_errors(diagnostics) or (strict and bool(diagnostics))
+    return 1 if failed else 0
+
+
+def build_paths(
+    paths: Sequence[str | Path], out_dir: str | Path, out: TextIO | None = None,
+    cache: RenderCache | None = None,
+) -> int:
+    """Build each course into ``out_dir/<course-id>/`` and print its digest.
+
+    :return: 0 when every course built, 1 when any had errors (nothing is
+        written for that course).
+    """
+    out = out or sys.stdout
+    failed = False
+    for course_dir in find_courses(paths):
+        try:
+            package = build_package(course_dir, cache=cache)
+        except CourseInvalidError as exc:
+            _print_diagnostics(exc.diagnostics, out)
+            out.write(f"{course_dir.as_posix()}: {summarize(exc.diagnostics)}; not built\n")
+            failed = True
+            continue
+        _print_diagnostics(package.diagnostics, out)
+        target = Path(out_dir) / package.course.id
+        package.write(target)
+        out.write(
+            f"{course_dir.as_posix()}: built {package.course.id} {package.course.version} "
+            f"{package.digest} -> {target.as_posix()}\n"
+        )
+    return 1 if failed else 0
+
+
+def new_path(dest: str | Path, course_id: str | None = None, out: TextIO | None = None) -> int:
+    """Create a course folder from the scaffold; return the exit code."""
+    out = out or sys.stdout
+    try:
+        root = new_course(dest, course_id)
+    except ScaffoldError as exc:
+        out.write(f"error: {exc}\n")
+        return 1
+    out.write(f"created {root.as_posix()}\n")
+    return 0
+
+
+def make_cache(cache_dir: str | None, enabled: bool = True) -> RenderCache:
+    """Return a directory cache (``--cache-dir``, ``$ATLAS_CACHE_DIR`` or ``.atlas-cache``)."""
+    if not enabled:
+        return MemoryCache()
+    return DirectoryCache(cache_dir or os.environ.get(CACHE_ENV) or DEFAULT_CACHE_DIR)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m authoring",
+                                     description="ATLAS course authoring tools")
+    parser.add_argument("--cache-dir", help=f"render cache (default ${CACHE_ENV} or "
+                                            f"{DEFAULT_CACHE_DIR})")
+    parser.add_argument("--no-cache", action="store_true", help="do not use a disk cache")
+    commands = parser.add_subparsers(dest="command", required=True)
+    validate = commands.add_parser("validate", help="check course folders")
+    validate.add_argument("paths", nargs="+")
+    validate.add_argument("--strict", action="store_true", help="fail on warnings too")
+    build = commands.add_parser("build", help="build course packages")
+    build.add_argument("paths", nargs="+")
+    build.add_argument("--out", default="build/packages", help="output folder")
+    new = commands.add_parser("new", help="create a course folder")
+    new.add_argument("dest")
+    new.add_argument("--id", dest="course_id")
+    preview = commands.add_parser("preview", help="serve a course folder as plain HTML")
+    preview.add_argument("path")
+    preview.add_argument("--port", type=int, default=8001)
+    preview.add_argument("--host", default="127.0.0.1")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``python -m authoring``; return the exit code."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    cache = make_cache(args.cache_dir, not args.no_cache)
+    if args.command == "validate":
+        return validate_paths(args.paths, strict=args.strict, cache=cache)
+    if args.command == "build":
+        return build_paths(args.paths, args.out, cache=cache)
+    if args.command == "new":
+        return new_path(args.dest, args.course_id)
+    serve(args.path, args.host, args.port)
+    return 0

@@ -1,0 +1,202 @@
+"""Reading one lesson file: front matter, rendered body, and what it refers to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from authoring.diagnostic import Diagnostic, DiagnosticSink
+from authoring.locator import SourceLocator
+from authoring.model import (
+    GRADED_KINDS,
+    LESSON_KINDS,
+    SESSION_FORMATS,
+    LessonContent,
+    MediaRef,
+    Record,
+    SessionSpec,
+)
+from authoring.parser import LessonRenderer
+from authoring.reader import FieldReader
+from authoring.render_state import GlossaryEntry, RenderState
+from authoring.yaml_loader import LocatedMap, load_yaml
+
+FRONT_MATTER_FENCE = "---"
+SESSION_FIELDS = ("format", "duration_minutes", "agenda", "bring", "trainer_checks")
+GRADED_FIELDS = ("pass_mark", "attempts")
+SOURCES_HEADINGS = ("quellen", "sources")
+
+
+@dataclass
+class FrontMatter:
+    """A lesson file split at its ``---`` fences, with the line each part starts on."""
+
+    yaml: str | None
+    body: str
+    body_line: int
+
+
+def split_front_matter(text: str, sink: DiagnosticSink) -> FrontMatter:
+    """Separate the YAML front matter from the Markdown body."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != FRONT_MATTER_FENCE:
+        sink.error(1, 1, "front-matter-missing", "lesson must start with YAML front matter ('---')")
+        return FrontMatter(None, text, 1)
+    for index in range(1, len(lines)):
+        if lines[index].strip() in (FRONT_MATTER_FENCE, "..."):
+            return FrontMatter("\n".join(lines[1:index]), "\n".join(lines[index + 1:]), index + 2)
+    sink.error(1, 1, "front-matter-unclosed", "front matter is not closed with a line '---'")
+    return FrontMatter(None, "", len(lines) + 1)
+
+
+def lesson_id_of(text: str) -> str | None:
+    """Return the ``id`` from a lesson's front matter, or ``None``; reports nothing.
+
+    Lesson links are resolved to ids while rendering, so every id is needed
+    before any lesson renders.
+    """
+    sink = DiagnosticSink("")
+    front = split_front_matter(text, sink)
+    if front.yaml is None:
+        return None
+    data = load_yaml(front.yaml, sink, line_offset=1)
+    value = data.get("id") if isinstance(data, dict) else None
+    return value if isinstance(value, str) else None
+
+
+@dataclass
+class LessonFile(Record):
+    """Everything read from one lesson file; JSON-able so the render cache can keep it."""
+
+    id: str
+    kind: str
+    content: LessonContent
+    id_line: int = 1
+    kind_line: int = 1
+    pass_mark: int | None = None
+    attempts: int | None = None
+    questions: list[list] = field(default_factory=list)
+    links: list[dict] = field(default_factory=list)
+    media: list[dict] = field(default_factory=list)
+    anchors: list[str] = field(default_factory=list)
+    diagnostics: list[dict] = field(default_factory=list)
+
+    def diagnostic_list(self) -> list[Diagnostic]:
+        return [Diagnostic.from_dict(item) for item in self.diagnostics]
+
+
+def _session(reader: FieldReader) -> SessionSpec:
+    return SessionSpec(
+        format=reader.choice("format", SESSION_FORMATS, required=True) or "",
+        duration_minutes=reader.integer("duration_minutes", required=True, minimum=1) or 0,
+        agenda=reader.text_list("agenda"),
+        bring=reader.text_list("bring"),
+        trainer_checks=reader.text_list("trainer_checks"),
+    )
+
+
+def _misplaced(reader: FieldReader, fields: tuple[str, ...], kinds: str) -> None:
+    for name in fields:
+        if name in reader.data:
+            reader.known.add(name)
+            pos = reader.data.key_position(name)
+            reader.sink.warning(
+                pos.line, pos.column, "field-misplaced",
+                f"'{name}' applies only to lessons of type {kinds}",
+            )
+
+
+def read_lesson_file(
+    text: str,
+    *,
+    path: str,
+    source: str,
+    language: str,
+    renderer: LessonRenderer,
+    glossary: dict[str, GlossaryEntry],
+    lesson_paths: dict[str, str],
+) -> LessonFile:
+    """Read and render one lesson file.
+
+    :param path: the path printed in diagnostics.
+    :param source: the course-relative path (``modules/01-x/01-y.md``).
+    :param language: the language of this file (``de``, or ``en`` for ``.en.md``).
+    """
+    sink = DiagnosticSink(path)
+    front = split_front_matter(text.lstrip("\ufeff").replace("\r\n", "\n"), sink)
+    data = load_yaml(front.yaml, sink, line_offset=1) if front.yaml is not None else None
+    if front.yaml is not None and data is None and not sink.items:
+        sink.error(2, 1, "front-matter-empty", "front matter is empty")
+    reader = FieldReader(data if data is not None else LocatedMap(), sink, "front matter")
+    if data is None:
+        reader.known.update(reader.data)
+    lesson_id = reader.identifier("id") if data is not None else None
+    kind = reader.choice("type", LESSON_KINDS, default="lesson") or "lesson"
+    content = LessonContent(
+        language=language,
+        title=(reader.text("title", required=data is not None) or ""),
+        source=source,
+        description=reader.text("description") or "",
+        minutes=reader.integer("minutes", minimum=1),
+        objectives=reader.text_list("objectives"),
+    )
+    lesson = LessonFile(
+        id=lesson_id or "",
+        kind=kind,
+        content=content,
+        id_line=reader.position("id").line,
+        kind_line=reader.position("type").line,
+    )
+    if kind in GRADED_KINDS:
+        lesson.pass_mark = reader.integer("pass_mark", minimum=0, maximum=100)
+        lesson.attempts = reader.integer("attempts", minimum=1)
+    else:
+        _misplaced(reader, GRADED_FIELDS, "quiz or assessment")
+    if kind == "session":
+        content.session = _session(reader)
+    else:
+        _misplaced(reader, SESSION_FIELDS, "session")
+    reader.finish()
+
+    body_lines = front.body.split("\n")
+    state = RenderState(
+        path=path, source=source, language=language,
+        locator=SourceLocator(body_lines, front.body_line), sink=sink,
+        glossary=glossary, lesson_paths=lesson_paths, lesson_kind=kind,
+    )
+    content.html = renderer.render(front.body, state)
+    content.questions = state.questions
+    content.glossary = state.glossary_used
+    content.media = _media_refs(state.media)
+    lesson.questions = [list(item) for item in state.question_lines]
+    lesson.links, lesson.media, lesson.anchors = state.links, state.media, state.anchors
+    if data is not None:
+        filled = [index for index, line in enumerate(body_lines) if line.strip()]
+        _check_kind(lesson, state, sink, front.body_line + (filled[-1] if filled else 0))
+    lesson.diagnostics = [item.to_dict() for item in sink.items]
+    return lesson
+
+
+def _media_refs(found: list[dict]) -> list[MediaRef]:
+    refs: dict[tuple[str, str], MediaRef] = {}
+    for item in found:
+        key = (item["path"], item["kind"])
+        if key not in refs:
+            refs[key] = MediaRef(item["path"], item["kind"], item.get("alt"), item.get("caption"))
+    return list(refs.values())
+
+
+def _check_kind(lesson: LessonFile, state: RenderState, sink: DiagnosticSink, last: int) -> None:
+    """Apply the rules that depend on the lesson type."""
+    if lesson.kind == "lesson" and not any(
+        heading["level"] == 2 and heading["text"].casefold().startswith(SOURCES_HEADINGS)
+        for heading in state.headings
+    ):
+        sink.warning(
+            last, 1, "sources-missing",
+            "lesson has no '## Quellen' ('## Sources') section listing its references",
+        )
+    if lesson.kind in GRADED_KINDS and not state.questions:
+        sink.error(
+            lesson.kind_line, 1, "quiz-none",
+            f"a lesson of type {lesson.kind} needs at least one ':::quiz' question",
+        )
