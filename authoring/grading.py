@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from authoring.model import DEFAULT_LANGUAGE, Lesson, Question
+from authoring.numbers import parse_answer_number
 
 DEFAULT_PASS_MARK = 70
 TRUE_WORDS = {"true", "wahr", "1", "yes", "ja"}
@@ -40,22 +41,22 @@ def _normalize(text: Any) -> str:
     return " ".join(unicodedata.normalize("NFC", str(text)).split()).casefold()
 
 
-def _number(value: Any) -> float | None:
+def _number(value: Any, language: str) -> float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
         return float(value)
     if isinstance(value, str):
-        try:
-            return float(value.strip().replace(" ", "").replace(",", "."))
-        except ValueError:
-            return None
+        return parse_answer_number(value, language)
     return None
 
 
-def _fraction(question: Question, response: Any) -> tuple[float, tuple[str, ...]]:
+def _fraction(
+    question: Question, response: Any, language: str
+) -> tuple[float, tuple[str, ...]]:
     """Return the share of points earned (0…1) and the feedback to show."""
     kind = question.kind
+    general = tuple(filter(None, [question.feedback]))
     if kind == "single":
         chosen = next((c for c in question.choices if c.id == response), None)
         if chosen is None:
@@ -88,27 +89,33 @@ def _fraction(question: Question, response: Any) -> tuple[float, tuple[str, ...]
             1 for gap, text in zip(question.gaps, given, strict=False)
             if text is not None and _normalize(text) in {_normalize(a) for a in gap.answers}
         )
-        return right / len(question.gaps) if question.gaps else 0.0, ()
+        return right / len(question.gaps) if question.gaps else 0.0, general
     if kind == "numeric":
-        value = _number(response)
+        if isinstance(response, bool) or not isinstance(response, int | float | str):
+            return 0.0, ()
+        value = _number(response, language)
         target = question.numeric
         if value is None or target is None:
-            return 0.0, ()
-        return (1.0 if abs(value - target.value) <= target.tolerance + 1e-9 else 0.0), ()
+            return 0.0, general
+        return (1.0 if abs(value - target.value) <= target.tolerance + 1e-9 else 0.0), general
     if kind == "ordering":
+        if not isinstance(response, list | tuple):
+            return 0.0, ()
         order = [c.id for c in question.choices]
-        feedback = tuple(c.feedback for c in question.choices if c.feedback)
-        return (1.0 if list(response or []) == order else 0.0), feedback
+        feedback = tuple(c.feedback for c in question.choices if c.feedback) + general
+        return (1.0 if list(response) == order else 0.0), feedback
     if kind == "matching":
         if not isinstance(response, Mapping) or not question.pairs:
             return 0.0, ()
         right = sum(1 for pair in question.pairs if response.get(pair.left.id) == pair.right.id)
         feedback = tuple(pair.right.feedback for pair in question.pairs if pair.right.feedback)
-        return right / len(question.pairs), feedback
+        return right / len(question.pairs), feedback + general
     return 0.0, ()
 
 
-def grade_question(question: Question, response: Any) -> QuestionResult:
+def grade_question(
+    question: Question, response: Any, language: str = DEFAULT_LANGUAGE
+) -> QuestionResult:
     """Grade one response; ``None`` means unanswered and scores zero.
 
     Responses use the option ids of :func:`authoring.learner_view.learner_view`:
@@ -120,7 +127,8 @@ def grade_question(question: Question, response: Any) -> QuestionResult:
     multiple  a list of option ids
     truefalse ``True``/``False`` (or ``"true"``/``"false"``/``"wahr"``/``"falsch"``)
     gap       a list of texts in gap order, or ``{"g1": text, …}``
-    numeric   a number, or text such as ``"49,5"``
+    numeric   a number, or text written the way ``language`` writes numbers:
+              German ``"6.120,5"``/``"49,5"``, English ``"6,120.5"``/``"49.5"``
     ordering  the list of item ids in the learner's order
     matching  ``{left id: right id}``
     ========= ========================================================
@@ -130,13 +138,21 @@ def grade_question(question: Question, response: Any) -> QuestionResult:
     options``, so ticking everything earns nothing. Gaps and matching earn the
     share of gaps or pairs that are right. A question is correct only when it
     earns full points. Malformed responses score zero instead of raising, so a
-    tampered request cannot turn into a server error.
+    tampered request cannot turn into a server error; so does a number that
+    cannot be read safely in ``language`` (German ``"6.12"``, English ``"6,12"``).
+
+    ``feedback`` holds the feedback of the options picked (single, multiple),
+    of the items and pairs (ordering, matching) and the question's own
+    feedback (true/false, gap, numeric, ordering, matching).
+
+    :param language: the language the learner answered in; it decides how a
+        typed number is read (see :func:`authoring.numbers.parse_answer_number`).
     """
     if response is None:
         return QuestionResult(question.id, 0.0, float(question.points), False,
                               explanation=question.explanation, answered=False)
     try:
-        fraction, feedback = _fraction(question, response)
+        fraction, feedback = _fraction(question, response, language)
     except (TypeError, ValueError):
         fraction, feedback = 0.0, ()
     score = round(question.points * fraction, 4)
@@ -158,10 +174,12 @@ def grade_quiz(
 
     :param responses: question id → response; missing questions score zero.
     :param language: the language the learner answered in (option ids and gap
-        answers are per language).
+        answers are per language, and typed numbers are read the language's way).
     :param pass_mark: overrides the lesson's resolved pass mark.
     """
-    results = tuple(grade_question(q, responses.get(q.id)) for q in lesson.questions(language))
+    results = tuple(
+        grade_question(q, responses.get(q.id), language) for q in lesson.questions(language)
+    )
     score = round(sum(r.score for r in results), 4)
     maximum = float(sum(r.max_score for r in results))
     percent = round(100 * score / maximum, 2) if maximum else 0.0

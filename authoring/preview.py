@@ -49,7 +49,7 @@ def _solution(question: Question) -> str:
         mark = "✔ " if choice.is_correct else ""
         parts.append(f"<li>{mark}{choice.text} {choice.feedback}</li>")
     for pair in question.pairs:
-        parts.append(f"<li>{pair.left.text} → {pair.right.text}</li>")
+        parts.append(f"<li>{pair.left.text} → {pair.right.text} {pair.right.feedback}</li>")
     for gap in question.gaps:
         parts.append(f"<li>{gap.id}: {html.escape(' | '.join(gap.answers))}</li>")
     if question.numeric:
@@ -57,7 +57,10 @@ def _solution(question: Question) -> str:
         parts.append(f"<li>{n.value:g} ± {n.tolerance:g} {html.escape(n.unit)}</li>")
     if question.answer is not None:
         parts.append(f"<li>{'wahr' if question.answer else 'falsch'} {question.feedback}</li>")
-    parts.append(f"</ul>{question.explanation}")
+    parts.append("</ul>")
+    if question.answer is None and question.feedback:
+        parts.append(question.feedback)
+    parts.append(question.explanation)
     return f"<div class=solution>{''.join(parts)}</div>"
 
 

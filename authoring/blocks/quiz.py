@@ -11,6 +11,7 @@ from markdown.blockparser import BlockParser
 from authoring.blocks.directive import DirectiveBlock, parse_attributes
 from authoring.ids import is_valid_id, text_id
 from authoring.model import GRADED_KINDS, Choice, Gap, MatchPair, NumericAnswer, Question
+from authoring.numbers import SOURCE_NUMBER, parse_source_number
 from authoring.render_state import RenderState
 
 SINGLE = re.compile(r"^\[\((?P<mark>[ xX])\)\]\s+(?P<text>\S.*)$")
@@ -24,9 +25,9 @@ EXPLANATION = re.compile(
     r"^(?:\*\*|__)?(?:Erklärung|Explanation)(?:\*\*|__)?\s*:(?:\*\*|__)?\s*(?P<text>.*)$",
     re.IGNORECASE,
 )
-NUMBER = r"[-+]?\d+(?:[.,]\d+)?"
 NUMERIC = re.compile(
-    rf"\[\[=\s*(?P<value>{NUMBER})\s*(?:(?:±|\+-|\+/-)\s*(?P<tolerance>{NUMBER}))?\s*\]\]"
+    rf"\[\[=\s*(?P<value>{SOURCE_NUMBER})\s*"
+    rf"(?:(?:±|\+-|\+/-)\s*(?P<tolerance>{SOURCE_NUMBER}))?\s*\]\]"
 )
 NUMERIC_LIKE = re.compile(r"\[\[=[^\]]*\]\]")
 GAP = re.compile(r"\[\[(?!=)(?P<answers>[^\[\]\n]+?)\]\]")
@@ -55,10 +56,7 @@ class _QuizSource:
     stem: list[tuple[int, str]] = field(default_factory=list)
     answers: list[_Answer] = field(default_factory=list)
     explanation: list[str] = field(default_factory=list)
-
-
-def _number(text: str) -> float:
-    return float(text.replace(",", "."))
+    feedback: list[str] = field(default_factory=list)
 
 
 def _split_lines(block: DirectiveBlock, qid: str, state: RenderState) -> _QuizSource:
@@ -173,6 +171,8 @@ class QuizBlock:
         """Fill ``question`` from the source and return the stem Markdown with gap markers."""
         qid = question.id
         kinds = [answer.kind for answer in source.answers]
+        if not source.answers:
+            self._take_stem_feedback(source, qid, state)
         stem = "\n".join(text for _, text in source.stem).strip("\n")
         numeric = list(NUMERIC.finditer(stem))
         gaps = list(GAP.finditer(stem))
@@ -207,8 +207,60 @@ class QuizBlock:
             )
         question.kind = found[0]
         question.explanation = state.fragment("\n".join(source.explanation).strip())
+        question.feedback = state.fragment("\n".join(source.feedback).strip())
         builder = getattr(self, f"_build_{question.kind}")
         return builder(question, source, block, state, stem)
+
+    @staticmethod
+    def _take_stem_feedback(source: _QuizSource, qid: str, state: RenderState) -> None:
+        """Move the feedback of a gap or numeric question out of its stem.
+
+        Gap and numeric questions have no answer lines: their answers sit in the
+        question text. The ``>`` lines below the last line holding a gap or a
+        ``[[= …]]`` answer are the question's feedback, never part of the stem
+        (which the learner sees before answering). Text between that line and
+        the feedback stays in the stem; text after the feedback is an error.
+        """
+        lines = source.stem
+        answer_rows = [
+            row for row, (_, text) in enumerate(lines)
+            if GAP.search(text) or NUMERIC_LIKE.search(text)
+        ]
+        if not answer_rows:
+            return
+        for row in answer_rows[:-1]:
+            below = row + 1
+            if below not in answer_rows and FEEDBACK.match(lines[below][1].strip()):
+                state.sink.error(
+                    lines[below][0], 1, "quiz-feedback-position",
+                    f"question '{qid}': feedback ('>' lines) goes below the last gap; "
+                    "here it would show in the question text",
+                )
+        last = answer_rows[-1]
+        stem, feedback = lines[: last + 1], source.feedback
+        for row in range(last + 1, len(lines)):
+            number, text = lines[row]
+            quote = FEEDBACK.match(text.strip())
+            if quote:
+                feedback.append(quote["text"])
+            elif not feedback:
+                stem.append((number, text))
+            elif not text.strip():
+                feedback.append("")
+            else:
+                state.sink.error(
+                    number, 1, "quiz-unexpected-text",
+                    f"question '{qid}': unexpected text after the feedback "
+                    "(start an explanation with 'Erklärung:' or 'Explanation:')",
+                )
+        source.stem = stem
+
+    @staticmethod
+    def _last_answer_feedback(question: Question, source: _QuizSource, state: RenderState) -> None:
+        """Ordering and matching: '>' lines after the last item are the question's feedback."""
+        if source.answers and source.answers[-1].feedback:
+            question.feedback = state.fragment("\n".join(source.answers[-1].feedback))
+            source.answers[-1].feedback = []
 
     def _choices(
         self, question: Question, source: _QuizSource, state: RenderState, prefix: str
@@ -257,6 +309,7 @@ class QuizBlock:
         return stem
 
     def _build_ordering(self, question, source, block, state, stem) -> str:
+        self._last_answer_feedback(question, source, state)
         self._choices(question, source, state, "i-")
         return stem
 
@@ -273,6 +326,7 @@ class QuizBlock:
         return stem
 
     def _build_matching(self, question, source, block, state, stem) -> str:
+        self._last_answer_feedback(question, source, state)
         lefts: set[str] = set()
         for answer in source.answers:
             left, right = answer.match["left"].strip(), answer.match["right"].strip()
@@ -323,10 +377,35 @@ class QuizBlock:
                 f"numeric question '{question.id}' has more than one [[= …]] answer",
             )
         match = matches[0]
-        tolerance = _number(match["tolerance"]) if match["tolerance"] else 0.0
+        line = self._stem_line(source, match.group(0))
+        value = self._source_number(question.id, match["value"], line, state)
+        tolerance = (
+            self._source_number(question.id, match["tolerance"], line, state)
+            if match["tolerance"] else 0.0
+        )
         unit = stem[match.end():].split("\n", 1)[0].strip()
-        question.numeric = NumericAnswer(_number(match["value"]), abs(tolerance), unit)
+        question.numeric = NumericAnswer(value, abs(tolerance), unit)
         return stem[: match.start()] + "\x00gap:value\x00" + stem[match.end():]
+
+    @staticmethod
+    def _source_number(qid: str, text: str, line: int, state: RenderState) -> float:
+        """Read a number of the course source (see :func:`parse_source_number`)."""
+        value, ambiguous = parse_source_number(text)
+        if value is None:
+            state.sink.error(
+                line, 1, "quiz-numeric-syntax",
+                f"question '{qid}': cannot read the number '{text}' (write it without "
+                "thousands separators, with '.' or ',' before the decimals, e.g. 6120.5)",
+            )
+            return 0.0
+        if ambiguous:
+            whole = text.replace(".", "").replace(",", "")
+            state.sink.warning(
+                line, 1, "quiz-numeric-ambiguous",
+                f"question '{qid}': '{text}' is read as {value:g}, but could mean {whole}; "
+                f"write {value:g} or {whole}",
+            )
+        return value
 
     @staticmethod
     def _stem_line(source: _QuizSource, needle: str) -> int:
