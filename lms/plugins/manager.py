@@ -15,6 +15,7 @@ BUILTIN_PLUGINS = (
     "lms.core.plugin",
     "lms.accounts.plugin",
     "lms.admin.plugin",
+    "lms.catalog.plugin",
 )
 
 

@@ -1,0 +1,1 @@
+"""Catalog: published courses and their versions, imported from authoring packages."""

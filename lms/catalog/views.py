@@ -1,0 +1,126 @@
+"""Public catalogue pages and the course media route."""
+
+from io import BytesIO
+
+from flask import Blueprint, abort, current_app, render_template, request, send_file, url_for
+from flask_babel import get_locale
+from markupsafe import Markup
+
+from lms.catalog import labels, services
+from lms.catalog.forms import CatalogFilterForm
+from lms.catalog.outline import build_outline, format_hours, format_minutes
+
+bp = Blueprint("catalog", __name__, url_prefix="/courses", template_folder="templates")
+
+#: Media of a version never change; a URL pinned with ``?v=<sha256 prefix>`` may be cached
+#: for good. Unpinned URLs must be revalidated (cheaply, by ETag): the next version of
+#: the course may publish other bytes under the same path.
+PIN_LENGTH = 16
+IMMUTABLE = "public, max-age=31536000, immutable"
+REVALIDATE = "public, no-cache"
+#: An SVG opened directly is a document: it must not run script or load anything.
+SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
+
+
+bp.add_app_template_filter(format_hours, "catalog_hours")
+bp.add_app_template_filter(format_minutes, "catalog_minutes")
+
+
+@bp.app_template_global("lang_attr")
+def lang_attr(text=None, code: str | None = None) -> Markup:
+    """Return `` lang="de"`` when a text (a ``LangText``) or ``code`` differs from the page's
+    language, e.g. German lesson titles on an English page, so screen readers switch voice."""
+    code = code or getattr(text, "lang", None)
+    if code and code != _language():
+        return Markup(' lang="%s"') % code
+    return Markup("")
+
+
+@bp.context_processor
+def inject_labels():
+    return label_context()
+
+
+def label_context() -> dict:
+    """The code labels the catalogue templates use (the admin pages too)."""
+    return {
+        "subject_labels": labels.SUBJECT_LABELS,
+        "level_labels": labels.LEVEL_LABELS,
+        "language_labels": labels.LANGUAGE_LABELS,
+        "lesson_kind_labels": labels.LESSON_KIND_LABELS,
+        "session_format_labels": labels.SESSION_FORMAT_LABELS,
+        "session_kind_labels": labels.SESSION_KIND_LABELS,
+    }
+
+
+def _language() -> str:
+    return str(get_locale() or "de")
+
+
+def _filters(form: CatalogFilterForm) -> services.CatalogFilters:
+    """Turn the query string into filters, ignoring any value that is not offered."""
+    form.validate()
+
+    def value(field):
+        return "" if field.errors else (field.data or "")
+
+    hours = value(form.max_hours)
+    return services.CatalogFilters(
+        subject=value(form.subject), level=value(form.level), language=value(form.language),
+        max_hours=float(hours) if hours else None, query=value(form.q).strip(),
+    )
+
+
+@bp.get("")
+def list_courses():
+    form = CatalogFilterForm(request.args)
+    filters = _filters(form)
+    versions = services.published_courses(filters)
+    is_filtered = any((filters.subject, filters.level, filters.language, filters.query,
+                       filters.max_hours is not None))
+    return render_template("catalog/catalog.html", form=form, versions=versions,
+                           language=_language(), is_filtered=is_filtered)
+
+
+@bp.get("/<slug>")
+def show_course(slug: str):
+    version = services.find_published_course(slug)
+    language = _language()
+    outline = build_outline(services.load_version_model(version), language)
+    return render_template("catalog/course.html", version=version, course=version.course,
+                           outline=outline, language=language)
+
+
+def media_url(version, path: str) -> str:
+    """Return the pinned (forever cacheable) URL of the media file ``path`` of ``version``.
+
+    :param path: course-relative, as in lesson HTML and the package (``media/…``).
+    """
+    entry = services.version_media(version)[path]
+    return url_for("catalog.serve_media", slug=version.course.slug,
+                   relpath=path.removeprefix("media/"), v=entry["sha256"][:PIN_LENGTH])
+
+
+@bp.get("/<slug>/media/<path:relpath>")
+def serve_media(slug: str, relpath: str):
+    """Serve a media file of the course's published version (lesson HTML refers to
+    ``media/<file>`` relative to the course)."""
+    version = services.find_published_course(slug)
+    entry = services.version_media(version).get(f"media/{relpath}")
+    if entry is None:
+        abort(404)
+    sha256 = entry["sha256"]
+    pinned = request.args.get("v") == sha256[:PIN_LENGTH]
+    if request.if_none_match.contains(sha256):
+        response = current_app.response_class(status=304)
+        response.set_etag(sha256)
+    else:
+        content = services.media_content(sha256)
+        if content is None:
+            abort(404)
+        response = send_file(BytesIO(content), mimetype=entry["media_type"], etag=sha256,
+                             conditional=True, max_age=None)
+    response.headers["Cache-Control"] = IMMUTABLE if pinned else REVALIDATE
+    if entry["media_type"] == "image/svg+xml":
+        response.headers["Content-Security-Policy"] = SVG_POLICY
+    return response
