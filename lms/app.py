@@ -4,8 +4,10 @@ import logging
 from pathlib import Path
 
 from flask import Flask
+from sqlalchemy import event
 
 from lms.config import build_config
+from lms.db import tune_sqlite
 from lms.errors import register_error_handlers
 from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
 from lms.i18n import select_locale, select_timezone
@@ -53,6 +55,9 @@ def register_plugins(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", tune_sqlite)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
@@ -202,6 +203,7 @@ def import_course(
             republish = publish and course.published_version_id != existing.id
             if republish:
                 publish_version(existing, actor, now)
+            _course_imported(course, existing, path, now)
             return ImportResult(existing, is_new=False, is_now_published=republish,
                                 warnings=warnings)
     _store_media(package, now)  # may refuse the import: before any course row is added
@@ -214,7 +216,14 @@ def import_course(
     if publish:
         publish_version(version, actor, now)
     log.info("imported course %s version %s (%s)", model.id, model.version, package.digest)
+    _course_imported(course, version, path, now)
     return ImportResult(version, is_new=True, is_now_published=publish, warnings=warnings)
+
+
+def _course_imported(course: Course, version: CourseVersion, path: str | Path,
+                     now: datetime) -> None:
+    current_app.extensions["atlas_plugins"].hook.lms_course_imported(
+        course=course, version=version, source_path=Path(path), now=now)
 
 
 def publish_version(version: CourseVersion, actor: User | None, now: datetime) -> CourseVersion:

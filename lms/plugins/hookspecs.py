@@ -78,5 +78,26 @@ def lms_user_logged_in(user, now):
 
 
 @hookspec
+def lms_statements_stored(statements, now):
+    """Statements were stored in the platform's LRS, by any client or by the platform itself.
+
+    ``statements`` are the stored forms (with id, stored, authority) of the statements
+    actually written; resends of statements already held are left out. Called inside the
+    storing transaction: the progress projection updates itself here.
+    """
+
+
+@hookspec
+def lms_course_imported(course, version, source_path, now):
+    """A course folder was imported through the catalog (command line, demo data, studio).
+
+    ``course`` and ``version`` are the catalog rows (the version may be one the course had
+    already, when the sources were unchanged); ``source_path`` is the folder that was read,
+    still present during the call. The studio takes it as the course's draft when the course
+    has none yet.
+    """
+
+
+@hookspec
 def lms_course_completed(user, course, completed_at):
     """A learner met the completion rule of a course (fired once per completion)."""

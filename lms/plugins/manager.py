@@ -15,7 +15,9 @@ BUILTIN_PLUGINS = (
     "lms.core.plugin",
     "lms.accounts.plugin",
     "lms.admin.plugin",
+    "lms.lrs.plugin",
     "lms.catalog.plugin",
+    "lms.studio.plugin",
 )
 
 

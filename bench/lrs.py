@@ -1,0 +1,421 @@
+"""Benchmark of the LRS over HTTP: the app under gunicorn, bounded load from this process.
+
+Starts ``gunicorn -w 2 wsgi:app`` on a temporary SQLite file (or a PostgreSQL schema),
+runs ``atlas db upgrade`` and ``atlas lrs create-client --json``, pre-loads statements
+through the library straight into the database, then measures over loopback:
+
+- single-statement POSTs per second, 8 concurrent clients;
+- statements per second in batches of 100, 8 concurrent clients;
+- GET latency (p50/p95) with an agent, a verb and an activity filter.
+
+    .venv/bin/python bench/lrs.py                          # 100,000 statements, SQLite
+    .venv/bin/python bench/lrs.py --statements 1000000     # the full run
+    .venv/bin/python bench/lrs.py --backend postgresql     # ATLAS_TEST_DATABASE_URL or :5432/test
+    .venv/bin/python bench/lrs.py --endpoint https://lrs.example/xapi/ --user K --password S
+
+Every phase is bounded by a request count and a time limit.
+"""
+
+import argparse
+import base64
+import http.client
+import json
+import logging
+import os
+import random
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+log = logging.getLogger("bench.lrs")
+BIN = Path(sys.executable).parent
+HOME = "https://campus.example"
+VERBS = [f"http://adlnet.gov/expapi/verbs/{v}"
+         for v in ("attempted", "experienced", "answered", "completed", "passed")]
+START = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+class Corpus:
+    """Deterministic statements: learners working through the lessons of 20 courses."""
+
+    def __init__(self, total: int, seed: int):
+        self.random = random.Random(seed)
+        self.learners = max(50, total // 200)
+        self.courses, self.lessons = 20, 12
+
+    def learner(self, n: int) -> dict:
+        return {"objectType": "Agent", "account": {"homePage": HOME, "name": f"l{n:07d}"}}
+
+    def course(self, n: int) -> str:
+        return f"{HOME}/xapi/activities/course/c{n:02d}"
+
+    def lesson(self, course: int, lesson: int) -> str:
+        return f"{self.course(course)}/module/m1/lesson/l{lesson:02d}"
+
+    def statement(self) -> dict:
+        r = self.random
+        course, lesson, verb = r.randrange(self.courses), r.randrange(self.lessons), r.choice(VERBS)
+        value = {
+            "id": str(uuid.UUID(int=r.getrandbits(128), version=4)),
+            "actor": self.learner(r.randrange(self.learners)),
+            "verb": {"id": verb, "display": {"en-US": verb.rsplit("/", 1)[1]}},
+            "object": {"objectType": "Activity", "id": self.lesson(course, lesson),
+                       "definition": {"name": {"en-US": f"Lesson {lesson}",
+                                               "de-DE": f"Lektion {lesson}"},
+                                      "type": "http://adlnet.gov/expapi/activities/lesson"}},
+            "context": {"registration": str(uuid.UUID(int=r.getrandbits(128), version=4)),
+                        "contextActivities": {"parent": [{"id": self.course(course)}]},
+                        "platform": "ATLAS Campus", "language": "de-DE"},
+            "timestamp": (START + timedelta(seconds=r.randrange(10**7))).isoformat(
+                timespec="milliseconds").replace("+00:00", "Z"),
+        }
+        if verb in VERBS[2:]:
+            value["result"] = {"score": {"scaled": round(r.random(), 2)},
+                               "success": r.random() > 0.3, "duration": f"PT{r.randrange(600)}S"}
+        return value
+
+
+# --- the server ---------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def postgres_url() -> str | None:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    url = make_url(os.environ.get("ATLAS_TEST_DATABASE_URL")
+                   or "postgresql+psycopg://127.0.0.1:5432/test")
+    if url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    rendered = url.render_as_string(hide_password=False)
+    try:
+        engine = create_engine(rendered, connect_args={"connect_timeout": 3})
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        engine.dispose()
+    except Exception as error:  # noqa: BLE001 - any failure means "not available"
+        log.error("PostgreSQL is not available: %s", error)
+        return None
+    return rendered
+
+
+@contextmanager
+def database(backend: str, folder: Path):
+    """Yield (SQLAlchemy URL for the app, description); drop the database afterwards."""
+    if backend == "sqlite":
+        yield f"sqlite:///{folder / 'bench.db'}", "SQLite file (WAL)"
+        return
+    from sqlalchemy import create_engine, text
+
+    base = postgres_url()
+    if base is None:
+        raise SystemExit("no PostgreSQL to benchmark against")
+    schema = f"bench_lrs_{os.getpid()}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{separator}options=-csearch_path%3D{schema}", f"PostgreSQL schema {schema}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def atlas(env: dict, *args: str) -> str:
+    result = subprocess.run([str(BIN / "atlas"), *args], env=env, cwd=ROOT, check=True,
+                            capture_output=True, text=True)
+    return result.stdout
+
+
+def preload(url: str, total: int, batch: int = 1000) -> float:
+    """Store ``total`` statements through the library, directly on the database."""
+    from sqlalchemy import create_engine, event, text
+
+    from lms.db import tune_sqlite
+    from xapi.isotime import utcnow
+    from xapi.lrs import LRS
+
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", tune_sqlite)
+    lrs = LRS(secret=b"preload")
+    authority = {"objectType": "Agent", "account": {"homePage": HOME, "name": "preload"}}
+    corpus = Corpus(total, seed=7)
+    began, done = time.perf_counter(), 0
+    while done < total:
+        size = min(batch, total - done)
+        with engine.begin() as conn:
+            lrs.store(conn, [corpus.statement() for _ in range(size)], authority=authority,
+                      version="2.0.0", now=utcnow())
+        done += size
+        if done % max(batch, total // 10) == 0:
+            log.info("  pre-loaded %d statements", done)
+    with engine.begin() as conn:
+        conn.execute(text("ANALYZE"))
+    engine.dispose()
+    return time.perf_counter() - began
+
+
+@contextmanager
+def gunicorn(env: dict, port: int, workers: int):
+    command = [str(BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}",
+               "--log-level", "warning", "wsgi:app"]
+    process = subprocess.Popen(command, env=env, cwd=ROOT)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                connection.request("GET", "/xapi/about")
+                if connection.getresponse().status == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise SystemExit("gunicorn did not start")
+        yield f"http://127.0.0.1:{port}/xapi/"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+# --- the load -----------------------------------------------------------------------------------
+
+
+class Client:
+    """One keep-alive connection; reconnects when the server closes it (gunicorn sync workers)."""
+
+    def __init__(self, endpoint: str, user: str, password: str):
+        parts = urlsplit(endpoint)
+        self.https = parts.scheme == "https"
+        self.host, self.port = parts.hostname, parts.port
+        self.path = parts.path if parts.path.endswith("/") else parts.path + "/"
+        token = base64.b64encode(f"{user}:{password}".encode()).decode()
+        self.headers = {"Authorization": f"Basic {token}", "X-Experience-API-Version": "2.0.0"}
+        self.connection = None
+
+    def _connect(self):
+        kind = http.client.HTTPSConnection if self.https else http.client.HTTPConnection
+        self.connection = kind(self.host, self.port, timeout=60)
+
+    def request(self, method: str, resource: str, params=None, body=None) -> tuple[int, bytes]:
+        path = self.path + resource + ("?" + urlencode(params) if params else "")
+        headers = dict(self.headers)
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        for attempt in (1, 2):
+            if self.connection is None:
+                self._connect()
+            try:
+                self.connection.request(method, path, body=body, headers=headers)
+                response = self.connection.getresponse()
+                data = response.read()
+            except (http.client.HTTPException, OSError):
+                self.connection.close()
+                self.connection = None
+                if attempt == 2:
+                    raise
+                continue
+            if response.getheader("Connection", "").lower() == "close":
+                self.connection.close()
+                self.connection = None
+            return response.status, data
+        raise AssertionError("unreachable")
+
+
+@dataclass
+class Phase:
+    name: str
+    requests: int = 0
+    statements: int = 0
+    errors: int = 0
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+
+    def row(self) -> str:
+        rate = f"{self.statements / self.seconds:,.0f}" if self.statements else "–"
+        p50 = statistics.median(self.latencies) if self.latencies else 0.0
+        p95 = percentile(self.latencies, 0.95) if self.latencies else 0.0
+        return (f"{self.name:36} {self.requests:>8,} {self.errors:>6} {rate:>13} "
+                f"{p50:8.1f} {p95:8.1f}")
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
+
+
+def write_load(name: str, args, endpoint: str, size: int, count: int, seed: int) -> Phase:
+    """``args.concurrency`` threads POSTing batches of ``size`` until ``count`` requests or the
+    time limit."""
+    phase = Phase(name)
+    lock = threading.Lock()
+    issued = [0]
+    deadline = time.monotonic() + args.seconds
+
+    def worker(n: int):
+        client = Client(endpoint, args.user, args.password)
+        corpus = Corpus(args.statements, seed=seed + n)
+        while time.monotonic() < deadline:
+            with lock:
+                if issued[0] >= count:
+                    return
+                issued[0] += 1
+            batch = [corpus.statement() for _ in range(size)]
+            body = json.dumps(batch if size > 1 else batch[0]).encode()
+            began = time.perf_counter()
+            status, _data = client.request("POST", "statements", body=body)
+            elapsed = (time.perf_counter() - began) * 1000
+            with lock:
+                phase.requests += 1
+                phase.latencies.append(elapsed)
+                if status == 200:
+                    phase.statements += size
+                else:
+                    phase.errors += 1
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(args.concurrency)]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    phase.seconds = time.perf_counter() - began
+    return phase
+
+
+def read_latency(args, endpoint: str) -> list[Phase]:
+    """Sequential GETs with one filter each, values drawn from the pre-loaded corpus."""
+    corpus = Corpus(args.statements, seed=7)
+    rng = random.Random(11)
+    client = Client(endpoint, args.user, args.password)
+    cases = {
+        "GET agent filter": lambda: {"agent": json.dumps(corpus.learner(
+            rng.randrange(corpus.learners)))},
+        "GET verb filter": lambda: {"verb": rng.choice(VERBS)},
+        "GET activity filter": lambda: {"activity": corpus.lesson(
+            rng.randrange(corpus.courses), rng.randrange(corpus.lessons))},
+    }
+    phases = []
+    for name, make in cases.items():
+        phase = Phase(f"{name} (limit {args.limit})")
+        deadline = time.monotonic() + args.seconds
+        began = time.perf_counter()
+        while phase.requests < args.reads and time.monotonic() < deadline:
+            params = {**make(), "limit": str(args.limit)}
+            start = time.perf_counter()
+            status, _data = client.request("GET", "statements", params=params)
+            phase.latencies.append((time.perf_counter() - start) * 1000)
+            phase.requests += 1
+            phase.errors += status != 200
+        phase.seconds = time.perf_counter() - began
+        phases.append(phase)
+    return phases
+
+
+LOAD = {}
+
+
+def run_load(args, endpoint: str) -> list[Phase]:
+    LOAD["before"] = os.getloadavg()[0]
+    log.info("load: single statements, %d clients", args.concurrency)
+    single = write_load(f"POST 1 statement ({args.concurrency} clients)", args, endpoint, 1,
+                        args.singles, seed=1000)
+    log.info("load: batches of %d, %d clients", args.batch, args.concurrency)
+    batches = write_load(f"POST batch of {args.batch} ({args.concurrency} clients)", args,
+                         endpoint, args.batch, args.batches, seed=2000)
+    log.info("load: filtered GETs")
+    reads = read_latency(args, endpoint)
+    LOAD["after"] = os.getloadavg()[0]
+    return [single, batches, *reads]
+
+
+def print_report(title: str, phases: list[Phase], load: tuple[float, float]) -> None:
+    print(f"\n== {title} ==")
+    print(f"load average before/after: {load[0]:.2f} / {load[1]:.2f} (other processes share "
+          "the CPUs; the load generator runs on the same machine)")
+    print(f"{'phase':36} {'requests':>8} {'errors':>6} {'statements/s':>13} "
+          f"{'p50 ms':>8} {'p95 ms':>8}")
+    for phase in phases:
+        print(phase.row())
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--statements", type=int, default=100_000,
+                        help="statements pre-loaded before the measurements")
+    parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--concurrency", type=int, default=8, help="concurrent clients")
+    parser.add_argument("--singles", type=int, default=5000, help="single POSTs at most")
+    parser.add_argument("--batches", type=int, default=300, help="batch POSTs at most")
+    parser.add_argument("--batch", type=int, default=100, help="statements per batch")
+    parser.add_argument("--reads", type=int, default=300, help="GETs per filter at most")
+    parser.add_argument("--limit", type=int, default=25, help="limit of each GET")
+    parser.add_argument("--seconds", type=float, default=30, help="time limit of each phase")
+    parser.add_argument("--endpoint", help="benchmark this LRS instead of starting one")
+    parser.add_argument("--user", help="Basic auth user (key) for --endpoint")
+    parser.add_argument("--password", help="Basic auth password (secret) for --endpoint")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+
+    if args.endpoint:
+        if not (args.user and args.password):
+            parser.error("--endpoint needs --user and --password")
+        phases = run_load(args, args.endpoint)
+        title = f"{args.endpoint} (no pre-load: reads see what the write phases stored)"
+    else:
+        with tempfile.TemporaryDirectory() as folder, database(args.backend, Path(folder)) as (
+            url, description
+        ):
+            port = free_port()
+            env = {**os.environ, "ATLAS_DATABASE_URL": url,
+                   "ATLAS_SECRET_KEY": secrets.token_urlsafe(32),
+                   "ATLAS_BASE_URL": f"http://127.0.0.1:{port}", "ATLAS_LOG_LEVEL": "WARNING"}
+            atlas(env, "db", "upgrade")
+            created = json.loads(atlas(env, "lrs", "create-client", "bench", "--scope", "all",
+                                       "--json"))
+            args.user, args.password = created["key"], created["secret"]
+            log.info("pre-loading %d statements into %s", args.statements, description)
+            seconds = preload(url, args.statements)
+            log.info("pre-loaded in %.0f s (%.0f statements/s through the library)",
+                     seconds, args.statements / max(seconds, 1e-9))
+            with gunicorn(env, port, args.workers) as endpoint:
+                phases = run_load(args, endpoint)
+            title = (f"{description}, {args.statements:,} statements pre-loaded, "
+                     f"gunicorn -w {args.workers}, {os.cpu_count()} CPUs")
+    print_report(title, phases, (LOAD["before"], LOAD["after"]))
+    if args.json:
+        args.json.write_text(json.dumps([{
+            "phase": p.name, "requests": p.requests, "errors": p.errors,
+            "statements_per_second": p.statements / p.seconds if p.statements else None,
+            "p50_ms": statistics.median(p.latencies) if p.latencies else None,
+            "p95_ms": percentile(p.latencies, 0.95) if p.latencies else None,
+        } for p in phases], indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,73 @@
+"""The LRS admin page (/admin/lrs): client credentials and upstream LRSs, for admins only."""
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from lms.accounts.forms_errors import show_error
+from lms.admin.access import admin_required
+from lms.db import utcnow
+from lms.errors import DomainError
+from lms.extensions import db
+from lms.lrs import services
+from lms.lrs.forms import SCOPE_LABELS, ClientForm, RevokeForm
+
+bp = Blueprint("lrs_admin", __name__, url_prefix="/admin/lrs", template_folder="templates")
+
+
+def _render(form: ClientForm, *, status: int = 200, created=None, secret: str | None = None):
+    page = render_template(
+        "lrs/admin.html",
+        form=form,
+        revoke_form=RevokeForm(),
+        clients=services.list_clients(),
+        upstreams=services.upstream_statuses(),
+        scope_labels=SCOPE_LABELS,
+        created=created,
+        secret=secret,
+    )
+    # The page may hold a secret: keep it out of every cache.
+    return page, status, {"Cache-Control": "no-store"}
+
+
+@bp.get("")
+@admin_required
+def show_lrs():
+    return _render(ClientForm())
+
+
+@bp.post("/clients")
+@admin_required
+def create_client():
+    """Create a credential and show its secret once, in this response only (not in a flash,
+    which would put it into the session cookie)."""
+    form = ClientForm()
+    if not form.validate_on_submit():
+        return _render(form, status=400)
+    try:
+        client, secret = services.create_client(
+            current_user, name=form.name.data, scopes=form.scopes.data, now=utcnow()
+        )
+    except DomainError as error:
+        db.session.rollback()
+        show_error(form, error)
+        return _render(form, status=400)
+    db.session.commit()
+    return _render(ClientForm(formdata=None), status=201, created=client, secret=secret)
+
+
+@bp.post("/clients/<key>/revoke")
+@admin_required
+def revoke_client(key: str):
+    if not RevokeForm().validate_on_submit():
+        flash(_("Das Formular ist abgelaufen. Bitte senden Sie es erneut."), "error")
+        return redirect(url_for("lrs_admin.show_lrs"))
+    try:
+        client = services.revoke_client(current_user, key, utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("lrs_admin.show_lrs"))
+    db.session.commit()
+    flash(_("Der Client „%(name)s“ ist gesperrt.", name=client.name), "success")
+    return redirect(url_for("lrs_admin.show_lrs"))

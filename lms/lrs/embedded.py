@@ -1,0 +1,84 @@
+"""The platform's own LRS: statements the platform writes, in the transaction of the action.
+
+A learning service calls :func:`record_statement` next to the change it makes (a lesson
+opened, a quiz answered); both commit together or neither does. Forwarding to upstream
+LRSs is queued in the same transaction and sent later by ``atlas lrs forward``.
+"""
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import Flask, current_app
+
+from lms.extensions import db
+from lms.lrs import credentials
+from xapi.client import EmbeddedClient
+from xapi.isotime import truncate_ms
+from xapi.lrs import LRS
+from xapi.validate import validate_statement
+
+#: The account name of the platform's authority; client keys are hex, so they never clash.
+PLATFORM_ACCOUNT = "atlas-campus"
+PLATFORM_VERSION = "2.0.0"
+
+
+def build_lrs(app: Flask) -> LRS:
+    """The LRS service for ``app``: ``more`` tokens signed with a key derived from SECRET_KEY."""
+    return LRS(
+        secret=credentials.derive_key(app.config["SECRET_KEY"], credentials.MORE_TOKEN_LABEL),
+        more_path="/xapi/statements",
+        page_size=app.config["ATLAS_LRS_PAGE_SIZE"],
+        settle=timedelta(seconds=app.config["ATLAS_LRS_SETTLE_SECONDS"]),
+    )
+
+
+def platform_lrs() -> LRS:
+    """The current app's LRS service (one per app, stateless apart from its settings)."""
+    return current_app.extensions["atlas_lrs"]
+
+
+def platform_authority() -> dict[str, Any]:
+    """The authority of statements the platform itself records."""
+    return {
+        "objectType": "Agent",
+        "name": "ATLAS Campus",
+        "account": {"homePage": current_app.config["ATLAS_BASE_URL"], "name": PLATFORM_ACCOUNT},
+    }
+
+
+def platform_client() -> EmbeddedClient:
+    """The embedded LRS as an :class:`xapi.client.StatementClient`, on the request's session."""
+    return EmbeddedClient(
+        platform_lrs(),
+        db.session.connection,
+        authority=platform_authority(),
+        version=PLATFORM_VERSION,
+    )
+
+
+def record_statement(statement: Mapping[str, Any], now: datetime) -> str:
+    """Store one statement the platform made, in the current unit of work; return its id.
+
+    The statement is validated first: a platform statement that breaks the data model is
+    a programming error and must fail the action, not be stored. Storing the same
+    statement (same id, same content) twice is harmless, so a retried action may resend.
+    Fires ``lms_statements_stored`` for the statements actually written.
+
+    :raises xapi.errors.StatementValidationError: the statement is invalid.
+    :raises xapi.store_errors.ConflictError: its id is stored with other content.
+    """
+    validate_statement(statement, PLATFORM_VERSION)
+    now = truncate_ms(now)  # stored is served to the millisecond; keep the column in step
+    result = platform_lrs().store(
+        db.session.connection(),
+        [statement],
+        authority=platform_authority(),
+        version=PLATFORM_VERSION,
+        now=now,
+    )
+    if result.statements:
+        current_app.extensions["atlas_plugins"].hook.lms_statements_stored(
+            statements=result.statements, now=now
+        )
+    return result.ids[0]

@@ -1,0 +1,40 @@
+"""Forms of the LRS admin page."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from lms.lrs.scopes import SCOPES
+
+SCOPE_LABELS = {
+    "statements/write": _l("Statements schreiben"),
+    "statements/read": _l("Alle Statements lesen"),
+    "statements/read/mine": _l("Nur eigene Statements lesen"),
+    "state": _l("State-Dokumente"),
+    "define": _l("Aktivitäten und Agenten definieren"),
+    "profile": _l("Profil-Dokumente"),
+    "all/read": _l("Alles lesen"),
+    "all": _l("Voller Zugriff"),
+}
+
+
+class ClientForm(FlaskForm):
+    name = StringField(_l("Name des Clients"), validators=[DataRequired(), Length(max=100)])
+    scopes = SelectMultipleField(
+        _l("Berechtigungen (Scopes)"),
+        choices=[SelectChoice(scope, SCOPE_LABELS[scope]) for scope in SCOPES],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+
+    def validate_scopes(self, field):
+        # Not DataRequired: its "required" flag would make the browser demand every box.
+        if not field.data:
+            raise ValidationError(_l("Bitte wählen Sie mindestens einen Scope."))
+
+
+class RevokeForm(FlaskForm):
+    """A button that posts with a CSRF token."""

@@ -1,0 +1,31 @@
+"""Registers the course studio with the plugin host: pages, models, navigation, draft snapshots."""
+
+from flask_babel import lazy_gettext as _l
+
+from lms.plugins import hookimpl
+
+
+@hookimpl
+def lms_model_modules():
+    return ["lms.studio.models"]
+
+
+@hookimpl
+def lms_load_blueprints(app):
+    from lms.studio import views
+
+    app.register_blueprint(views.bp)
+
+
+@hookimpl
+def lms_navigation_entries(user):
+    if user.is_authenticated and (user.is_admin or user.is_trainer):
+        return [{"endpoint": "studio.index", "label": _l("Kursstudio"), "order": 40}]
+    return []
+
+
+@hookimpl
+def lms_course_imported(course, version, source_path, now):
+    from lms.studio.drafts import snapshot_folder
+
+    snapshot_folder(course, version, source_path, None, now)

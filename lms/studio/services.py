@@ -1,0 +1,342 @@
+"""Studio rules: who may edit which draft, new modules and lessons, media, publishing.
+
+Services take the acting user and the time, flush but never commit, and raise domain errors.
+"""
+
+import logging
+import re
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.utils import secure_filename
+
+from authoring import new_course
+from authoring.ids import is_valid_id
+from lms.accounts.models import User
+from lms.catalog import services as catalog
+from lms.catalog.models import Course, CourseVersion
+from lms.catalog.trainers import is_course_trainer, trainer_courses
+from lms.errors import NotFoundError, ValidationFailedError
+from lms.extensions import db
+from lms.studio import drafts
+from lms.studio.workspace import DraftCheck, check_draft, materialized, render_cache
+
+log = logging.getLogger(__name__)
+
+#: Media a trainer may upload, by suffix.
+MEDIA_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".webp", ".mp4", ".webm", ".mp3", ".vtt",
+                  ".pdf")
+SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
+
+
+# --- access ----------------------------------------------------------------------
+
+
+def may_edit(user: User | None, course: Course) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_admin or is_course_trainer(user, course)
+
+
+def find_course_for(user: User | None, slug: str) -> Course:
+    """Return the course ``slug`` if ``user`` may edit its draft.
+
+    :raises NotFoundError: no such course, or ``user`` has no rights on it (the same answer,
+        so nobody learns which other courses exist).
+    """
+    course = db.session.scalar(select(Course).where(Course.slug == slug))
+    if course is None or not may_edit(user, course):
+        raise NotFoundError(_("Diesen Kurs gibt es nicht oder Sie dürfen ihn nicht bearbeiten."))
+    return course
+
+
+def editable_courses(user: User) -> list[Course]:
+    """The courses ``user`` may edit: every course for admins, else their trainer courses."""
+    if user.is_admin:
+        return list(db.session.scalars(select(Course).order_by(Course.slug)))
+    return trainer_courses(user)
+
+
+def ensure_draft(course: Course, actor: User | None, now: datetime) -> None:
+    """Give a course without draft one: a scaffold with its id (course imported before the
+    studio existed, without its folder at hand)."""
+    if drafts.find_draft(course) is not None:
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        root = new_course(Path(tmp) / course.slug, course.slug)
+        drafts.snapshot_folder(course, None, root, actor, now)
+
+
+# --- new course, module, lesson ----------------------------------------------------
+
+
+def create_course(actor: User, course_id: str, now: datetime) -> Course:
+    """Create a course (without version) whose draft is the authoring scaffold.
+
+    :raises ValidationFailedError: the id is malformed or taken.
+    """
+    if not actor.is_admin:
+        raise NotFoundError(_("Seite nicht gefunden"))
+    if not is_valid_id(course_id) or len(course_id) > 64:
+        raise ValidationFailedError(
+            _("Die Kurs-ID darf nur Kleinbuchstaben, Ziffern und einzelne Bindestriche "
+              "enthalten."), field="course_id")
+    if db.session.scalar(select(Course.id).where(Course.slug == course_id)) is not None:
+        raise ValidationFailedError(_("Die Kurs-ID %(id)s ist schon vergeben.", id=course_id),
+                                    field="course_id")
+    course = Course(slug=course_id, subject="", level="", created_at=now, updated_at=now)
+    db.session.add(course)
+    db.session.flush()
+    ensure_draft(course, actor, now)
+    return course
+
+
+def module_folders(course: Course) -> list[str]:
+    """The draft's module folders (``modules/01-x``), in order."""
+    folders = {row.path.rsplit("/", 1)[0] for row in drafts.list_files(course)
+               if re.match(r"^modules/[^/]+/module\.yml$", row.path)}
+    return sorted(folders)
+
+
+def _next_number(names: list[str]) -> int:
+    numbers = [int(m.group(1)) for name in names if (m := re.match(r"^(\d+)-", name))]
+    return max(numbers, default=0) + 1
+
+
+def create_module(course: Course, actor: User, module_id: str, title: str,
+                  now: datetime) -> str:
+    """Add a module folder with its ``module.yml``; return the file's path."""
+    if not is_valid_id(module_id):
+        raise ValidationFailedError(
+            _("Die ID darf nur Kleinbuchstaben, Ziffern und einzelne Bindestriche enthalten."),
+            field="module_id")
+    folders = module_folders(course)
+    if any(folder.split("/", 1)[1].split("-", 1)[-1] == module_id for folder in folders):
+        raise ValidationFailedError(_("Ein Modul %(id)s gibt es schon.", id=module_id),
+                                    field="module_id")
+    number = _next_number([folder.split("/", 1)[1] for folder in folders])
+    path = f"modules/{number:02d}-{module_id}/module.yml"
+    text = (f"id: {module_id}\ntitle:\n  de: {_yaml_text(title)}\ndescription:\n"
+            f"  de: Worum es in diesem Modul geht.\n")
+    drafts.write_file(course, path, text.encode("utf-8"), actor, now)
+    return path
+
+
+def _yaml_text(text: str) -> str:
+    text = " ".join(text.split())
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+LESSON_TEMPLATES = {
+    "lesson": """\
+---
+id: {id}
+title: {title}
+type: lesson
+minutes: 15
+objectives:
+  - Sie können … (Lernziel in einem Satz)
+---
+
+# {heading}
+
+Einleitung: Worum geht es, und warum ist es für die Arbeit wichtig?
+
+## Abschnitt
+
+Text, Aufzählungen, Tabellen und Abbildungen (`![Alternativtext](media/datei.svg)`).
+
+:::tip
+Ein Hinweis für die Praxis.
+:::
+
+## Quellen
+
+- Quelle mit Titel und Stand (Jahr). https://www.example.org/
+""",
+    "quiz": """\
+---
+id: {id}
+title: {title}
+type: quiz
+minutes: 10
+pass_mark: 70
+---
+
+# {heading}
+
+Beantworten Sie die Fragen. Zum Bestehen brauchen Sie 70 Prozent der Punkte.
+
+:::quiz id={id}-frage-1
+Wie lautet die Frage?
+[( )] Falsche Antwort
+> Rückmeldung zu dieser Antwort.
+[(X)] Richtige Antwort
+> Richtig, weil …
+[( )] Noch eine falsche Antwort
+Erklärung: Warum die richtige Antwort richtig ist.
+:::
+""",
+    "session": """\
+---
+id: {id}
+title: {title}
+type: session
+minutes: 120
+format: on-site
+duration_minutes: 120
+agenda:
+  - "09:00 Begrüßung"
+  - "09:15 Übung"
+  - "10:45 Abschlussrunde"
+bring:
+  - Persönliche Schutzausrüstung
+trainer_checks:
+  - Teilnehmende führen die Übung sicher durch
+---
+
+# {heading}
+
+Was im Termin geschieht und was Teilnehmende vorbereiten.
+""",
+}
+
+
+def create_lesson(course: Course, actor: User, module_folder: str, kind: str, lesson_id: str,
+                  title: str, now: datetime) -> str:
+    """Add a lesson file from the template of ``kind`` to ``module_folder``; return its path."""
+    if module_folder not in module_folders(course):
+        raise ValidationFailedError(_("Bitte wählen Sie ein Modul."), field="module")
+    if kind not in LESSON_TEMPLATES:
+        raise ValidationFailedError(_("Unbekannte Lektionsart."), field="kind")
+    if not is_valid_id(lesson_id):
+        raise ValidationFailedError(
+            _("Die ID darf nur Kleinbuchstaben, Ziffern und einzelne Bindestriche enthalten."),
+            field="lesson_id")
+    title = " ".join(title.split())
+    if not title:
+        raise ValidationFailedError(_("Bitte geben Sie einen Titel an."), field="title")
+    names = [row.path.rsplit("/", 1)[1] for row in drafts.list_files(course)
+             if row.path.startswith(module_folder + "/") and row.path.endswith(".md")]
+    number = _next_number([n for n in names if not n.startswith("09-")])
+    if kind != "quiz" and any(n.startswith("09-") for n in names) and number >= 9:
+        number = 10
+    path = f"{module_folder}/{number:02d}-{lesson_id}.md"
+    text = LESSON_TEMPLATES[kind].format(id=lesson_id, title=_yaml_text(title), heading=title)
+    drafts.write_file(course, path, text.encode("utf-8"), actor, now)
+    return path
+
+
+# --- media -------------------------------------------------------------------------
+
+
+def media_name(filename: str) -> str | None:
+    """A safe lowercase file name with an allowed suffix, or None."""
+    name = secure_filename(filename or "").lower()
+    if not name or not name.endswith(MEDIA_SUFFIXES) or name.startswith("."):
+        return None
+    return name
+
+
+def upload_media(course: Course, actor: User, filename: str, content: bytes,
+                 now: datetime) -> str:
+    """Store an uploaded media file under ``media/``; return its course-relative path.
+
+    :raises ValidationFailedError: the type is not allowed, the file is empty or too large.
+    """
+    name = media_name(filename)
+    if name is None:
+        raise ValidationFailedError(
+            _("Dieser Dateityp ist nicht erlaubt. Erlaubt sind: %(types)s.",
+              types=", ".join(s.lstrip(".") for s in MEDIA_SUFFIXES)), field="file")
+    if not content:
+        raise ValidationFailedError(_("Die Datei ist leer."), field="file")
+    path = f"media/{name}"
+    drafts.write_file(course, path, content, actor, now)
+    return path
+
+
+def media_snippet(path: str) -> str:
+    """The Markdown a trainer pastes into a lesson to use the file."""
+    name = path.rsplit("/", 1)[-1]
+    if path.endswith((".svg", ".png", ".jpg", ".jpeg", ".webp")):
+        return f'![Beschreibung des Bildes]({path} "Abb.: Bildunterschrift")'
+    if path.endswith((".mp4", ".webm", ".mp3")):
+        return f"![Beschreibung]({path})"
+    return f"[{name}]({path})"
+
+
+# --- checking and publishing --------------------------------------------------------
+
+
+def check(course: Course, now: datetime) -> DraftCheck:
+    """Check the whole draft and remember the counts for the course list."""
+    result = check_draft(course)
+    drafts.record_check(course, len(result.errors), len(result.warnings), now)
+    return result
+
+
+def draft_version(course: Course) -> str:
+    return drafts.course_version_in(drafts.read_text(course, "course.yml") or "")
+
+
+def suggested_version(course: Course) -> str:
+    """The next patch version after the newest of the draft's and the course's versions."""
+    candidates = [draft_version(course)] + [v.version for v in course.versions]
+
+    def key(version: str):
+        return tuple(int(p) if p.isdigit() else -1 for p in version.split("."))
+
+    newest = max((v for v in candidates if SEMVER.match(v or "")), key=key, default="0.1.0")
+    return drafts.next_patch(newest)
+
+
+class PublishRefusedError(ValidationFailedError):
+    """The draft cannot be published; ``diagnostics`` lists its errors when it has any."""
+
+    def __init__(self, message: str, diagnostics=None):
+        super().__init__(message)
+        self.diagnostics = list(diagnostics or [])
+
+
+def publish_draft(course: Course, actor: User, version: str, now: datetime) -> CourseVersion:
+    """Check the draft, write ``version`` into its course.yml, build and import it, publish.
+
+    :raises PublishRefusedError: the version is malformed or taken, or the draft has errors;
+        nothing is written then.
+    """
+    version = version.strip()
+    if not SEMVER.match(version):
+        raise PublishRefusedError(_("Die Version muss die Form 1.2.3 haben."))
+    if db.session.scalar(select(CourseVersion.id).where(
+            CourseVersion.course_id == course.id, CourseVersion.version == version)):
+        raise PublishRefusedError(
+            _("Die Version %(version)s gibt es schon. Wählen Sie eine höhere.", version=version))
+    course_yml = drafts.read_text(course, "course.yml")
+    if course_yml is None:
+        raise PublishRefusedError(_("Im Entwurf fehlt die Datei course.yml."))
+    override = ("course.yml", drafts.with_version(course_yml, version))
+    result = check_draft(course, override)
+    if result.errors:
+        drafts.record_check(course, len(result.errors), len(result.warnings), now)
+        raise PublishRefusedError(
+            _("Der Entwurf hat %(count)d Fehler und wurde nicht veröffentlicht.",
+              count=len(result.errors)), result.errors)
+    if result.model.id != course.slug:
+        raise PublishRefusedError(
+            _("Die ID in course.yml (%(id)s) muss %(course)s bleiben.", id=result.model.id,
+              course=course.slug))
+    drafts.write_file(course, "course.yml", override[1].encode("utf-8"), actor, now)
+    with materialized(course) as src:
+        try:
+            imported = catalog.import_course(src, actor, now, publish=True,
+                                             cache=render_cache(course))
+        except catalog.CourseImportError as error:
+            raise PublishRefusedError(error.message, error.errors) from error
+    drafts.mark_published(course, imported.version, now)
+    drafts.record_check(course, 0, len(result.warnings), now)
+    log.info("studio: %s published %s %s", actor.email, course.slug, version)
+    return imported.version

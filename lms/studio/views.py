@@ -1,0 +1,366 @@
+"""Course studio pages: my courses, a draft's overview, the editor with live preview, publishing.
+
+Only admins and the course's trainers reach a draft; everybody else gets 404, so the studio
+never reveals which other courses exist or what their drafts hold.
+"""
+
+import time
+from io import BytesIO
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
+
+from authoring.media_file import media_type
+from lms.catalog.views import SVG_POLICY, label_context
+from lms.db import utcnow
+from lms.errors import DomainError
+from lms.extensions import db
+from lms.studio import drafts, services
+from lms.studio.forms import (
+    EditorForm,
+    NewCourseForm,
+    NewLessonForm,
+    NewModuleForm,
+    PublishForm,
+    UploadForm,
+)
+from lms.studio.workspace import DraftCheck, check_draft
+
+bp = Blueprint("studio", __name__, url_prefix="/studio", template_folder="templates")
+
+
+@bp.context_processor
+def inject_labels():
+    return label_context()
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Every studio page needs a login; rights per course are checked in each view."""
+
+
+def _course(slug: str):
+    return services.find_course_for(current_user, slug)
+
+
+def _lesson_for(check: DraftCheck, path: str):
+    """The lesson and the language whose source file is ``path``, or (None, None)."""
+    for lesson in check.model.lessons():
+        for language, content in lesson.content.items():
+            if content.source == path:
+                return lesson, language
+    return None, None
+
+
+def _tree(course) -> list[dict]:
+    """The draft's files grouped for the overview: top files, modules with lessons, media."""
+    rows = drafts.list_files(course)
+    modules: dict[str, dict] = {}
+    top, media = [], []
+    for row in rows:
+        parts = row.path.split("/")
+        if parts[0] == "modules" and len(parts) == 3:
+            modules.setdefault(parts[1], {"folder": f"modules/{parts[1]}", "files": []})
+            modules[parts[1]]["files"].append(row)
+        elif parts[0] == "media":
+            media.append(row)
+        else:
+            top.append(row)
+    return [{"kind": "top", "files": top}, *modules.values(), {"kind": "media", "files": media}]
+
+
+# --- my courses, new course ------------------------------------------------------------
+
+
+@bp.get("")
+def index():
+    if not (current_user.is_admin or current_user.is_trainer):
+        abort(404)
+    courses = services.editable_courses(current_user)
+    rows = [(course, drafts.find_draft(course)) for course in courses]
+    return render_template("studio/index.html", rows=rows,
+                           new_course_form=NewCourseForm() if current_user.is_admin else None)
+
+
+@bp.post("/new")
+def create_course():
+    if not current_user.is_admin:
+        abort(404)
+    form = NewCourseForm()
+    if not form.validate_on_submit():
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        return redirect(url_for("studio.index"))
+    try:
+        course = services.create_course(current_user, form.course_id.data, utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("studio.index"))
+    db.session.commit()
+    flash(_("Der Kurs %(id)s wurde angelegt. Trainerinnen und Trainer berechtigen Sie in der "
+            "Kursverwaltung.", id=course.slug), "success")
+    return redirect(url_for("studio.show_course", slug=course.slug))
+
+
+# --- overview ----------------------------------------------------------------------------
+
+
+def _lesson_form(course) -> NewLessonForm:
+    form = NewLessonForm(prefix="lesson")
+    form.module.choices = [SelectChoice(folder, folder.split("/", 1)[1])
+                           for folder in services.module_folders(course)]
+    return form
+
+
+@bp.get("/<slug>")
+def show_course(slug: str):
+    course = _course(slug)
+    services.ensure_draft(course, current_user, utcnow())
+    check = services.check(course, utcnow())
+    db.session.commit()
+    return render_template(
+        "studio/course.html", course=course, draft=drafts.find_draft(course), check=check,
+        tree=_tree(course), module_form=NewModuleForm(prefix="module"),
+        lesson_form=_lesson_form(course), upload_form=UploadForm(prefix="zip"),
+        publish_form=PublishForm(version=services.suggested_version(course)),
+        draft_version=services.draft_version(course))
+
+
+@bp.post("/<slug>/modules")
+def create_module(slug: str):
+    course = _course(slug)
+    form = NewModuleForm(prefix="module")
+    if not form.validate_on_submit():
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        return redirect(url_for("studio.show_course", slug=slug))
+    try:
+        path = services.create_module(course, current_user, form.module_id.data,
+                                      form.title.data, utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("studio.show_course", slug=slug))
+    db.session.commit()
+    flash(_("Das Modul wurde angelegt."), "success")
+    return redirect(url_for("studio.edit", slug=slug, path=path))
+
+
+@bp.post("/<slug>/lessons")
+def create_lesson(slug: str):
+    course = _course(slug)
+    form = _lesson_form(course)
+    if not form.validate_on_submit():
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        return redirect(url_for("studio.show_course", slug=slug))
+    try:
+        path = services.create_lesson(course, current_user, form.module.data, form.kind.data,
+                                      form.lesson_id.data, form.title.data, utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("studio.show_course", slug=slug))
+    db.session.commit()
+    flash(_("Die Lektion wurde angelegt. Sie können sie jetzt bearbeiten."), "success")
+    return redirect(url_for("studio.edit", slug=slug, path=path))
+
+
+# --- editor ------------------------------------------------------------------------------
+
+
+def _preview_context(course, path: str, text: str | None) -> dict:
+    """Check the draft (with unsaved ``text`` for ``path``) and pick what the preview shows."""
+    override = (path, text) if text is not None else None
+    check = check_draft(course, override)
+    lesson, language = _lesson_for(check, path)
+    content = lesson.content[language] if lesson else None
+    glossary = [term for term in check.model.glossary
+                if content is not None and term.slug in content.glossary]
+    return {"check": check, "file_diagnostics": check.for_file(path), "lesson": lesson,
+            "content": content, "language": language, "glossary": glossary,
+            "other_errors": [d for d in check.errors if d.path != path]}
+
+
+def _media_rows(course):
+    return [row for row in drafts.list_files(course) if row.path.startswith("media/")]
+
+
+def _editable(course, path: str):
+    row = drafts.read_file(course, path)
+    if row is None or not drafts.is_text_path(path):
+        abort(404)
+    return row
+
+
+@bp.route("/<slug>/edit", methods=["GET", "POST"])
+def edit(slug: str):
+    course = _course(slug)
+    path = request.values.get("path", "")
+    row = _editable(course, path)
+    form = EditorForm()
+    text = None
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        text = (form.content.data or "").replace("\r\n", "\n")
+        if request.form.get("action") == "save":
+            try:
+                changed = drafts.write_file(course, path, text.encode("utf-8"), current_user,
+                                            utcnow())
+            except DomainError as error:
+                db.session.rollback()
+                flash(error.message, "error")
+            else:
+                db.session.commit()
+                flash(_("Entwurf gespeichert.") if changed else
+                      _("Keine Änderungen – der Entwurf ist unverändert."), "success")
+                return redirect(url_for("studio.edit", slug=slug, path=path))
+    if text is None:
+        text = row.content.decode("utf-8", errors="replace")
+        form.content.data = text
+    form.path.data = path
+    context = _preview_context(course, path, text if request.method == "POST" else None)
+    return render_template(
+        "studio/edit.html", course=course, path=path, form=form, line=request.args.get(
+            "line", type=int), media=_media_rows(course),
+        upload_form=UploadForm(prefix="media"), is_unsaved=request.method == "POST",
+        snippet=services.media_snippet, **context)
+
+
+@bp.post("/<slug>/preview")
+def preview(slug: str):
+    """The live preview: render posted, unsaved text; JSON with two HTML fragments."""
+    started = time.perf_counter()
+    course = _course(slug)
+    path = request.form.get("path", "")
+    _editable(course, path)
+    text = request.form.get("content", "").replace("\r\n", "\n")
+    context = _preview_context(course, path, text)
+    body = {
+        "preview": render_template("studio/_preview.html", course=course, path=path, **context),
+        "diagnostics": render_template("studio/_diagnostics.html", course=course, path=path,
+                                       **context),
+        "errors": len(context["check"].errors),
+        "warnings": len(context["check"].warnings),
+    }
+    response = jsonify(body)
+    elapsed = (time.perf_counter() - started) * 1000
+    response.headers["Server-Timing"] = f"preview;dur={elapsed:.1f}"
+    return response
+
+
+@bp.get("/<slug>/media/<path:relpath>")
+def serve_media(slug: str, relpath: str):
+    """A media file of the draft, for the preview (lesson HTML says ``media/…``)."""
+    course = _course(slug)
+    row = drafts.read_file(course, f"media/{relpath}")
+    if row is None:
+        abort(404)
+    kind = media_type(row.path)
+    response = send_file(BytesIO(row.content), mimetype=kind, etag=row.sha256, conditional=True,
+                         max_age=None)
+    response.headers["Cache-Control"] = "private, no-cache"
+    if kind == "image/svg+xml":
+        response.headers["Content-Security-Policy"] = SVG_POLICY
+    return response
+
+
+@bp.post("/<slug>/media")
+def upload_media(slug: str):
+    course = _course(slug)
+    form = UploadForm(prefix="media")
+    back = request.form.get("back") or ""
+    target = (url_for("studio.edit", slug=slug, path=back, _anchor="media")
+              if drafts.clean_path(back) else url_for("studio.show_course", slug=slug))
+    if not form.validate_on_submit():
+        flash(" ".join(e for errors in form.errors.values() for e in errors)
+              or _("Bitte wählen Sie eine Datei."), "error")
+        return redirect(target)
+    upload = form.file.data
+    try:
+        path = services.upload_media(course, current_user, upload.filename,
+                                     upload.read(drafts.MAX_FILE_BYTES + 1), utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(target)
+    db.session.commit()
+    flash(_("%(path)s wurde hochgeladen.", path=path), "success")
+    return redirect(target)
+
+
+# --- publish, zip ----------------------------------------------------------------------
+
+
+@bp.post("/<slug>/publish")
+def publish(slug: str):
+    course = _course(slug)
+    form = PublishForm()
+    if not form.validate_on_submit():
+        flash(_("Bitte geben Sie eine Version der Form 1.2.3 an."), "error")
+        return redirect(url_for("studio.show_course", slug=slug, _anchor="publish"))
+    try:
+        version = services.publish_draft(course, current_user, form.version.data, utcnow())
+    except services.PublishRefusedError as error:
+        db.session.rollback()
+        check = services.check(course, utcnow())
+        db.session.commit()
+        return render_template(
+            "studio/course.html", course=course, draft=drafts.find_draft(course), check=check,
+            tree=_tree(course), module_form=NewModuleForm(prefix="module"),
+            lesson_form=_lesson_form(course), upload_form=UploadForm(prefix="zip"),
+            publish_form=form, publish_error=error, draft_version=services.draft_version(course),
+        ), 422
+    db.session.commit()
+    flash(_("Version %(version)s ist veröffentlicht. Lernende sehen sie jetzt im Katalog.",
+            version=version.version), "success")
+    return redirect(url_for("studio.show_course", slug=slug))
+
+
+@bp.get("/<slug>/download")
+def download(slug: str):
+    course = _course(slug)
+    data = drafts.draft_zip(course)
+    return send_file(BytesIO(data), mimetype="application/zip", as_attachment=True,
+                     download_name=f"{course.slug}-entwurf.zip", max_age=0)
+
+
+@bp.post("/<slug>/upload")
+def upload_zip(slug: str):
+    course = _course(slug)
+    form = UploadForm(prefix="zip")
+    if not form.validate_on_submit():
+        flash(_("Bitte wählen Sie ein ZIP-Archiv."), "error")
+        return redirect(url_for("studio.show_course", slug=slug, _anchor="zip"))
+    try:
+        files = drafts.read_zip(form.file.data.read(drafts.MAX_DRAFT_BYTES + 1), course)
+        report = drafts.replace_draft(course, files, current_user, utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        flash(_("Das Archiv wurde nicht übernommen: %(reason)s", reason=error.message), "error")
+        return redirect(url_for("studio.show_course", slug=slug, _anchor="zip"))
+    db.session.commit()
+    if report.is_empty:
+        flash(_("Das Archiv entspricht dem Entwurf; nichts geändert."), "success")
+    else:
+        flash(_("Archiv übernommen: %(added)d neu, %(changed)d geändert, %(removed)d entfernt.",
+                added=len(report.added), changed=len(report.changed),
+                removed=len(report.removed)), "success")
+        for label, paths in ((_("Neu"), report.added), (_("Geändert"), report.changed),
+                             (_("Entfernt"), report.removed)):
+            if paths:
+                flash(f"{label}: {', '.join(paths[:20])}" + (" …" if len(paths) > 20 else ""),
+                      "info")
+    return redirect(url_for("studio.show_course", slug=slug))

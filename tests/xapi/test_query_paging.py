@@ -1,0 +1,98 @@
+"""Paging with ``more``: stable pages while statements arrive, signed tokens, limits."""
+
+from datetime import timedelta
+
+import pytest
+
+from tests.xapi.store_factories import AUTHORITY, T0, make_statement
+from xapi.lrs import LRS
+from xapi.query import StatementQuery, parse_statement_params
+from xapi.store_errors import BadRequestError
+
+
+def token(result) -> str:
+    return result.more.split("more=", 1)[1]
+
+
+def store_many(lrs, conn, n, start=T0):
+    batch = [make_statement() for _ in range(n)]
+    lrs.store(conn, batch, authority=AUTHORITY, now=start)
+    return [s["id"] for s in batch]
+
+
+def walk(lrs, conn, query):
+    result = lrs.query(conn, query)
+    seen = [s["id"] for s in result.statements]
+    while result.more:
+        result = lrs.query_more(conn, token(result))
+        seen += [s["id"] for s in result.statements]
+    return seen
+
+
+@pytest.mark.parametrize("ascending", [False, True])
+def test_pages_cover_everything_once(lrs, conn, ascending):
+    stored = store_many(lrs, conn, 23)
+    query = StatementQuery(limit=5, ascending=ascending)
+    assert walk(lrs, conn, query) == (stored if ascending else stored[::-1])
+
+
+def test_more_is_a_relative_irl_and_empty_on_the_last_page(lrs, conn):
+    store_many(lrs, conn, 3)
+    first = lrs.query(conn, StatementQuery(limit=2))
+    assert first.more.startswith("/xapi/statements?more=")
+    assert lrs.query_more(conn, token(first)).more == ""
+    assert lrs.query(conn, StatementQuery(limit=3)).more == ""
+
+
+@pytest.mark.parametrize("ascending", [False, True])
+def test_new_statements_do_not_shift_pages(lrs, conn, ascending):
+    stored = store_many(lrs, conn, 10)
+    first = lrs.query(conn, StatementQuery(limit=4, ascending=ascending))
+    store_many(lrs, conn, 5, start=T0 + timedelta(minutes=1))
+    rest = []
+    result = first
+    while result.more:
+        result = lrs.query_more(conn, token(result))
+        rest += [s["id"] for s in result.statements]
+    expected = stored if ascending else stored[::-1]
+    assert [s["id"] for s in first.statements] + rest == expected
+
+
+def test_limit_zero_and_above_maximum_use_the_page_size(conn):
+    lrs = LRS(secret=b"s", page_size=4)
+    store_many(lrs, conn, 6)
+    assert len(lrs.query(conn, StatementQuery(limit=0)).statements) == 4
+    assert len(lrs.query(conn, StatementQuery(limit=100)).statements) == 4
+    assert len(lrs.query(conn, StatementQuery(limit=2)).statements) == 2
+
+
+def test_more_keeps_filters_and_format(lrs, conn):
+    store_many(lrs, conn, 4)
+    query = parse_statement_params(
+        {"limit": "1", "format": "ids", "verb": make_statement()["verb"]["id"]}
+    )
+    second = lrs.query_more(conn, token(lrs.query(conn, query)))
+    assert second.statements[0]["verb"] == {"id": make_statement()["verb"]["id"]}
+    assert second.more
+
+
+def test_forged_or_foreign_token_is_rejected(lrs, conn):
+    store_many(lrs, conn, 3)
+    good = token(lrs.query(conn, StatementQuery(limit=1)))
+    body, signature = good.split(".")
+    with pytest.raises(BadRequestError):
+        lrs.query_more(conn, body + "." + "0" * len(signature))
+    with pytest.raises(BadRequestError):
+        LRS(secret=b"another secret").query_more(conn, good)
+    with pytest.raises(BadRequestError):
+        lrs.query_more(conn, "not a token")
+
+
+def test_empty_store_gives_an_empty_result(lrs, conn):
+    result = lrs.query(conn, StatementQuery())
+    assert result.as_json() == {"statements": [], "more": ""}
+    assert result.last_stored is None
+
+
+def test_consistent_through_lags_by_the_settle_time(lrs):
+    assert lrs.consistent_through(T0) == T0 - timedelta(seconds=1)

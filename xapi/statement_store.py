@@ -1,0 +1,428 @@
+"""Writing statements: ids, conflicts, index rows, voiding and the StatementRef closure."""
+
+import json
+import logging
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, bindparam, delete, insert, select, update
+from sqlalchemy.engine import Connection
+
+from xapi import outbox
+from xapi.activities import DefinitionCollector, save_definitions, statement_activity_index
+from xapi.agents import agent_key, statement_agent_index
+from xapi.comparison import statements_equivalent
+from xapi.isotime import format_timestamp, parse_timestamp
+from xapi.model import VOIDED_VERB
+from xapi.store_errors import BadRequestError, ConflictError
+from xapi.store_sql import (
+    attachments,
+    bulk_insert,
+    insert_ignore,
+    statement_activities,
+    statement_agents,
+    statement_attachments,
+    statement_refs,
+    statements,
+)
+
+log = logging.getLogger(__name__)
+
+CHUNK = 500
+STATEMENT_COLUMNS = tuple(c.name for c in statements.c if c.name != "seq")
+INDEX_COLUMNS = {
+    "agents": ("agent_key", "is_direct", "statement_seq", "roles"),
+    "activities": ("activity_id", "is_direct", "statement_seq", "roles"),
+}
+
+
+@dataclass(frozen=True)
+class AttachmentData:
+    """Raw data of one attachment received in a multipart request, keyed by its sha2."""
+
+    sha2: str
+    content_type: str
+    content: bytes
+
+
+@dataclass
+class StoreResult:
+    """What a store call did.
+
+    ``ids`` follow the request order (the POST response body); ``statements`` are the
+    stored forms of the statements actually written, for hooks such as the progress
+    projection, and leave out resends of statements already held.
+    """
+
+    ids: list[str]
+    stored: datetime
+    statements: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def created(self) -> bool:
+        """Whether anything new was written (False for an identical resend)."""
+        return bool(self.statements)
+
+
+def statement_version(version: str) -> str:
+    """The statement ``version`` property for a request's X-Experience-API-Version."""
+    return "2.0.0" if version.startswith("2.") else "1.0.0"
+
+
+def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
+
+
+def _prepare(
+    received: Mapping[str, Any],
+    statement_id: str,
+    *,
+    authority: Mapping[str, Any],
+    trust_authority: bool,
+    version: str,
+    now: datetime,
+    stored_at: str,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The stored form of one statement and its xapi_statements row."""
+    stored = dict(received)
+    stored["id"] = statement_id
+    has_timestamp = "timestamp" in received
+    if not has_timestamp:
+        stored["timestamp"] = stored_at
+    stored["stored"] = stored_at
+    if not (trust_authority and "authority" in received):
+        stored["authority"] = dict(authority)
+    stored.setdefault("version", version)
+    obj = received.get("object") or {}
+    kind = obj.get("objectType", "Activity")
+    context = received.get("context") or {}
+    registration = context.get("registration")
+    verb_id = (received.get("verb") or {}).get("id", "")
+    actor = received.get("actor")
+    row = {
+        "id": statement_id,
+        "stored": now,
+        "timestamp": parse_timestamp(received["timestamp"]) if has_timestamp else now,
+        "has_client_timestamp": has_timestamp,
+        "verb_id": verb_id,
+        "actor_key": agent_key(actor) if isinstance(actor, dict) else None,
+        "object_type": kind,
+        "object_activity_id": obj.get("id") if kind == "Activity" else None,
+        "object_agent_key": agent_key(obj) if kind in ("Agent", "Group") else None,
+        "object_statement_ref": str(obj.get("id", "")).lower() if kind == "StatementRef" else None,
+        "registration": registration.lower() if isinstance(registration, str) else None,
+        "authority_key": agent_key(stored["authority"]),
+        "version": str(stored["version"]),
+        "is_voided": False,
+        "is_voiding": verb_id == VOIDED_VERB and kind == "StatementRef",
+        "statement": json.dumps(stored, ensure_ascii=False, separators=(",", ":")),
+    }
+    return stored, row
+
+
+def _insert_statements(conn: Connection, rows: Sequence[dict[str, Any]]) -> dict[str, int]:
+    """Insert rows checked to be new; ``{id: seq}`` of those this call wrote.
+
+    When every row went in (the common case) their seqs are read back by id. If some
+    did not, a concurrent request stored those ids in between (ON CONFLICT waited for
+    it to commit): a row is ours if it holds exactly the JSON text this call wrote.
+    """
+    inserted = bulk_insert(
+        conn,
+        statements,
+        STATEMENT_COLUMNS,
+        [tuple(row[c] for c in STATEMENT_COLUMNS) for row in rows],
+        ignore_conflicts_on=["id"],
+    )
+    text_by_id = {row["id"]: row["statement"] for row in rows}
+    ids = list(text_by_id)
+    seq_by_id: dict[str, int] = {}
+    for chunk in _chunks(ids):
+        if inserted == len(rows):
+            found = conn.execute(
+                select(statements.c.id, statements.c.seq).where(statements.c.id.in_(chunk))
+            )
+            seq_by_id.update({r.id: r.seq for r in found})
+        else:
+            found = conn.execute(
+                select(statements.c.id, statements.c.seq, statements.c.statement).where(
+                    statements.c.id.in_(chunk)
+                )
+            )
+            seq_by_id.update({r.id: r.seq for r in found if r.statement == text_by_id[r.id]})
+    return seq_by_id
+
+
+def _check_existing(conn: Connection, candidates: Mapping[str, Mapping[str, Any]]) -> set[str]:
+    """Ids among ``candidates`` already stored with a matching statement.
+
+    :raises ConflictError: when one is stored with a different statement.
+    """
+    ids = sorted(candidates)
+    held: set[str] = set()
+    for chunk in _chunks(ids):
+        rows = conn.execute(
+            select(
+                statements.c.id, statements.c.statement, statements.c.has_client_timestamp
+            ).where(statements.c.id.in_(chunk))
+        )
+        for row in rows:
+            stored = json.loads(row.statement)
+            if not row.has_client_timestamp:
+                # The LRS assigned it: a difference there is no conflict (Data 2.3.1).
+                del stored["timestamp"]
+            if not statements_equivalent(stored, candidates[row.id]):
+                raise ConflictError(
+                    f"statement {row.id} is already stored with different content; "
+                    "statements cannot be changed"
+                )
+            held.add(row.id)
+    return held
+
+
+def _insert_index_rows(
+    conn: Connection, written: Sequence[tuple[int, dict[str, Any]]]
+) -> DefinitionCollector:
+    """Write the agent and activity index rows; return the definitions met on the way."""
+    definitions = DefinitionCollector()
+    agent_rows, activity_rows = [], []
+    for seq, stored in written:
+        for key, (roles, direct) in statement_agent_index(stored).items():
+            agent_rows.append((key, direct, seq, roles))
+        for activity_id, (roles, direct) in statement_activity_index(stored, definitions).items():
+            activity_rows.append((activity_id, direct, seq, roles))
+    # ON CONFLICT: two requests storing the identical statement at the same millisecond
+    # both index it (see _insert_statements); the rows are the same, keep one.
+    agent_columns, activity_columns = INDEX_COLUMNS["agents"], INDEX_COLUMNS["activities"]
+    bulk_insert(
+        conn, statement_agents, agent_columns, agent_rows, ignore_conflicts_on=agent_columns[:3]
+    )
+    bulk_insert(
+        conn,
+        statement_activities,
+        activity_columns,
+        activity_rows,
+        ignore_conflicts_on=activity_columns[:3],
+    )
+    return definitions
+
+
+def delete_index_rows(conn: Connection, doomed: Sequence[tuple[int, dict[str, Any]]]) -> None:
+    """Delete the index rows of statements about to be deleted, found from their JSON."""
+    agent_rows = [
+        {"b_key": key, "b_direct": direct, "b_seq": seq}
+        for seq, stored in doomed
+        for key, (_roles, direct) in statement_agent_index(stored).items()
+    ]
+    activity_rows = [
+        {"b_key": key, "b_direct": direct, "b_seq": seq}
+        for seq, stored in doomed
+        for key, (_roles, direct) in statement_activity_index(stored).items()
+    ]
+    for table, key_column, rows in (
+        (statement_agents, statement_agents.c.agent_key, agent_rows),
+        (statement_activities, statement_activities.c.activity_id, activity_rows),
+    ):
+        if rows:
+            conn.execute(
+                delete(table).where(
+                    key_column == bindparam("b_key"),
+                    table.c.is_direct == bindparam("b_direct"),
+                    table.c.statement_seq == bindparam("b_seq"),
+                ),
+                rows,
+            )
+
+
+def _closure(start: str, direct: Mapping[str, str], known: Mapping[str, set[str]]) -> set[str]:
+    """Every statement id reachable from ``start`` through StatementRef objects."""
+    found: set[str] = set()
+    pending = [start]
+    while pending:
+        current = pending.pop()
+        if current in found:
+            continue
+        found.add(current)
+        if current in direct:
+            pending.append(direct[current])
+        found |= known.get(current, set())
+    return found
+
+
+def _save_ref_closure(conn: Connection, written: Sequence[tuple[int, dict[str, Any]]]) -> None:
+    """Maintain xapi_statement_refs for new StatementRef statements, in both directions.
+
+    A statement may arrive after statements that target it; their closure then grows
+    by whatever the newcomer targets, so filters keep matching along the whole chain.
+    """
+    direct: dict[str, str] = {}
+    seq_by_id: dict[str, int] = {}
+    for seq, stored in written:
+        obj = stored.get("object") or {}
+        if obj.get("objectType") == "StatementRef":
+            direct[stored["id"]] = str(obj.get("id", "")).lower()
+            seq_by_id[stored["id"]] = seq
+    if not direct:
+        return
+    known: dict[str, set[str]] = {}
+    targets = sorted(set(direct.values()) - set(direct))
+    for chunk in _chunks(targets):
+        rows = conn.execute(
+            select(statements.c.id, statement_refs.c.target_id)
+            .join(statement_refs, statement_refs.c.statement_seq == statements.c.seq)
+            .where(statements.c.id.in_(chunk))
+        )
+        for row in rows:
+            known.setdefault(row.id, set()).add(row.target_id)
+    rows_out: list[dict[str, Any]] = []
+    closures: dict[str, set[str]] = {}
+    for statement_id, seq in seq_by_id.items():
+        closures[statement_id] = _closure(direct[statement_id], direct, known) - {statement_id}
+        rows_out += [{"statement_seq": seq, "target_id": t} for t in closures[statement_id]]
+    for chunk in _chunks(sorted(seq_by_id)):
+        earlier = conn.execute(
+            select(statement_refs.c.statement_seq, statement_refs.c.target_id).where(
+                statement_refs.c.target_id.in_(chunk),
+                statement_refs.c.statement_seq.not_in([seq_by_id[i] for i in chunk]),
+            )
+        )
+        for row in earlier:
+            rows_out += [
+                {"statement_seq": row.statement_seq, "target_id": t}
+                for t in closures[row.target_id]
+            ]
+    if rows_out:
+        conn.execute(insert_ignore(conn, statement_refs, ["statement_seq", "target_id"]), rows_out)
+
+
+def _apply_voiding(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Mark voided the targets of new voiding statements, and new statements already voided.
+
+    A voiding statement may arrive before its target; a voiding statement never
+    becomes voided itself.
+    """
+    targets = sorted({r["object_statement_ref"] for r in rows if r["is_voiding"]})
+    plain = sorted(r["id"] for r in rows if not r["is_voiding"])
+    for chunk in _chunks(plain):
+        found = conn.execute(
+            select(statements.c.object_statement_ref).where(
+                statements.c.is_voiding.is_(True), statements.c.object_statement_ref.in_(chunk)
+            )
+        )
+        targets += [row.object_statement_ref for row in found]
+    for chunk in _chunks(sorted(set(targets))):
+        conn.execute(
+            update(statements)
+            .where(statements.c.id.in_(chunk), statements.c.is_voiding.is_(False))
+            .values(is_voided=True)
+        )
+
+
+def _save_attachments(
+    conn: Connection,
+    written: Sequence[tuple[int, dict[str, Any]]],
+    data: Mapping[str, AttachmentData],
+    now: datetime,
+) -> None:
+    pairs: set[tuple[int, str]] = set()
+    for seq, stored in written:
+        for attachment in stored.get("attachments") or ():
+            sha2 = attachment.get("sha2") if isinstance(attachment, Mapping) else None
+            if sha2 in data:
+                pairs.add((seq, sha2))
+    if not pairs:
+        return
+    links = [{"statement_seq": seq, "sha2": sha2} for seq, sha2 in sorted(pairs)]
+    used = {sha2: data[sha2] for _seq, sha2 in pairs}
+    conn.execute(
+        insert_ignore(conn, attachments, ["sha2"]),
+        [
+            {
+                "sha2": a.sha2,
+                "content_type": a.content_type,
+                "length": len(a.content),
+                "content": a.content,
+                "created_at": now,
+            }
+            for a in used.values()
+        ],
+    )
+    conn.execute(insert(statement_attachments), links)
+
+
+def store_statements(
+    conn: Connection,
+    received: Sequence[Mapping[str, Any]],
+    *,
+    authority: Mapping[str, Any],
+    version: str,
+    now: datetime,
+    attachment_data: Mapping[str, AttachmentData] | None = None,
+    trust_authority: bool = False,
+) -> StoreResult:
+    """Store a batch of validated statements, all or nothing, in the caller's transaction.
+
+    :raises BadRequestError: when two statements in the batch share an id.
+    :raises ConflictError: when an id is already stored with a different statement.
+    """
+    stmt_version = statement_version(version)
+    ids: list[str] = []
+    by_id: dict[str, Mapping[str, Any]] = {}
+    for statement in received:
+        statement_id = str(statement.get("id") or uuid.uuid4()).lower()
+        if statement_id in by_id:
+            raise BadRequestError(f"statement id {statement_id} appears twice in the batch")
+        by_id[statement_id] = statement
+        ids.append(statement_id)
+    held = _check_existing(conn, by_id)
+    stored_at = format_timestamp(now)
+    prepared = [
+        _prepare(
+            by_id[i],
+            i,
+            authority=authority,
+            trust_authority=trust_authority,
+            version=stmt_version,
+            now=now,
+            stored_at=stored_at,
+        )
+        for i in ids
+        if i not in held
+    ]
+    if not prepared:
+        return StoreResult(ids=ids, stored=now)
+    rows = [row for _stored, row in prepared]
+    seq_by_id = _insert_statements(conn, rows)
+    raced = {row["id"]: by_id[row["id"]] for row in rows if row["id"] not in seq_by_id}
+    if raced:
+        # A concurrent request stored the same id first; ON CONFLICT waited for it.
+        _check_existing(conn, raced)
+        log.info("statements stored concurrently by another request: %s", sorted(raced))
+    written = [(seq_by_id[s["id"]], s) for s, _row in prepared if s["id"] in seq_by_id]
+    written_rows = [row for row in rows if row["id"] in seq_by_id]
+    definitions = _insert_index_rows(conn, written)
+    _save_ref_closure(conn, written)
+    _apply_voiding(conn, written_rows)
+    save_definitions(conn, definitions.merged, now)
+    if attachment_data:
+        _save_attachments(conn, written, attachment_data, now)
+    outbox.enqueue(conn, written, now)
+    return StoreResult(ids=ids, stored=now, statements=[s for _seq, s in written])
+
+
+def unvoid_orphans(conn: Connection, target_ids: Iterable[str]) -> None:
+    """Clear ``is_voided`` on targets whose voiding statements are gone (after erasure)."""
+    wanted = sorted(set(target_ids))
+    for chunk in _chunks(wanted):
+        still_voided = select(statements.c.object_statement_ref).where(
+            statements.c.is_voiding.is_(True), statements.c.object_statement_ref.in_(chunk)
+        )
+        conn.execute(
+            update(statements)
+            .where(and_(statements.c.id.in_(chunk), statements.c.id.not_in(still_voided)))
+            .values(is_voided=False)
+        )
