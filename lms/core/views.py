@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import Blueprint, render_template
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -19,6 +19,12 @@ def home():
     if current_user.is_authenticated:
         return render_template("core/dashboard.html")
     return render_template("core/home.html", form=LoginForm())
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico on every page, JSON ones included."""
+    return redirect(url_for("static", filename="img/favicon.svg"), code=301)
 
 
 @bp.get("/healthz")

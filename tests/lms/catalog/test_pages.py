@@ -146,3 +146,13 @@ def test_german_fallbacks_on_english_pages_are_marked(client, import_real):
     assert '<h1 id="course-title">E-mobility for automotive suppliers</h1>' in body
     german = client.get("/courses/e-mobility").get_data(as_text=True)
     assert 'lang="de"' not in german.split("<main", 1)[1]
+
+
+def test_dashboard_offers_published_courses(client, auth, catalogue):
+    from tests.factories import make_user
+
+    make_user(email="neu@example.org")
+    auth.login("neu@example.org")
+    html = client.get("/").get_data(as_text=True)
+    assert "Kurse entdecken" in html and 'href="/courses"' in html
+    assert 'href="/courses/e-mobility"' in html
