@@ -12,7 +12,8 @@ from sqlalchemy.engine import Connection
 
 from xapi.agents import ROLE_AUTHORITY, require_agent_key
 from xapi.isotime import format_timestamp
-from xapi.statement_store import delete_index_rows, unvoid_orphans
+from xapi.statement_refs import unvoid_orphans
+from xapi.statement_store import delete_index_rows
 from xapi.store_sql import (
     attachments,
     documents,

@@ -233,9 +233,8 @@ def _window(seq_col, source, query: StatementQuery, seqs: SeqRange) -> tuple[lis
     on_seq = [seq_col <= seqs.bound]
     if seqs.floor is not None:
         on_seq.append(seq_col > seqs.floor)
-    cursor = seqs.cursor
-    if cursor is not None:
-        on_seq.append(seq_col > cursor if query.ascending else seq_col < cursor)
+    if seqs.cursor is not None:
+        on_seq.append(seq_col > seqs.cursor if query.ascending else seq_col < seqs.cursor)
     return on_statement, on_seq
 
 
@@ -304,14 +303,14 @@ def page_select(query: StatementQuery, seqs: SeqRange, *, limit: int) -> Select:
     if _has_filters(query):
         candidates.append(_ref_matches(query, seqs, limit))
     if len(candidates) == 1:
-        seqs = candidates[0].subquery("seqs")
+        matched = candidates[0].subquery("matched")
     else:
         parts = [c.subquery(f"part{i}") for i, c in enumerate(candidates)]
-        seqs = union(*(select(p.c.seq) for p in parts)).subquery("seqs")
+        matched = union(*(select(p.c.seq) for p in parts)).subquery("matched")
     order = statements.c.seq.asc() if query.ascending else statements.c.seq.desc()
     return (
         select(statements.c.seq, statements.c.statement, statements.c.stored)
-        .where(statements.c.seq.in_(select(seqs.c.seq)))
+        .where(statements.c.seq.in_(select(matched.c.seq)))
         .order_by(order)
         .limit(limit)
     )

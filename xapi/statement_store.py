@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.engine import Connection
 
 from xapi import outbox
@@ -17,6 +17,7 @@ from xapi.agents import agent_key, statement_agent_index
 from xapi.comparison import statements_equivalent
 from xapi.isotime import format_timestamp, parse_timestamp
 from xapi.model import VOIDED_VERB
+from xapi.statement_refs import apply_voiding, save_ref_closure
 from xapi.store_errors import BadRequestError, ConflictError
 from xapi.store_sql import (
     attachments,
@@ -25,7 +26,6 @@ from xapi.store_sql import (
     statement_activities,
     statement_agents,
     statement_attachments,
-    statement_refs,
     statements,
 )
 
@@ -238,90 +238,6 @@ def delete_index_rows(conn: Connection, doomed: Sequence[tuple[int, dict[str, An
             )
 
 
-def _closure(start: str, direct: Mapping[str, str], known: Mapping[str, set[str]]) -> set[str]:
-    """Every statement id reachable from ``start`` through StatementRef objects."""
-    found: set[str] = set()
-    pending = [start]
-    while pending:
-        current = pending.pop()
-        if current in found:
-            continue
-        found.add(current)
-        if current in direct:
-            pending.append(direct[current])
-        found |= known.get(current, set())
-    return found
-
-
-def _save_ref_closure(conn: Connection, written: Sequence[tuple[int, dict[str, Any]]]) -> None:
-    """Maintain xapi_statement_refs for new StatementRef statements, in both directions.
-
-    A statement may arrive after statements that target it; their closure then grows
-    by whatever the newcomer targets, so filters keep matching along the whole chain.
-    """
-    direct: dict[str, str] = {}
-    seq_by_id: dict[str, int] = {}
-    for seq, stored in written:
-        obj = stored.get("object") or {}
-        if obj.get("objectType") == "StatementRef":
-            direct[stored["id"]] = str(obj.get("id", "")).lower()
-            seq_by_id[stored["id"]] = seq
-    if not direct:
-        return
-    known: dict[str, set[str]] = {}
-    targets = sorted(set(direct.values()) - set(direct))
-    for chunk in _chunks(targets):
-        rows = conn.execute(
-            select(statements.c.id, statement_refs.c.target_id)
-            .join(statement_refs, statement_refs.c.statement_seq == statements.c.seq)
-            .where(statements.c.id.in_(chunk))
-        )
-        for row in rows:
-            known.setdefault(row.id, set()).add(row.target_id)
-    rows_out: list[dict[str, Any]] = []
-    closures: dict[str, set[str]] = {}
-    for statement_id, seq in seq_by_id.items():
-        closures[statement_id] = _closure(direct[statement_id], direct, known) - {statement_id}
-        rows_out += [{"statement_seq": seq, "target_id": t} for t in closures[statement_id]]
-    for chunk in _chunks(sorted(seq_by_id)):
-        earlier = conn.execute(
-            select(statement_refs.c.statement_seq, statement_refs.c.target_id).where(
-                statement_refs.c.target_id.in_(chunk),
-                statement_refs.c.statement_seq.not_in([seq_by_id[i] for i in chunk]),
-            )
-        )
-        for row in earlier:
-            rows_out += [
-                {"statement_seq": row.statement_seq, "target_id": t}
-                for t in closures[row.target_id]
-            ]
-    if rows_out:
-        conn.execute(insert_ignore(conn, statement_refs, ["statement_seq", "target_id"]), rows_out)
-
-
-def _apply_voiding(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Mark voided the targets of new voiding statements, and new statements already voided.
-
-    A voiding statement may arrive before its target; a voiding statement never
-    becomes voided itself.
-    """
-    targets = sorted({r["object_statement_ref"] for r in rows if r["is_voiding"]})
-    plain = sorted(r["id"] for r in rows if not r["is_voiding"])
-    for chunk in _chunks(plain):
-        found = conn.execute(
-            select(statements.c.object_statement_ref).where(
-                statements.c.is_voiding.is_(True), statements.c.object_statement_ref.in_(chunk)
-            )
-        )
-        targets += [row.object_statement_ref for row in found]
-    for chunk in _chunks(sorted(set(targets))):
-        conn.execute(
-            update(statements)
-            .where(statements.c.id.in_(chunk), statements.c.is_voiding.is_(False))
-            .values(is_voided=True)
-        )
-
-
 def _save_attachments(
     conn: Connection,
     written: Sequence[tuple[int, dict[str, Any]]],
@@ -405,24 +321,10 @@ def store_statements(
     written = [(seq_by_id[s["id"]], s) for s, _row in prepared if s["id"] in seq_by_id]
     written_rows = [row for row in rows if row["id"] in seq_by_id]
     definitions = _insert_index_rows(conn, written)
-    _save_ref_closure(conn, written)
-    _apply_voiding(conn, written_rows)
+    save_ref_closure(conn, written)
+    apply_voiding(conn, written_rows)
     save_definitions(conn, definitions.merged, now)
     if attachment_data:
         _save_attachments(conn, written, attachment_data, now)
     outbox.enqueue(conn, written, now)
     return StoreResult(ids=ids, stored=now, statements=[s for _seq, s in written])
-
-
-def unvoid_orphans(conn: Connection, target_ids: Iterable[str]) -> None:
-    """Clear ``is_voided`` on targets whose voiding statements are gone (after erasure)."""
-    wanted = sorted(set(target_ids))
-    for chunk in _chunks(wanted):
-        still_voided = select(statements.c.object_statement_ref).where(
-            statements.c.is_voiding.is_(True), statements.c.object_statement_ref.in_(chunk)
-        )
-        conn.execute(
-            update(statements)
-            .where(and_(statements.c.id.in_(chunk), statements.c.id.not_in(still_voided)))
-            .values(is_voided=False)
-        )
