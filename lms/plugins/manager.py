@@ -18,6 +18,7 @@ BUILTIN_PLUGINS = (
     "lms.lrs.plugin",
     "lms.catalog.plugin",
     "lms.studio.plugin",
+    "lms.certificates.plugin",
 )
 
 

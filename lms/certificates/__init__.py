@@ -1,0 +1,1 @@
+"""Certificates: issuing on course completion, signed PDFs, public verification."""

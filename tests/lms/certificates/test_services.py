@@ -1,0 +1,85 @@
+"""Issuing, signing, revoking and the status of certificates."""
+
+import re
+import stat
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from lms.certificates import services, signing
+from lms.certificates.models import Certificate
+from lms.errors import PermissionDeniedError
+from lms.extensions import db
+from tests.factories import make_user
+from tests.lms.certificates.conftest import COMPLETED, NOW
+
+
+def test_issue_states_every_fact_and_is_idempotent(certificate, learner, emobility):
+    again = services.issue_certificate(learner, emobility, COMPLETED, NOW + timedelta(days=3))
+    assert again.id == certificate.id
+    assert db.session.query(Certificate).filter_by(user_id=learner.id).count() == 1
+    assert re.fullmatch(r"ATLAS(-[A-Z2-7]{4}){4}", certificate.number)
+    payload = certificate.payload
+    assert payload["learner_name"] == "Jürgen Öztürk-Weiß"
+    assert payload["employer"] == "Muster Antriebstechnik GmbH"
+    assert payload["course"]["title"] == emobility.title_de
+    assert payload["course"]["version"] == emobility.version
+    assert payload["modules"] and payload["objectives"]
+    assert payload["completed_at"] == "2026-11-19"
+    assert payload["expires_at"] == "2027-11-20"  # validity_months: 12, from the date of issue
+    assert payload["verify_url"] == f"http://localhost/verify/{certificate.number}"
+    assert certificate.expires_at == NOW.replace(year=2027)
+
+
+def test_concurrent_issue_returns_the_winner(certificate, learner, emobility, monkeypatch):
+    # The other worker's row exists, but this one did not see it before inserting.
+    monkeypatch.setattr(services, "find_certificate",
+                        _second_call_finds(services.find_certificate))
+    again = services.issue_certificate(learner, emobility, COMPLETED, NOW)
+    assert again.id == certificate.id
+
+
+def _second_call_finds(real):
+    calls = []
+
+    def find(user_id, version_id):
+        calls.append(1)
+        return None if len(calls) == 1 else real(user_id, version_id)
+
+    return find
+
+
+def test_signature_verifies_and_a_changed_payload_fails(app, certificate):
+    assert signing.verify(certificate.payload, certificate.signature)
+    forged = dict(certificate.payload, learner_name="Mallory")
+    assert not signing.verify(forged, certificate.signature)
+    assert not signing.verify(certificate.payload, "not base64!")
+    key = Path(app.instance_path) / signing.KEY_FILE
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    assert b"BEGIN PUBLIC KEY" in signing.public_key_pem()
+
+
+def test_status_valid_expiring_expired_revoked(certificate):
+    assert services.certificate_status(certificate, NOW) == "valid"
+    expires = certificate.expires_at
+    assert services.certificate_status(certificate, expires - timedelta(days=10)) == "expiring"
+    assert services.certificate_status(certificate, expires + timedelta(seconds=1)) == "expired"
+    admin = make_user(is_admin=True)
+    services.revoke_certificate(admin, certificate, "Prüfung wiederholt", NOW)
+    assert services.certificate_status(certificate, NOW) == "revoked"
+    assert certificate.revoke_reason == "Prüfung wiederholt"
+
+
+def test_learners_cannot_revoke(certificate, other_learner):
+    with pytest.raises(PermissionDeniedError):
+        services.revoke_certificate(other_learner, certificate, "weil", NOW)
+    assert certificate.revoked_at is None
+
+
+def test_course_completed_hook_issues_certificate(app, learner, emobility):
+    app.extensions["atlas_plugins"].hook.lms_course_completed(
+        user=learner, course=emobility.course, completed_at=COMPLETED
+    )
+    issued = services.find_certificate(learner.id, emobility.id)
+    assert issued is not None and issued.completed_at == COMPLETED
