@@ -5,7 +5,9 @@ runs ``atlas db upgrade`` and ``atlas lrs create-client --json``, pre-loads stat
 through the library straight into the database, then measures over loopback:
 
 - single-statement POSTs per second, 8 concurrent clients;
-- statements per second in batches of 100, 8 concurrent clients;
+- statements per second in batches of 100, 8 concurrent clients: "mixed" batches (every
+  statement a random learner and lesson, the worst case for index locality) and
+  "sessions" (one learner working through a course, what a course player sends);
 - GET latency (p50/p95) with an agent, a verb and an activity filter.
 
     .venv/bin/python bench/lrs.py                          # 100,000 statements, SQLite
@@ -66,18 +68,21 @@ class Corpus:
     def lesson(self, course: int, lesson: int) -> str:
         return f"{self.course(course)}/module/m1/lesson/l{lesson:02d}"
 
-    def statement(self) -> dict:
+    def statement(self, learner=None, course=None, registration=None) -> dict:
         r = self.random
-        course, lesson, verb = r.randrange(self.courses), r.randrange(self.lessons), r.choice(VERBS)
+        course = r.randrange(self.courses) if course is None else course
+        lesson, verb = r.randrange(self.lessons), r.choice(VERBS)
+        learner = r.randrange(self.learners) if learner is None else learner
         value = {
             "id": str(uuid.UUID(int=r.getrandbits(128), version=4)),
-            "actor": self.learner(r.randrange(self.learners)),
+            "actor": self.learner(learner),
             "verb": {"id": verb, "display": {"en-US": verb.rsplit("/", 1)[1]}},
             "object": {"objectType": "Activity", "id": self.lesson(course, lesson),
                        "definition": {"name": {"en-US": f"Lesson {lesson}",
                                                "de-DE": f"Lektion {lesson}"},
                                       "type": "http://adlnet.gov/expapi/activities/lesson"}},
-            "context": {"registration": str(uuid.UUID(int=r.getrandbits(128), version=4)),
+            "context": {"registration": registration
+                        or str(uuid.UUID(int=r.getrandbits(128), version=4)),
                         "contextActivities": {"parent": [{"id": self.course(course)}]},
                         "platform": "ATLAS Campus", "language": "de-DE"},
             "timestamp": (START + timedelta(seconds=r.randrange(10**7))).isoformat(
@@ -87,6 +92,13 @@ class Corpus:
             value["result"] = {"score": {"scaled": round(r.random(), 2)},
                                "success": r.random() > 0.3, "duration": f"PT{r.randrange(600)}S"}
         return value
+
+    def session(self, size: int) -> list[dict]:
+        """One learner working through one course: what a course player sends in a batch."""
+        r = self.random
+        learner, course = r.randrange(self.learners), r.randrange(self.courses)
+        registration = str(uuid.UUID(int=r.getrandbits(128), version=4))
+        return [self.statement(learner, course, registration) for _ in range(size)]
 
 
 # --- the server ---------------------------------------------------------------------------------
@@ -178,9 +190,11 @@ def preload(url: str, total: int, batch: int = 1000) -> float:
 
 
 @contextmanager
-def gunicorn(env: dict, port: int, workers: int):
+def gunicorn(env: dict, port: int, workers: int, threads: int):
     command = [str(BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}",
                "--log-level", "warning", "wsgi:app"]
+    if threads > 1:
+        command[1:1] = ["--threads", str(threads)]
     process = subprocess.Popen(command, env=env, cwd=ROOT)
     try:
         deadline = time.monotonic() + 60
@@ -266,24 +280,27 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
 
 
-def write_load(name: str, args, endpoint: str, size: int, count: int, seed: int) -> Phase:
+def write_load(name: str, args, endpoint: str, size: int, count: int, seed: int,
+               session: bool = False) -> Phase:
     """``args.concurrency`` threads POSTing batches of ``size`` until ``count`` requests or the
     time limit."""
     phase = Phase(name)
     lock = threading.Lock()
-    issued = [0]
+    # Bodies are made before the clock starts: the load generator shares the CPUs.
+    corpus = Corpus(args.statements, seed=seed)
+    bodies = []
+    for _ in range(count):
+        batch = corpus.session(size) if session else [corpus.statement() for _ in range(size)]
+        bodies.append(json.dumps(batch if size > 1 else batch[0]).encode())
     deadline = time.monotonic() + args.seconds
 
     def worker(n: int):
         client = Client(endpoint, args.user, args.password)
-        corpus = Corpus(args.statements, seed=seed + n)
         while time.monotonic() < deadline:
             with lock:
-                if issued[0] >= count:
+                if not bodies:
                     return
-                issued[0] += 1
-            batch = [corpus.statement() for _ in range(size)]
-            body = json.dumps(batch if size > 1 else batch[0]).encode()
+                body = bodies.pop()
             began = time.perf_counter()
             status, _data = client.request("POST", "statements", body=body)
             elapsed = (time.perf_counter() - began) * 1000
@@ -340,19 +357,21 @@ LOAD = {}
 def run_load(args, endpoint: str) -> list[Phase]:
     LOAD["before"] = os.getloadavg()[0]
     log.info("load: single statements, %d clients", args.concurrency)
-    single = write_load(f"POST 1 statement ({args.concurrency} clients)", args, endpoint, 1,
-                        args.singles, seed=1000)
+    single = write_load("POST 1 statement", args, endpoint, 1, args.singles, seed=1000)
     log.info("load: batches of %d, %d clients", args.batch, args.concurrency)
-    batches = write_load(f"POST batch of {args.batch} ({args.concurrency} clients)", args,
+    batches = write_load(f"POST batch of {args.batch}, mixed", args,
                          endpoint, args.batch, args.batches, seed=2000)
+    log.info("load: session batches of %d, %d clients", args.batch, args.concurrency)
+    sessions = write_load(f"POST batch of {args.batch}, sessions", args,
+                          endpoint, args.batch, args.batches, seed=3000, session=True)
     log.info("load: filtered GETs")
     reads = read_latency(args, endpoint)
     LOAD["after"] = os.getloadavg()[0]
-    return [single, batches, *reads]
+    return [single, batches, sessions, *reads]
 
 
 def print_report(title: str, phases: list[Phase], load: tuple[float, float]) -> None:
-    print(f"\n== {title} ==")
+    print(f"\n== {title}; {ARGS.concurrency} concurrent clients for the POSTs ==")
     print(f"load average before/after: {load[0]:.2f} / {load[1]:.2f} (other processes share "
           "the CPUs; the load generator runs on the same machine)")
     print(f"{'phase':36} {'requests':>8} {'errors':>6} {'statements/s':>13} "
@@ -367,6 +386,8 @@ def main(argv=None) -> int:
                         help="statements pre-loaded before the measurements")
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="gunicorn threads per worker (>1: gthread worker, keep-alive)")
     parser.add_argument("--concurrency", type=int, default=8, help="concurrent clients")
     parser.add_argument("--singles", type=int, default=5000, help="single POSTs at most")
     parser.add_argument("--batches", type=int, default=300, help="batch POSTs at most")
@@ -378,7 +399,8 @@ def main(argv=None) -> int:
     parser.add_argument("--user", help="Basic auth user (key) for --endpoint")
     parser.add_argument("--password", help="Basic auth password (secret) for --endpoint")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
-    args = parser.parse_args(argv)
+    global ARGS
+    ARGS = args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
     if args.endpoint:
@@ -402,10 +424,12 @@ def main(argv=None) -> int:
             seconds = preload(url, args.statements)
             log.info("pre-loaded in %.0f s (%.0f statements/s through the library)",
                      seconds, args.statements / max(seconds, 1e-9))
-            with gunicorn(env, port, args.workers) as endpoint:
+            with gunicorn(env, port, args.workers, args.threads) as endpoint:
                 phases = run_load(args, endpoint)
             title = (f"{description}, {args.statements:,} statements pre-loaded, "
-                     f"gunicorn -w {args.workers}, {os.cpu_count()} CPUs")
+                     f"gunicorn -w {args.workers}"
+                     f"{f' --threads {args.threads}' if args.threads > 1 else ''}, "
+                     f"{os.cpu_count()} CPUs")
     print_report(title, phases, (LOAD["before"], LOAD["after"]))
     if args.json:
         args.json.write_text(json.dumps([{
@@ -416,6 +440,8 @@ def main(argv=None) -> int:
         } for p in phases], indent=2))
     return 0
 
+
+ARGS = argparse.Namespace(concurrency=8)
 
 if __name__ == "__main__":
     sys.exit(main())

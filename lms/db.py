@@ -20,13 +20,18 @@ def tune_sqlite(dbapi_connection, _record) -> None:
 
     WAL lets readers run while one process writes; synchronous=NORMAL is durable across
     application crashes in WAL mode and avoids an fsync per commit; the busy timeout
-    makes a writer wait for the lock instead of failing at once.
+    makes a writer wait for the lock instead of failing at once; the page cache and the
+    auto-checkpoint (pages) keep the LRS's index pages hot, as ``xapi.store_sql`` is
+    tuned for. Unlike ``xapi.store_sql.configure_sqlite``, foreign keys stay off: Alembic's
+    batch migrations recreate tables on SQLite, and with enforcement on, dropping a parent
+    table would cascade into its children.
     """
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.execute("PRAGMA cache_size=-65536")  # 64 MiB: index pages of a large LRS stay hot
+    cursor.execute("PRAGMA cache_size=-65536")  # 64 MiB
+    cursor.execute("PRAGMA wal_autocheckpoint=10000")
     cursor.close()
 
 

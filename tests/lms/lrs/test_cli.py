@@ -5,6 +5,7 @@ import json
 from sqlalchemy import func, select
 
 from lms.extensions import db
+from lms.lrs import services
 from lms.lrs.models import LrsClient
 from tests.lms.lrs.builders import learner, statement
 from tests.lms.lrs.conftest import XapiCaller, basic_auth
@@ -53,7 +54,7 @@ def _count(table, **where) -> int:
     return db.session.scalar(query)
 
 
-def test_erase_agent_by_pseudonym_deletes_statements_and_documents(runner, xapi):
+def test_erase_agent_by_pseudonym_deletes_statements_and_documents(runner, xapi, caplog):
     anna = {"objectType": "Agent", "account": {"homePage": "http://localhost", "name": "p-anna"}}
     xapi.post("statements", json=[statement(actor=anna), statement(actor=anna), statement()])
     xapi.put("activities/state", params={"activityId": "https://campus.example/a",
@@ -63,6 +64,9 @@ def test_erase_agent_by_pseudonym_deletes_statements_and_documents(runner, xapi)
     assert "erased 2 statements and 1 documents" in result.output
     assert _count(statements) == 1
     assert _count(documents) == 0
+    logged = [r.getMessage() for r in caplog.records if "GDPR erasure" in r.getMessage()]
+    assert len(logged) == 1 and "p-anna" not in logged[0]
+    assert services.agent_fingerprint(anna) in logged[0]
 
 
 def test_erase_agent_asks_first_and_accepts_json(runner, xapi):
