@@ -19,7 +19,24 @@ class XapiError(Exception):
         return {"error": self.kind, "message": self.message}
 
 
-class StatementValidationError(XapiError):
+class RuleError(XapiError):
+    """An error that names the broken rule and the JSON pointer of where it is broken."""
+
+    def __init__(self, rule: str, message: str, *, pointer: str = ""):
+        super().__init__(message)
+        self.rule = rule
+        self.pointer = pointer
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "error": self.kind,
+            "rule": self.rule,
+            "pointer": self.pointer,
+            "message": self.message,
+        }
+
+
+class StatementValidationError(RuleError):
     """A statement breaks a rule of the xAPI data model.
 
     :param rule: the broken requirement, ``<reference>/<slug>``, where the
@@ -34,20 +51,10 @@ class StatementValidationError(XapiError):
     kind = "invalid statement"
 
     def __init__(self, rule: str, pointer: str, message: str):
-        super().__init__(message)
-        self.rule = rule
-        self.pointer = pointer
+        super().__init__(rule, message, pointer=pointer)
 
     def __str__(self) -> str:
         return f"{self.rule} at {self.pointer or '/'}: {self.message}"
-
-    def to_dict(self) -> dict[str, str]:
-        return {
-            "error": self.kind,
-            "rule": self.rule,
-            "pointer": self.pointer,
-            "message": self.message,
-        }
 
     def at(self, prefix: str) -> "StatementValidationError":
         """The same error located below ``prefix`` (a statement's place in a batch)."""
@@ -70,7 +77,7 @@ class VersionError(XapiError):
         return {"error": self.kind, "reason": self.reason, "message": self.message}
 
 
-class AttachmentError(XapiError):
+class AttachmentError(RuleError):
     """A multipart/mixed body or its attachment parts do not match the statements.
 
     :param rule: as for :class:`StatementValidationError`.
@@ -80,34 +87,8 @@ class AttachmentError(XapiError):
 
     kind = "invalid attachments"
 
-    def __init__(self, rule: str, message: str, *, pointer: str = ""):
-        super().__init__(message)
-        self.rule = rule
-        self.pointer = pointer
 
-    def to_dict(self) -> dict[str, str]:
-        return {
-            "error": self.kind,
-            "rule": self.rule,
-            "pointer": self.pointer,
-            "message": self.message,
-        }
-
-
-class SignatureError(XapiError):
+class SignatureError(RuleError):
     """A signed statement's JWS is malformed, does not verify or does not match the statement."""
 
     kind = "invalid signature"
-
-    def __init__(self, rule: str, message: str, *, pointer: str = ""):
-        super().__init__(message)
-        self.rule = rule
-        self.pointer = pointer
-
-    def to_dict(self) -> dict[str, str]:
-        return {
-            "error": self.kind,
-            "rule": self.rule,
-            "pointer": self.pointer,
-            "message": self.message,
-        }

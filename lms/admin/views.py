@@ -10,6 +10,7 @@ from lms.accounts import services
 from lms.accounts.forms import InvitationForm
 from lms.accounts.forms_errors import show_error
 from lms.accounts.models import Invitation, Membership, Organisation, User
+from lms.actions import commit_or_flash
 from lms.admin.access import admin_required
 from lms.admin.forms import ActionForm, DepartmentForm, OrganisationForm, UserRolesForm
 from lms.db import utcnow
@@ -186,14 +187,10 @@ def resend_invitation(invitation_id: int):
     invitation = _invitation_for_manager(invitation_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        services.resend_invitation(current_user, invitation, utcnow())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("Einladung erneut gesendet."), "success")
+    commit_or_flash(
+        lambda: services.resend_invitation(current_user, invitation, utcnow()),
+        _("Einladung erneut gesendet."),
+    )
     return redirect(url_for("admin.show_organisation", organisation_id=invitation.organisation_id))
 
 
@@ -203,12 +200,8 @@ def revoke_invitation(invitation_id: int):
     invitation = _invitation_for_manager(invitation_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        services.revoke_invitation(current_user, invitation, utcnow())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("Einladung zurückgezogen."), "success")
+    commit_or_flash(
+        lambda: services.revoke_invitation(current_user, invitation, utcnow()),
+        _("Einladung zurückgezogen."),
+    )
     return redirect(url_for("admin.show_organisation", organisation_id=invitation.organisation_id))

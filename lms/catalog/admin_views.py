@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from lms.accounts.models import User
+from lms.actions import commit_or_flash
 from lms.admin.access import admin_required
 from lms.admin.forms import ActionForm
 from lms.catalog import services, trainers
@@ -15,7 +16,6 @@ from lms.catalog.forms import TrainerGrantForm
 from lms.catalog.models import Course, CourseTrainer, CourseVersion
 from lms.catalog.views import label_context
 from lms.db import utcnow
-from lms.errors import DomainError
 from lms.extensions import db
 
 bp = Blueprint("catalog_admin", __name__, url_prefix="/admin/courses",
@@ -66,15 +66,10 @@ def grant_trainer(course_id: int):
         flash(_("Bitte wählen Sie eine Trainerin oder einen Trainer aus."), "error")
         return redirect(url_for("catalog_admin.list_courses"))
     user = db.get_or_404(User, form.user_id.data)
-    try:
-        trainers.grant_course_trainer(current_user, course, user, utcnow())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("%(name)s ist jetzt Trainer/in für %(course)s.", name=user.name,
-                course=course.slug), "success")
+    commit_or_flash(
+        lambda: trainers.grant_course_trainer(current_user, course, user, utcnow()),
+        _("%(name)s ist jetzt Trainer/in für %(course)s.", name=user.name, course=course.slug),
+    )
     return redirect(url_for("catalog_admin.list_courses", _anchor=f"course-{course.slug}"))
 
 
@@ -85,15 +80,11 @@ def revoke_trainer(course_id: int, user_id: int):
     user = db.get_or_404(User, user_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        trainers.revoke_course_trainer(current_user, course, user, utcnow())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("%(name)s ist nicht mehr Trainer/in für %(course)s.", name=user.name,
-                course=course.slug), "success")
+    commit_or_flash(
+        lambda: trainers.revoke_course_trainer(current_user, course, user, utcnow()),
+        _("%(name)s ist nicht mehr Trainer/in für %(course)s.", name=user.name,
+          course=course.slug),
+    )
     return redirect(url_for("catalog_admin.list_courses", _anchor=f"course-{course.slug}"))
 
 
@@ -103,14 +94,10 @@ def publish_version(version_id: int):
     version = db.get_or_404(CourseVersion, version_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        services.publish_version(version, current_user, utcnow())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("Version %(version)s von %(course)s ist jetzt veröffentlicht.",
-                version=version.version, course=version.course.slug), "success")
+    commit_or_flash(
+        lambda: services.publish_version(version, current_user, utcnow()),
+        _("Version %(version)s von %(course)s ist jetzt veröffentlicht.",
+          version=version.version, course=version.course.slug),
+    )
     return redirect(url_for("catalog_admin.list_courses",
                             _anchor=f"course-{version.course.slug}"))
