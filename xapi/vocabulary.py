@@ -50,6 +50,10 @@ VERBS: MappingProxyType = MappingProxyType(
         "satisfied": _verb(CMI5_VERBS, "satisfied", "satisfied", "erfüllt"),
         "abandoned": _verb(CMI5_VERBS, "abandoned", "abandoned", "abgebrochen"),
         "waived": _verb(CMI5_VERBS, "waived", "waived", "erlassen"),
+        # withdrawal from a course: the Tin Can registry's verb, as ADL has none
+        "unregistered": _verb(
+            "http://id.tincanapi.com/verb/", "unregistered", "unregistered", "abgemeldet"
+        ),
     }
 )
 

@@ -18,6 +18,8 @@ BUILTIN_PLUGINS = (
     "lms.lrs.plugin",
     "lms.catalog.plugin",
     "lms.studio.plugin",
+    "lms.learning.plugin",
+    "lms.sessions.plugin",
     "lms.certificates.plugin",
 )
 

@@ -1,0 +1,1 @@
+"""Learning: enrolment, the lesson player, quizzes and the progress projection."""

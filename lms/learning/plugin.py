@@ -1,0 +1,8 @@
+"""Registers learning with the plugin host."""
+
+from lms.plugins import hookimpl
+
+
+@hookimpl
+def lms_model_modules():
+    return ["lms.learning.models"]

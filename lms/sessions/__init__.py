@@ -1,0 +1,1 @@
+"""Blended-learning sessions: scheduling, registration, attendance and check-in."""

@@ -1,0 +1,8 @@
+"""Registers sessions with the plugin host."""
+
+from lms.plugins import hookimpl
+
+
+@hookimpl
+def lms_model_modules():
+    return ["lms.sessions.models"]
