@@ -46,7 +46,7 @@ def make_test_app(database_url: str, instance: Path, **overrides):
     config.update(overrides)
     app = create_app(config)
     with app.app_context():
-        flask_migrate.upgrade()
+        flask_migrate.upgrade(revision="heads")
     return app
 
 
