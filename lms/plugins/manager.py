@@ -21,6 +21,8 @@ BUILTIN_PLUGINS = (
     "lms.learning.plugin",
     "lms.sessions.plugin",
     "lms.certificates.plugin",
+    "lms.companies.plugin",
+    "lms.api.plugin",
 )
 
 

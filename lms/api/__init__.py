@@ -1,0 +1,1 @@
+"""REST API v1 for HR systems, with its OpenAPI document."""

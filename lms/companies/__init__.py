@@ -1,0 +1,1 @@
+"""The company portal: employees, assignments, privacy and consent, exports."""
