@@ -42,3 +42,6 @@ def configure_logging(app: Flask) -> None:
         handler.setFormatter(logging.Formatter(TEXT_FORMAT))
     root.addHandler(handler)
     root.setLevel(app.config["ATLAS_LOG_LEVEL"])
+    # WeasyPrint reports every rendering step at INFO; only its warnings concern an operator
+    for chatty in ("weasyprint", "weasyprint.progress", "fontTools"):
+        logging.getLogger(chatty).setLevel(max(logging.WARNING, root.level))

@@ -222,10 +222,13 @@ def update_profile(user: User, *, name: str, locale: str, now: datetime) -> None
         raise ValidationFailedError(_("Bitte geben Sie Ihren Namen an."), field="name")
     if locale not in current_app.config["ATLAS_LANGUAGES"]:
         raise ValidationFailedError(_("Unbekannte Sprache."), field="locale")
+    old_name = user.name
     user.name = name
     user.locale = locale
     user.updated_at = now
     db.session.flush()
+    if name != old_name:
+        plugin_hook().lms_user_renamed(user=user, old_name=old_name, now=now)
 
 
 # --- organisations -----------------------------------------------------------

@@ -1,16 +1,20 @@
-"""A read-only lesson page of a course's published version, for logged-in users.
+"""A read-only preview of a lesson of a course's published version, for logged-in users.
 
-Kept simple on purpose: the learning area's lesson player replaces it. Lesson HTML of a
+Learners enrolled on the course are sent to the lesson player (``learning.show_lesson``),
+which shows the version they are on and records their progress; this page is the
+preview for everyone else. Lesson HTML of a
 package holds question stems only, never options or solutions, so nothing here can leak them.
 """
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_babel import get_locale
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from lms.catalog import services
 from lms.catalog.outline import build_outline
+from lms.catalog.version_content import content_for
 from lms.catalog.views import label_context
+from lms.learning.enrolment import active_enrolment
 
 bp = Blueprint("lessons", __name__, url_prefix="/courses", template_folder="templates")
 
@@ -24,6 +28,10 @@ def inject_labels():
 @login_required
 def show_lesson(slug: str, lesson_id: str):
     version = services.find_published_course(slug)
+    enrolment = active_enrolment(current_user, version.course)
+    # a lesson new in a later version than the learner's stays a preview for them
+    if enrolment is not None and content_for(enrolment.course_version).course.lesson(lesson_id):
+        return redirect(url_for("learning.show_lesson", slug=slug, lesson_id=lesson_id))
     model = services.load_version_model(version)
     lessons = list(model.lessons())
     index = next((i for i, lesson in enumerate(lessons) if lesson.id == lesson_id), None)

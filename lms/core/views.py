@@ -3,11 +3,14 @@
 import logging
 
 from flask import Blueprint, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import text
 
 from lms.accounts.forms import LoginForm
+from lms.db import utcnow
 from lms.extensions import db
+from lms.learning.dashboard import learner_dashboard
 
 log = logging.getLogger(__name__)
 
@@ -17,7 +20,8 @@ bp = Blueprint("core", __name__, template_folder="templates")
 @bp.get("/")
 def home():
     if current_user.is_authenticated:
-        return render_template("core/dashboard.html")
+        board = learner_dashboard(current_user, str(get_locale() or "de"), utcnow())
+        return render_template("core/dashboard.html", board=board)
     return render_template("core/home.html", form=LoginForm())
 
 

@@ -89,6 +89,8 @@ class QuizAttempt(db.Model):
     is_passed: Mapped[bool] = mapped_column(default=False, nullable=False)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     statement_id: Mapped[str | None] = mapped_column(String(36))
+    #: the enrolment cycle (xAPI registration) the attempt belongs to; limits count per cycle
+    registration: Mapped[str | None] = mapped_column(String(36))
 
 
 class LessonProgress(db.Model):

@@ -1,5 +1,7 @@
 """Registers learning with the plugin host: models, pages and the progress projection."""
 
+from flask_babel import lazy_gettext as _l
+
 from lms.plugins import hookimpl
 
 
@@ -14,3 +16,39 @@ def lms_load_blueprints(app):
 
     app.register_blueprint(views.bp)
     app.register_blueprint(quiz_views.bp)
+
+
+@hookimpl
+def lms_statements_stored(statements, now):
+    from lms.learning.projection import fold_statements
+
+    fold_statements(statements, now)
+
+
+@hookimpl
+def lms_cli_commands():
+    from lms.learning.cli import progress_group
+
+    return [progress_group]
+
+
+@hookimpl
+def lms_personal_data(user):
+    from lms.learning.personal_data import account_sections, learning_sections
+
+    return [*account_sections(user), *learning_sections(user)]
+
+
+@hookimpl
+def lms_navigation_entries(user):
+    if not user.is_authenticated:
+        return []
+    return [{"endpoint": "learning.personal_data", "label": _l("Meine Daten"), "order": 90,
+             "section": "user"}]
+
+
+@hookimpl(trylast=True)
+def lms_demo_data(now):
+    from lms.learning.demo import seed_demo_learning
+
+    return seed_demo_learning(now)

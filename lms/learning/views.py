@@ -1,5 +1,258 @@
-"""The learner's pages: dashboard, enrolment, lesson player."""
+"""The learner's pages: enrolment, the lesson player, and the learner's own data."""
 
-from flask import Blueprint
+import json
+import re
 
-bp = Blueprint("learning", __name__, url_prefix="/learn", template_folder="templates")
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from markupsafe import Markup
+from werkzeug.routing import BuildError
+
+from lms.actions import commit_or_flash
+from lms.catalog import services as catalog
+from lms.catalog.outline import build_outline
+from lms.catalog.views import label_context
+from lms.db import utcnow
+from lms.errors import DomainError
+from lms.extensions import db
+from lms.learning import enrolment as enrolments
+from lms.learning import player
+from lms.learning.personal_data import personal_data as collect_personal_data
+from lms.learning.personal_data import statements_json
+
+LEADING_TITLE = re.compile(r"\A\s*<h1\b[^>]*>.*?</h1>\s*", re.S)
+
+#: No url_prefix: the player lives under /learn, the learner's own data under /me.
+bp = Blueprint("learning", __name__, template_folder="templates")
+
+
+@bp.context_processor
+def inject_labels():
+    return label_context()
+
+
+@bp.app_template_filter("without_title")
+def without_title(html: str) -> Markup:
+    """Lesson HTML without its leading level-1 heading: the player shows the title itself.
+
+    Lesson sources start with ``# Title``; kept, a page would have two ``h1`` headings.
+    """
+    return Markup(LEADING_TITLE.sub("", html, count=1))
+
+
+@bp.app_template_global("course_enrolment_state")
+def course_enrolment_state(course) -> dict:
+    """What the enrolment box on a course page shows for the current user."""
+    state = {"enrolment": None, "progress": None, "is_logged_in": current_user.is_authenticated,
+             "may_self_enrol": enrolments.may_self_enrol(course)}
+    if current_user.is_authenticated:
+        enrolment = enrolments.find_enrolment(current_user, course)
+        state["enrolment"] = enrolment if enrolment and enrolment.is_active else None
+        state["withdrawn"] = enrolment if enrolment and not enrolment.is_active else None
+        state["progress"] = player.course_progress(current_user, course)
+    return state
+
+
+def _language() -> str:
+    return str(get_locale() or "de")
+
+
+def _course(slug: str):
+    return catalog.find_published_course(slug).course
+
+
+def _enrolment_or_redirect(slug: str):
+    """The current user's active enrolment on ``slug``, or a redirect to the course page."""
+    course = _course(slug)
+    enrolment = enrolments.active_enrolment(current_user, course)
+    if enrolment is None:
+        flash(_("Melden Sie sich zuerst für den Kurs an."), "info")
+        return course, None
+    return course, enrolment
+
+
+def quiz_url(slug: str, lesson_id: str) -> str | None:
+    """The quiz page of a graded lesson, when the quizzes area provides one."""
+    try:
+        return url_for("quizzes.take_quiz", slug=slug, lesson_id=lesson_id)
+    except BuildError:
+        return None
+
+
+# --- enrolment ---------------------------------------------------------------------------
+
+
+@bp.post("/learn/<slug>/enrol")
+@login_required
+def enrol_course(slug: str):
+    course = _course(slug)
+    if commit_or_flash(lambda: enrolments.enrol(current_user, course, current_user, utcnow()),
+                       _("Sie sind für den Kurs angemeldet. Viel Erfolg!")):
+        return redirect(url_for("learning.resume_course", slug=slug))
+    return redirect(url_for("catalog.show_course", slug=slug))
+
+
+@bp.route("/learn/<slug>/withdraw", methods=["GET", "POST"])
+@login_required
+def withdraw_course(slug: str):
+    course = _course(slug)
+    enrolment = enrolments.active_enrolment(current_user, course)
+    if enrolment is None:
+        return redirect(url_for("catalog.show_course", slug=slug))
+    if request.method == "POST":
+        commit_or_flash(lambda: enrolments.withdraw(current_user, course, current_user, utcnow()),
+                        _("Sie sind vom Kurs abgemeldet."))
+        return redirect(url_for("catalog.show_course", slug=slug))
+    version = enrolment.course_version
+    return render_template("learning/withdraw.html", course=course, enrolment=enrolment,
+                           title=version.title(_language()))
+
+
+@bp.post("/learn/<slug>/retake")
+@login_required
+def retake_course(slug: str):
+    course = _course(slug)
+    if commit_or_flash(
+            lambda: enrolments.retake_course(current_user, course, current_user, utcnow()),
+            _("Sie beginnen den Kurs von vorn. Ihr bisheriges Zertifikat bleibt gültig.")):
+        return redirect(url_for("learning.resume_course", slug=slug))
+    return redirect(url_for("catalog.show_course", slug=slug))
+
+
+# --- the player ----------------------------------------------------------------------------
+
+
+@bp.get("/learn/<slug>")
+@login_required
+def resume_course(slug: str):
+    """Continue where the learner left off."""
+    course, enrolment = _enrolment_or_redirect(slug)
+    if enrolment is None:
+        return redirect(url_for("catalog.show_course", slug=slug))
+    state = player.lesson_state(enrolment)
+    return redirect(url_for("learning.show_lesson", slug=slug,
+                            lesson_id=state.resume_lesson_id))
+
+
+def _player_context(slug: str, lesson_id: str, *, record: bool):
+    course, enrolment = _enrolment_or_redirect(slug)
+    if enrolment is None:
+        return None
+    state = player.lesson_state(enrolment)
+    language = _language()
+    if record:
+        lesson = player.open_lesson(state, lesson_id, language, utcnow())
+        db.session.commit()
+        # the commit expired the rows: load them again in two queries, not one per lesson
+        state = player.lesson_state(enrolment)
+    else:
+        lesson = state.model.lesson(lesson_id)
+        if lesson is None:
+            abort(404)
+    index = state.index_of(lesson.id)
+    content = lesson.variant(language)
+    glossary = [term for term in state.model.glossary if term.slug in content.glossary]
+    return {
+        "course": course, "enrolment": enrolment, "state": state, "lesson": lesson,
+        "content": content, "language": content.language, "page_language": language,
+        "version": enrolment.course_version, "glossary": glossary,
+        "outline": build_outline(state.model, language),
+        "previous": state.lessons[index - 1] if index > 0 else None,
+        "following": state.lessons[index + 1] if index + 1 < len(state.lessons) else None,
+        "row": state.rows.get(lesson.id),
+        "quiz_url": quiz_url(slug, lesson.id) if lesson.kind in ("quiz", "assessment") else None,
+    }
+
+
+@bp.get("/learn/<slug>/<lesson_id>")
+@login_required
+def show_lesson(slug: str, lesson_id: str):
+    context = _player_context(slug, lesson_id, record=True)
+    if context is None:
+        return redirect(url_for("catalog.show_course", slug=slug))
+    return render_template("learning/lesson.html", **context)
+
+
+@bp.get("/learn/<slug>/<lesson_id>/print")
+@login_required
+def print_lesson(slug: str, lesson_id: str):
+    context = _player_context(slug, lesson_id, record=False)
+    if context is None:
+        return redirect(url_for("catalog.show_course", slug=slug))
+    return render_template("learning/print.html", **context)
+
+
+@bp.post("/learn/<slug>/<lesson_id>/done")
+@login_required
+def mark_done(slug: str, lesson_id: str):
+    course, enrolment = _enrolment_or_redirect(slug)
+    if enrolment is None:
+        return redirect(url_for("catalog.show_course", slug=slug))
+    state = player.lesson_state(enrolment)
+    if not commit_or_flash(
+            lambda: player.mark_lesson_done(state, lesson_id, _language(), utcnow()),
+            _("Lektion als erledigt markiert.")):
+        return redirect(url_for("learning.show_lesson", slug=slug, lesson_id=lesson_id))
+    index = state.index_of(lesson_id)
+    if index is not None and index + 1 < len(state.lessons):
+        return redirect(url_for("learning.show_lesson", slug=slug,
+                                lesson_id=state.lessons[index + 1].id))
+    return redirect(url_for("learning.show_lesson", slug=slug, lesson_id=lesson_id))
+
+
+@bp.post("/learn/<slug>/<lesson_id>/position")
+@login_required
+def save_position(slug: str, lesson_id: str):
+    """Store the scroll position (JSON ``{"position": 0…1}``, sent by learning.js)."""
+    course = _course(slug)
+    enrolment = enrolments.active_enrolment(current_user, course)
+    if enrolment is None:
+        abort(404)
+    body = request.get_json(silent=True) or {}
+    try:
+        player.save_position(enrolment, lesson_id, body.get("position"), utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        return {"error": error.message}, error.status_code
+    db.session.commit()
+    return "", 204
+
+
+# --- the learner's own data ------------------------------------------------------------------
+
+
+@bp.get("/me/data")
+@login_required
+def personal_data():
+    return render_template("learning/personal_data.html",
+                           sections=collect_personal_data(current_user))
+
+
+@bp.get("/me/data.json")
+@login_required
+def personal_data_json():
+    body = json.dumps({"sections": collect_personal_data(current_user)}, ensure_ascii=False,
+                      indent=2)
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition": 'attachment; filename="atlas-campus-meine-daten.json"'})
+
+
+@bp.get("/me/statements.json")
+@login_required
+def statements_download():
+    user = current_user._get_current_object()
+    return Response(stream_with_context(statements_json(user)), mimetype="application/json",
+                    headers={"Content-Disposition":
+                             'attachment; filename="atlas-campus-lernaufzeichnungen.json"'})

@@ -5,7 +5,7 @@ opened, a quiz answered); both commit together or neither does. Forwarding to up
 LRSs is queued in the same transaction and sent later by ``atlas lrs forward``.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -60,19 +60,30 @@ def platform_client() -> EmbeddedClient:
 def record_statement(statement: Mapping[str, Any], now: datetime) -> str:
     """Store one statement the platform made, in the current unit of work; return its id.
 
-    The statement is validated first: a platform statement that breaks the data model is
-    a programming error and must fail the action, not be stored. Storing the same
-    statement (same id, same content) twice is harmless, so a retried action may resend.
-    Fires ``lms_statements_stored`` for the statements actually written.
-
-    :raises xapi.errors.StatementValidationError: the statement is invalid.
-    :raises xapi.store_errors.ConflictError: its id is stored with other content.
+    See :func:`record_statements`.
     """
-    validate_statement(statement, PLATFORM_VERSION)
+    return record_statements([statement], now)[0]
+
+
+def record_statements(statements: Sequence[Mapping[str, Any]], now: datetime) -> list[str]:
+    """Store statements the platform made, in the current unit of work; return their ids.
+
+    They are validated first: a platform statement that breaks the data model is a
+    programming error and must fail the action, not be stored. Storing the same statement
+    (same id, same content) twice is harmless, so a retried action may resend. One call per
+    action (a quiz submission's answers and result) means one store round trip and one fold
+    of the progress projection. Fires ``lms_statements_stored`` once, for the statements
+    actually written.
+
+    :raises xapi.errors.StatementValidationError: a statement is invalid.
+    :raises xapi.store_errors.ConflictError: an id is stored with other content.
+    """
+    for statement in statements:
+        validate_statement(statement, PLATFORM_VERSION)
     now = truncate_ms(now)  # stored is served to the millisecond; keep the column in step
     result = platform_lrs().store(
         db.session.connection(),
-        [statement],
+        list(statements),
         authority=platform_authority(),
         version=PLATFORM_VERSION,
         now=now,
@@ -81,4 +92,4 @@ def record_statement(statement: Mapping[str, Any], now: datetime) -> str:
         current_app.extensions["atlas_plugins"].hook.lms_statements_stored(
             statements=result.statements, now=now
         )
-    return result.ids[0]
+    return list(result.ids)

@@ -64,6 +64,17 @@ def lms_demo_data(now):
     """Create the plugin's demo data (flush only); return lines to print, e.g. logins."""
 
 
+@hookspec
+def lms_personal_data(user):
+    """Return what the plugin holds about ``user``, for the learner's own data page.
+
+    A list of sections, each a dict ``{"key": str, "title": str, "employer_sees": str,
+    "items": list[dict]}``: ``title`` and ``employer_sees`` (what the user's employer can
+    see of it, in words) are translated; ``items`` hold JSON-safe values only (dates as
+    ISO 8601 strings), since the page offers them as a JSON download too.
+    """
+
+
 # --- event hooks -------------------------------------------------------------
 
 
@@ -101,3 +112,31 @@ def lms_course_imported(course, version, source_path, now):
 @hookspec
 def lms_course_completed(user, course, completed_at):
     """A learner met the completion rule of a course (fired once per completion)."""
+
+
+@hookspec
+def lms_enrolment_changed(enrolment, now):
+    """An enrolment was created, reactivated, assigned, withdrawn or restarted (retake).
+
+    ``enrolment.status`` tells which side it is on; on withdrawal, sessions cancel the
+    learner's future registrations.
+    """
+
+
+@hookspec
+def lms_user_renamed(user, old_name, now):
+    """A user's name changed (``user.name`` is the new one, ``old_name`` the previous).
+
+    Certificates re-issue every valid certificate in the new name under a new number
+    that lists the previous ones; the old numbers stay verifiable as "superseded".
+    """
+
+
+@hookspec
+def lms_certificate_templates():
+    """Return extra certificate PDF templates as ``{name: template path}``.
+
+    The path is a Jinja template name the app's loader finds (for example one in the
+    plugin blueprint's ``templates/`` folder). A course picks one by name in
+    ``certificate.template``; unknown names fall back to ``default``.
+    """

@@ -1,0 +1,155 @@
+"""A learner's own data: what the platform holds about them, and what their employer sees.
+
+Every area contributes sections through ``lms_personal_data``; learning answers for the
+account (profile, organisation, roles) and for enrolments, progress and quiz attempts.
+The xAPI statements about the learner are streamed from the LRS.
+"""
+
+import json
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from lms.accounts.models import User
+from lms.catalog.models import Course
+from lms.extensions import db
+from lms.learning import statements as builders
+from lms.learning.models import CourseProgress, Enrolment, LessonProgress, QuizAttempt
+from lms.lrs.embedded import platform_lrs
+from xapi.query import StatementQuery
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def account_sections(user: User) -> list[dict[str, Any]]:
+    """The account: profile, organisation and roles."""
+    membership = user.membership
+    profile = {
+        "name": user.name, "email": user.email, "language": user.locale,
+        "pseudonym": user.pseudonym, "created_at": _iso(user.created_at),
+        "last_login_at": _iso(user.last_login_at), "roles": user.role_names,
+    }
+    items = [profile]
+    if membership is not None:
+        items.append({
+            "organisation": membership.organisation.name,
+            "department": membership.department.name if membership.department else None,
+            "role_in_organisation": membership.role,
+            "personnel_number": membership.personnel_number or None,
+        })
+    return [{
+        "key": "account",
+        "title": _("Konto und Unternehmen"),
+        "employer_sees": _("Ihr Unternehmen sieht Ihren Namen, Ihre E-Mail-Adresse, Abteilung, "
+                           "Personalnummer und Rolle. Ihr Pseudonym erscheint in den "
+                           "Lernaufzeichnungen (xAPI) statt Ihres Namens."),
+        "items": items,
+    }]
+
+
+def learning_sections(user: User) -> list[dict[str, Any]]:
+    """Enrolments, course progress, lesson progress and quiz attempts."""
+    enrolments = db.session.scalars(
+        select(Enrolment).where(Enrolment.user_id == user.id)
+        .options(selectinload(Enrolment.course), selectinload(Enrolment.course_version),
+                 selectinload(Enrolment.assigned_by))
+        .order_by(Enrolment.enrolled_at)).all()
+    slugs = {row.id: row.slug for row in db.session.scalars(select(Course))}
+    progress = db.session.scalars(select(CourseProgress).where(
+        CourseProgress.user_id == user.id).order_by(CourseProgress.course_id)).all()
+    lessons = db.session.scalars(select(LessonProgress).where(
+        LessonProgress.user_id == user.id)
+        .order_by(LessonProgress.course_id, LessonProgress.first_seen_at)).all()
+    attempts = db.session.scalars(select(QuizAttempt).where(
+        QuizAttempt.user_id == user.id)
+        .order_by(QuizAttempt.submitted_at, QuizAttempt.id)).all()
+    return [
+        {
+            "key": "enrolments",
+            "title": _("Kursanmeldungen"),
+            "employer_sees": _("Ihr Unternehmen sieht, für welche Kurse Sie angemeldet sind, "
+                               "wer Sie angemeldet hat, Fälligkeiten und Abmeldungen mit Datum."),
+            "items": [{
+                "course": e.course.slug, "version": e.course_version.version,
+                "status": e.status, "source": e.source,
+                "assigned_by": e.assigned_by.name if e.assigned_by else None,
+                "due_at": _iso(e.due_at), "enrolled_at": _iso(e.enrolled_at),
+                "withdrawn_at": _iso(e.withdrawn_at), "registration": e.registration,
+                "last_lesson": e.last_lesson_id, "last_visited_at": _iso(e.last_visited_at),
+            } for e in enrolments],
+        },
+        {
+            "key": "course_progress",
+            "title": _("Lernfortschritt je Kurs"),
+            "employer_sees": _("Ihr Unternehmen sieht, ob und wann Sie einen Kurs abgeschlossen "
+                               "haben, und den Fortschritt in Prozent. Lernzeiten sieht es nur "
+                               "mit Ihrer Zustimmung."),
+            "items": [{
+                "course": slugs.get(p.course_id), "percent": p.percent,
+                "lessons_done": p.lessons_done, "lessons_total": p.lessons_total,
+                "quizzes_passed": p.quizzes_passed, "quizzes_total": p.quizzes_total,
+                "assessment_passed": p.is_assessment_passed,
+                "sessions_attended": p.sessions_attended,
+                "sessions_required": p.sessions_required,
+                "self_paced_minutes": p.self_paced_minutes,
+                "synchronous_minutes": p.synchronous_minutes,
+                "started_at": _iso(p.started_at), "last_activity_at": _iso(p.last_activity_at),
+                "completed_at": _iso(p.completed_at),
+            } for p in progress],
+        },
+        {
+            "key": "lesson_progress",
+            "title": _("Bearbeitete Lektionen"),
+            "employer_sees": _("Nichts: einzelne Lektionen sieht Ihr Unternehmen nicht."),
+            "items": [{
+                "course": slugs.get(row.course_id), "lesson": row.lesson_id,
+                "status": row.status, "attempts": row.attempts,
+                "best_percent": row.best_percent, "first_seen_at": _iso(row.first_seen_at),
+                "done_at": _iso(row.done_at),
+            } for row in lessons],
+        },
+        {
+            "key": "quiz_attempts",
+            "title": _("Testversuche"),
+            "employer_sees": _("Ohne Ihre Zustimmung nichts: Ihr Unternehmen sieht weder "
+                               "Antworten noch Punkte."),
+            "items": [{
+                "course": slugs.get(a.course_id), "lesson": a.lesson_id, "number": a.number,
+                "score": a.score, "max_score": a.max_score, "percent": a.percent,
+                "passed": a.is_passed, "submitted_at": _iso(a.submitted_at),
+                "responses": a.responses,
+            } for a in attempts],
+        },
+    ]
+
+
+def personal_data(user: User) -> list[dict[str, Any]]:
+    """Every section every plugin holds about ``user``."""
+    hook = current_app.extensions["atlas_plugins"].hook
+    return [section for batch in hook.lms_personal_data(user=user) for section in batch or []]
+
+
+def statements_json(user: User) -> Iterator[str]:
+    """The xAPI statements about ``user`` as a JSON array, oldest first, page by page."""
+    lrs = platform_lrs()
+    connection = db.session.connection()
+    result = lrs.query(connection, StatementQuery(agent=builders.learner(user), ascending=True))
+    yield "["
+    first = True
+    while True:
+        for statement in result.statements:
+            yield ("" if first else ",\n") + json.dumps(statement, ensure_ascii=False)
+            first = False
+        if not result.more:
+            break
+        token = parse_qs(urlsplit(result.more).query)["more"][0]
+        result = lrs.query_more(connection, token)
+    yield "]\n"

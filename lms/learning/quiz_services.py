@@ -1,0 +1,207 @@
+"""Quiz and final-assessment rules: which attempt is next, grading on the server, statements.
+
+The browser sends only the learner's choices; points, pass/fail and the attempt count are
+decided here. Each submitted attempt is one ``QuizAttempt`` row plus, in the same unit of
+work, one ``answered`` statement per question and one ``passed``/``failed`` statement for
+the lesson; the progress projection folds those into the learner's progress.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from authoring.grading import QuizResult, grade_quiz
+from authoring.model import GRADED_KINDS, Lesson
+from authoring.model import Course as CourseModel
+from lms.accounts.models import User
+from lms.catalog.models import Course, CourseVersion
+from lms.catalog.version_content import content_for
+from lms.errors import ConflictError, NotFoundError
+from lms.extensions import db
+from lms.learning import statements
+from lms.learning.models import Enrolment, QuizAttempt
+from lms.learning.quiz_form import response_text
+from lms.lrs.embedded import record_statements
+
+
+@dataclass(frozen=True)
+class QuizLesson:
+    """A graded lesson of the course version an enrolment is on."""
+
+    course: Course
+    version: CourseVersion
+    model: CourseModel
+    lesson: Lesson
+
+    @property
+    def is_assessment(self) -> bool:
+        return self.lesson.kind == "assessment"
+
+    def following(self) -> Lesson | None:
+        """The lesson after this one in course order, if any."""
+        lessons = list(self.model.lessons())
+        index = next(i for i, lesson in enumerate(lessons) if lesson.id == self.lesson.id)
+        return lessons[index + 1] if index + 1 < len(lessons) else None
+
+
+def find_course(slug: str) -> Course:
+    """:raises NotFoundError: no course has this slug."""
+    course = db.session.scalar(select(Course).where(Course.slug == slug))
+    if course is None:
+        raise NotFoundError(_("Diesen Kurs gibt es nicht oder nicht mehr."))
+    return course
+
+
+def quiz_lesson(course: Course, version: CourseVersion, lesson_id: str) -> QuizLesson:
+    """Return the quiz or assessment ``lesson_id`` of ``version``.
+
+    :raises NotFoundError: the version has no graded lesson with this id.
+    """
+    model = content_for(version).course
+    lesson = model.lesson(lesson_id)
+    if lesson is None or lesson.kind not in GRADED_KINDS:
+        raise NotFoundError(_("Diesen Test gibt es in Ihrer Kursversion nicht."))
+    return QuizLesson(course, version, model, lesson)
+
+
+def quiz_language(lesson: Lesson, wanted: str) -> str:
+    """The learner's language if the lesson is written in it, else German."""
+    return wanted if wanted in lesson.content else "de"
+
+
+def attempt_seed(registration: str, number: int) -> str:
+    """The shuffle seed of an attempt: the same attempt always shows the same order."""
+    return f"{registration}:{number}"
+
+
+def cycle_attempts(user: User, course: Course, lesson_id: str,
+                   registration: str) -> list[QuizAttempt]:
+    """The learner's attempts at ``lesson_id`` in one enrolment cycle, oldest first."""
+    return list(db.session.scalars(
+        select(QuizAttempt)
+        .where(QuizAttempt.user_id == user.id, QuizAttempt.course_id == course.id,
+               QuizAttempt.lesson_id == lesson_id, QuizAttempt.registration == registration)
+        .order_by(QuizAttempt.number)
+    ))
+
+
+def next_attempt_number(user: User, course: Course, lesson_id: str) -> int:
+    """The number the learner's next attempt gets (numbers run on across enrolment cycles)."""
+    highest = db.session.scalar(
+        select(func.max(QuizAttempt.number))
+        .where(QuizAttempt.user_id == user.id, QuizAttempt.course_id == course.id,
+               QuizAttempt.lesson_id == lesson_id)
+    )
+    return (highest or 0) + 1
+
+
+def attempts_left(lesson: Lesson, used: int) -> int | None:
+    """Attempts remaining under the lesson's limit; ``None`` when unlimited."""
+    return None if lesson.attempts is None else max(0, lesson.attempts - used)
+
+
+def may_show_solutions(quiz: QuizLesson, attempts: list[QuizAttempt]) -> bool:
+    """Whether feedback and explanations may be shown for the attempts of a cycle.
+
+    Quizzes always show them after submission. The final assessment shows only right or
+    wrong per question until it is passed or no attempt is left, so a second attempt is
+    not a copy of the first one's solutions.
+    """
+    if not quiz.is_assessment:
+        return True
+    if any(attempt.is_passed for attempt in attempts):
+        return True
+    return attempts_left(quiz.lesson, len(attempts)) == 0
+
+
+def find_attempt(user: User, course: Course, lesson_id: str, number: int) -> QuizAttempt:
+    """Return the learner's own attempt; another learner's attempt is not found.
+
+    :raises NotFoundError: no such attempt of ``user``.
+    """
+    attempt = db.session.scalar(select(QuizAttempt).where(
+        QuizAttempt.user_id == user.id, QuizAttempt.course_id == course.id,
+        QuizAttempt.lesson_id == lesson_id, QuizAttempt.number == number))
+    if attempt is None:
+        raise NotFoundError(_("Diesen Versuch gibt es nicht."))
+    return attempt
+
+
+def load_attempt(user: User, course: Course, lesson_id: str,
+                 number: int) -> tuple[QuizAttempt, QuizLesson]:
+    """Return the learner's attempt and the lesson as it was in the attempt's version.
+
+    :raises NotFoundError: no such attempt of ``user``.
+    """
+    attempt = find_attempt(user, course, lesson_id, number)
+    version = db.session.get(CourseVersion, attempt.course_version_id)
+    return attempt, quiz_lesson(course, version, lesson_id)
+
+
+def regrade(quiz: QuizLesson, attempt: QuizAttempt) -> QuizResult:
+    """Grade a stored attempt again for its result page (same version, same result)."""
+    return grade_quiz(quiz.lesson, attempt.responses, attempt.language)
+
+
+def submit_attempt(user: User, enrolment: Enrolment, quiz: QuizLesson,
+                   responses: dict[str, Any], language: str, now: datetime,
+                   number: int | None = None) -> QuizAttempt:
+    """Grade and store one attempt, with its statements, in the current unit of work.
+
+    :param responses: question id → response as read from the form; grading ignores
+        anything that is not an answer to one of the lesson's questions.
+    :param number: the attempt number the form was shown for; a form sent again after
+        its attempt was stored is refused instead of using up another attempt.
+    :raises ConflictError: no attempts left, or this attempt was already submitted
+        (a second click, or two submissions at the same time).
+    """
+    lesson = quiz.lesson
+    used = len(cycle_attempts(user, quiz.course, lesson.id, enrolment.registration))
+    if attempts_left(lesson, used) == 0:
+        raise ConflictError(ngettext(
+            "Sie haben Ihren Versuch für diesen Test bereits genutzt.",
+            "Sie haben alle %(num)s Versuche für diesen Test genutzt.", lesson.attempts))
+    expected = next_attempt_number(user, quiz.course, lesson.id)
+    if number is not None and number != expected:
+        raise ConflictError(_("Dieser Versuch wurde bereits abgegeben."))
+
+    result = grade_quiz(lesson, responses, language)
+    questions = {q.id: q for q in lesson.questions(language)}
+    kept = {key: value for key, value in responses.items() if key in questions}
+    attempt = QuizAttempt(
+        user_id=user.id, course_id=quiz.course.id, course_version_id=quiz.version.id,
+        lesson_id=lesson.id, number=expected, language=language, responses=kept,
+        score=result.score, max_score=result.max_score, percent=result.percent,
+        is_passed=result.passed, submitted_at=now, registration=enrolment.registration,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(attempt)
+    except IntegrityError:
+        # Another request stored this number first: the unique constraint keeps the count.
+        raise ConflictError(_("Dieser Versuch wurde bereits abgegeben.")) from None
+
+    version, registration = quiz.version.version, enrolment.registration
+    batch = [
+        statements.answered_statement(
+            user, quiz.model, version, registration, lesson, question_result.question_id,
+            now, {
+                "success": question_result.is_correct,
+                "score": {"raw": question_result.score, "min": 0,
+                          "max": question_result.max_score},
+                "response": response_text(kept.get(question_result.question_id)),
+            }, language)
+        for question_result in result.questions
+    ]
+    batch.append(statements.lesson_statement(
+        user, "passed" if result.passed else "failed", quiz.model, version, registration,
+        lesson, now, statements.scaled_result(
+            result.percent, result.passed, result.score, result.max_score), language))
+    attempt.statement_id = record_statements(batch, now)[-1]
+    db.session.flush()
+    return attempt
