@@ -13,7 +13,7 @@ from lms.db import utcnow
 from lms.extensions import db
 
 
-@click.group("certificates", help="Certificates: verify PDFs, render PDFs.")
+@click.group("certificates", help="Certificates: verify PDFs, render PDFs, send reminders.")
 def certificates_group():
     pass
 
@@ -67,3 +67,18 @@ def render_command(render_all, out, numbers):
         (out / f"{certificate.number}.pdf").write_bytes(render_certificate_pdf(certificate))
         count += 1
     click.echo(f"{count} certificate(s) written to {out}")
+
+
+@certificates_group.command("remind")
+@with_appcontext
+def remind_command():
+    """Mail reminders for certificates expiring within 30 days (run daily from cron).
+
+    Each certificate is reminded once; the learner and, for members of an organisation,
+    its company managers get a mail.
+    """
+    from lms.certificates.reminders import send_expiry_reminders
+
+    count = send_expiry_reminders(utcnow())
+    db.session.commit()
+    click.echo(f"{count} reminder(s) sent")

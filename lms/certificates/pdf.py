@@ -1,25 +1,39 @@
-"""The certificate as a one-page A4 PDF (WeasyPrint), carrying its signed payload.
+"""The certificate as a one-page A4 PDF/A (WeasyPrint), carrying its signed payload.
 
 The signed payload and its signature travel inside the PDF, base64 in the document's
 keywords (``atlas-certificate:<base64 JSON>``), so ``atlas certificates verify FILE``
 can check a file offline. All assets are inline: the URL fetcher refuses every URL
 except ``data:``, so a template can never read local files or reach the network.
+
+Templates live in ``templates/certificates/pdf/<name>.html``; a course picks one by
+name (``certificate.template``) and plugins add more through ``lms_certificate_templates``.
 """
 
 import base64
 import json
 import subprocess
+import warnings
 from pathlib import Path
 
 import segno
 from flask import current_app
+from jinja2 import TemplateNotFound
 from markupsafe import Markup
+from sqlalchemy import select
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
-from lms.certificates.models import Certificate
+from lms.catalog.version_content import content_for
+from lms.certificates.models import Certificate, TrainerSignature
+from lms.extensions import db
 
 MARKER = "atlas-certificate:"
+BUILTIN_TEMPLATES = {
+    "default": "certificates/pdf/default.html",
+    "safety": "certificates/pdf/safety.html",
+}
+#: Archival PDF/A-3b: fonts embedded, colours device-independent, metadata as XMP.
+PDF_VARIANT = "pdf/a-3b"
 
 #: The document's own language (the learner's), independent of the request locale.
 LABELS = {
@@ -27,21 +41,27 @@ LABELS = {
         "heading": "Zertifikat", "certify": "Hiermit wird bestätigt, dass",
         "completed": "den folgenden Kurs erfolgreich abgeschlossen hat:",
         "version": "Version", "subject": "Fachgebiet", "duration": "Umfang",
-        "hours": "Stunden", "completed_on": "Abgeschlossen am", "modules": "Behandelte Module",
-        "objectives": "Lernergebnisse", "issuer": "Aussteller", "employer": "Arbeitgeber",
+        "hours": "Stunden", "hours_short": "Std.", "completed_on": "Abgeschlossen am",
+        "modules": "Behandelte Module", "objectives": "Lernergebnisse",
+        "sessions": "Präsenztermine besucht", "issuer": "Aussteller", "employer": "Arbeitgeber",
         "number": "Zertifikatsnummer", "validity": "Gültigkeit",
         "valid_until": "gültig bis", "unlimited": "unbefristet", "issued": "Ausgestellt am",
-        "verify": "Echtheit prüfen:",
+        "verify": "Echtheit prüfen:", "trainer": "Verantwortliche Lehrkraft",
+        "replaces": "Ersetzt", "renews": "Erneuert", "safety": "Sicherheitsunterweisung – "
+        "regelmäßig auffrischen",
     },
     "en": {
         "heading": "Certificate", "certify": "This is to certify that",
         "completed": "has successfully completed the course",
         "version": "Version", "subject": "Subject area", "duration": "Duration",
-        "hours": "hours", "completed_on": "Completed on", "modules": "Modules covered",
-        "objectives": "Learning outcomes", "issuer": "Issued by", "employer": "Employer",
+        "hours": "hours", "hours_short": "h", "completed_on": "Completed on",
+        "modules": "Modules covered", "objectives": "Learning outcomes",
+        "sessions": "Sessions attended", "issuer": "Issued by", "employer": "Employer",
         "number": "Certificate number", "validity": "Validity",
         "valid_until": "valid until", "unlimited": "no expiry", "issued": "Issued on",
-        "verify": "Verify authenticity:",
+        "verify": "Verify authenticity:", "trainer": "Responsible trainer",
+        "replaces": "Replaces", "renews": "Renews", "safety": "Safety training – "
+        "refresh regularly",
     },
 }
 
@@ -58,6 +78,13 @@ def format_date(iso: str | None, language: str) -> str:
     return f"{day}.{month}.{year}" if language == "de" else f"{year}-{month}-{day}"
 
 
+def format_hours(hours: float | None, language: str) -> str:
+    if not hours:
+        return ""
+    text = f"{hours:g}"
+    return text.replace(".", ",") if language == "de" else text
+
+
 def qr_svg(url: str) -> Markup:
     return Markup(segno.make(url, error="m").svg_inline(scale=3, border=0, dark="#1d2b3a"))
 
@@ -68,29 +95,76 @@ def embedded_text(payload: dict, signature: str) -> str:
     return MARKER + base64.b64encode(document.encode("utf-8")).decode("ascii")
 
 
-def render_html(payload: dict, signature: str) -> str:
+def available_templates() -> dict[str, str]:
+    """Template names → Jinja paths: the built-in ones plus every plugin's."""
+    templates = dict(BUILTIN_TEMPLATES)
+    for extra in current_app.extensions["atlas_plugins"].hook.lms_certificate_templates():
+        templates.update(extra or {})
+    return templates
+
+
+def resolve_template(name: str | None):
+    """The Jinja template for ``name``; ``default`` when unknown or missing."""
+    env = current_app.jinja_env
+    path = available_templates().get(name or "default")
+    if path:
+        try:
+            return env.get_template(path)
+        except TemplateNotFound:
+            current_app.logger.warning("certificate template %s not found at %s", name, path)
+    return env.get_template(BUILTIN_TEMPLATES["default"])
+
+
+def render_html(payload: dict, signature: str, *, template: str = "default",
+                signature_image: str | None = None) -> str:
     language = payload.get("language", "de")
-    hours = payload["course"].get("duration_hours")
-    template = current_app.jinja_env.get_template("certificates/pdf.html")
-    return template.render(
-        p=payload, t=LABELS.get(language, LABELS["de"]), qr=qr_svg(payload["verify_url"]),
+    labels = LABELS.get(language, LABELS["de"])
+    sessions = [dict(item, date=format_date(item["date"], language),
+                     hours=format_hours(item.get("hours"), language))
+                for item in payload.get("sessions") or []]
+    return resolve_template(template).render(
+        p=payload, t=labels, qr=qr_svg(payload["verify_url"]),
         embedded=embedded_text(payload, signature),
-        hours=(f"{hours:g}" if hours else ""),
+        hours=format_hours(payload["course"].get("duration_hours"), language),
+        sessions=sessions, signature_image=signature_image,
         completed_on=format_date(payload["completed_at"], language),
         issued_on=format_date(payload["issued_at"], language),
         expires_on=format_date(payload.get("expires_at"), language),
     )
 
 
-def render_payload_pdf(payload: dict, signature: str) -> bytes:
+def render_payload_pdf(payload: dict, signature: str, *, template: str = "default",
+                       signature_image: str | None = None) -> bytes:
     """Render a PDF for ``payload`` as signed by ``signature`` (tests pass forged ones)."""
-    html = HTML(string=render_html(payload, signature), url_fetcher=inline_only_fetcher(),
-                base_url="data:,")
-    return html.write_pdf()
+    html = HTML(string=render_html(payload, signature, template=template,
+                                   signature_image=signature_image),
+                url_fetcher=inline_only_fetcher(), base_url="data:,")
+    with warnings.catch_warnings():
+        # WeasyPrint opens its sRGB profile for the PDF/A output intent and never closes it.
+        warnings.filterwarnings("ignore", message=r".*sRGB2014\.icc", category=ResourceWarning)
+        return html.write_pdf(pdf_variant=PDF_VARIANT)
+
+
+def certificate_template_name(certificate: Certificate) -> str:
+    return content_for(certificate.course_version).course.certificate.template or "default"
+
+
+def trainer_signature_image(certificate: Certificate) -> str | None:
+    """The responsible trainer's signature as a ``data:`` URL, when one was uploaded."""
+    if certificate.trainer_id is None:
+        return None
+    row = db.session.execute(
+        select(TrainerSignature.media_type, TrainerSignature.image)
+        .where(TrainerSignature.user_id == certificate.trainer_id)).first()
+    if row is None:
+        return None
+    return f"data:{row.media_type};base64,{base64.b64encode(row.image).decode('ascii')}"
 
 
 def render_certificate_pdf(certificate: Certificate) -> bytes:
-    return render_payload_pdf(certificate.payload, certificate.signature)
+    return render_payload_pdf(certificate.payload, certificate.signature,
+                              template=certificate_template_name(certificate),
+                              signature_image=trainer_signature_image(certificate))
 
 
 class EmbeddedPayloadError(ValueError):

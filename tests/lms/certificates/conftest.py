@@ -31,3 +31,36 @@ def certificate(learner, emobility):
 @pytest.fixture
 def other_learner(app):
     return make_user(name="Berta Beispiel")
+
+
+def make_session_attended(user, course, *, trainer=None, title="Hochvolt-Workshop",
+                          starts_at=None, minutes=480):
+    """A blended session of ``course`` that ``user`` attended (flush only)."""
+    from datetime import timedelta
+
+    from lms.extensions import db
+    from lms.sessions.models import Attendance, CourseSession
+
+    starts_at = starts_at or COMPLETED - timedelta(days=2)
+    session = CourseSession(
+        course_id=course.id, title=title, starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=minutes), location="Lüdenscheid",
+        capacity=12, trainer_id=trainer.id if trainer else None, checkin_secret="x" * 32,
+        created_at=starts_at, updated_at=starts_at,
+    )
+    db.session.add(session)
+    db.session.flush()
+    db.session.add(Attendance(session_id=session.id, user_id=user.id, method="roster",
+                              minutes=minutes, recorded_at=starts_at))
+    db.session.flush()
+    return session
+
+
+@pytest.fixture
+def organisation(learner):
+    return learner.membership.organisation
+
+
+@pytest.fixture
+def manager(organisation):
+    return make_member(organisation, role="manager", name="Maria Managerin")

@@ -36,7 +36,7 @@ def test_pdf_states_the_facts_and_carries_the_signed_payload(app, certificate, t
     assert payload["verify_url"] == f"http://localhost/verify/{certificate.number}"
     if os.environ.get("ATLAS_UPDATE_DOCS"):  # refresh docs/certificate-example.png
         example = ROOT / "docs" / "certificate-example.png"
-        subprocess.run(["pdftoppm", "-png", "-r", "80", "-singlefile", str(path),
+        subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(path),
                         str(example.with_suffix(""))], check=True)
 
 
@@ -88,7 +88,8 @@ def test_verify_page_valid_revoked_unknown(client, certificate):
     body = client.get(f"/verify/{number}", headers={"Accept": "application/json"}).get_json()
     assert body["status"] == "valid" and body["signature_valid"] is True
     assert body["certificate"] == certificate.payload
-    assert set(body) == {"number", "status", "signature_valid", "revoked_at", "certificate"}
+    assert set(body) == {"number", "status", "signature_valid", "revoked_at", "superseded_by",
+                         "certificate"}
 
     services.revoke_certificate(make_user(is_admin=True), certificate, "Täuschung", NOW)
     db.session.commit()

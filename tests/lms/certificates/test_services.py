@@ -34,8 +34,7 @@ def test_issue_states_every_fact_and_is_idempotent(certificate, learner, emobili
 
 def test_concurrent_issue_returns_the_winner(certificate, learner, emobility, monkeypatch):
     # The other worker's row exists, but this one did not see it before inserting.
-    monkeypatch.setattr(services, "find_certificate",
-                        _second_call_finds(services.find_certificate))
+    monkeypatch.setattr(services, "find_issued", _second_call_finds(services.find_issued))
     again = services.issue_certificate(learner, emobility, COMPLETED, NOW)
     assert again.id == certificate.id
 
@@ -43,9 +42,9 @@ def test_concurrent_issue_returns_the_winner(certificate, learner, emobility, mo
 def _second_call_finds(real):
     calls = []
 
-    def find(user_id, version_id):
+    def find(user_id, course_id, completed_at):
         calls.append(1)
-        return None if len(calls) == 1 else real(user_id, version_id)
+        return None if len(calls) == 1 else real(user_id, course_id, completed_at)
 
     return find
 
@@ -81,5 +80,5 @@ def test_course_completed_hook_issues_certificate(app, learner, emobility):
     app.extensions["atlas_plugins"].hook.lms_course_completed(
         user=learner, course=emobility.course, completed_at=COMPLETED
     )
-    issued = services.find_certificate(learner.id, emobility.id)
+    issued = services.find_issued(learner.id, emobility.course_id, COMPLETED)
     assert issued is not None and issued.completed_at == COMPLETED
