@@ -21,10 +21,18 @@ ENVIRONMENT = {
     "ATLAS_MAIL_SENDER": ("ATLAS Campus <noreply@atlas-campus.example>", "From: header"),
     "ATLAS_SELF_REGISTRATION": ("1", "1 lets anyone register, 0 allows invitations only"),
     "ATLAS_RATELIMIT_STORAGE_URL": ("memory://", "Flask-Limiter storage, e.g. redis://..."),
+    "ATLAS_RATELIMIT_ENABLED": ("1", "0 turns rate limits off (benchmarks; a proxy that limits)"),
     "ATLAS_PLUGINS": ("", "comma-separated names of third-party plugins to load"),
     "ATLAS_SECURE_COOKIES": ("0", "1 marks cookies Secure (behind HTTPS)"),
     "ATLAS_LOG_FORMAT": ("text", "text or json"),
     "ATLAS_LOG_LEVEL": ("INFO", "logging level"),
+    "ATLAS_MIN_GROUP_SIZE": ("5", "company counts and charts are withheld for smaller groups"),
+    "ATLAS_VISIBILITY_LOCKED": ("0", "1 locks the visibility profiles for every company"),
+    "ATLAS_VISIBILITY_PROFILES": ("lms/companies/visibility_profiles.toml",
+                                  "TOML file with the visibility profiles"),
+    "ATLAS_FUNDING_PROVIDER_ID": ("", "training provider's approval number on funding packs"),
+    "ATLAS_FUNDING_MEASURE_NUMBERS": ("", "measure approval numbers: slug=number,slug=number"),
+    "ATLAS_API_RATE_LIMIT": ("300 per minute", "REST API rate limit per token"),
 }
 
 
@@ -71,6 +79,7 @@ def build_config(instance_path: Path, env: dict | None = None) -> dict:
         "MAIL_FOLDER": str(instance_path / "mail"),
         "RATELIMIT_STORAGE_URI": env.get("ATLAS_RATELIMIT_STORAGE_URL", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_ENABLED": _bool(env.get("ATLAS_RATELIMIT_ENABLED", "1")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": secure,
@@ -83,4 +92,10 @@ def build_config(instance_path: Path, env: dict | None = None) -> dict:
         "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",
         "ATLAS_LANGUAGES": ["de", "en"],
         "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
+        "ATLAS_MIN_GROUP_SIZE": int(env.get("ATLAS_MIN_GROUP_SIZE", "5")),
+        "ATLAS_VISIBILITY_LOCKED": _bool(env.get("ATLAS_VISIBILITY_LOCKED", "0")),
+        "ATLAS_VISIBILITY_PROFILES": env.get("ATLAS_VISIBILITY_PROFILES", ""),
+        "ATLAS_FUNDING_PROVIDER_ID": env.get("ATLAS_FUNDING_PROVIDER_ID", ""),
+        "ATLAS_FUNDING_MEASURE_NUMBERS": env.get("ATLAS_FUNDING_MEASURE_NUMBERS", ""),
+        "ATLAS_API_RATE_LIMIT": env.get("ATLAS_API_RATE_LIMIT", "300 per minute"),
     }

@@ -7,6 +7,7 @@ from lms.plugins import hookimpl
 
 @hookimpl
 def lms_load_blueprints(app):
+    from lms.admin import companies_overview  # noqa: F401  (adds /admin/companies to bp)
     from lms.admin.views import bp
 
     app.register_blueprint(bp)
@@ -20,6 +21,8 @@ def lms_navigation_entries(user):
         entries.append(
             {"endpoint": "admin.list_organisations", "label": _l("Organisationen"), "order": 71}
         )
+        entries.append({"endpoint": "admin.companies_overview",
+                        "label": _l("Unternehmensübersicht"), "order": 71})
     if user.is_authenticated and user.is_company_manager:
         entries.append({
             "endpoint": "admin.show_organisation",

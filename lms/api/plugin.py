@@ -1,10 +1,30 @@
-"""Registers the REST API with the plugin host."""
+"""Registers the REST API with the plugin host: its token table, the API and the token page."""
+
+from flask_babel import lazy_gettext as _l
 
 from lms.plugins import hookimpl
 
 
 @hookimpl
+def lms_model_modules():
+    return ["lms.api.models"]
+
+
+@hookimpl
 def lms_load_blueprints(app):
-    from lms.api import views
+    from lms.api import token_views, views
 
     app.register_blueprint(views.bp)
+    app.register_blueprint(token_views.bp)
+    # Unrouted paths and wrong methods never reach a blueprint's handlers; answer them
+    # in the API's error format under /api/, as before everywhere else.
+    app.register_error_handler(404, views.handle_unrouted)
+    app.register_error_handler(405, views.handle_unrouted)
+
+
+@hookimpl
+def lms_navigation_entries(user):
+    if user.is_authenticated and user.is_company_manager:
+        return [{"endpoint": "api_tokens.list_tokens", "label": _l("API-Tokens"),
+                 "order": 64, "section": "user"}]
+    return []

@@ -1,0 +1,74 @@
+"""The manager's API token page at /company/api-tokens: create (secret shown once), revoke."""
+
+from datetime import UTC, datetime, time, timedelta
+
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from lms.accounts.forms_errors import show_error
+from lms.actions import commit_or_flash
+from lms.admin.forms import ActionForm
+from lms.api import tokens
+from lms.api.forms import TokenForm
+from lms.companies.access import managed_organisation
+from lms.db import utcnow
+from lms.errors import DomainError
+from lms.extensions import db
+
+bp = Blueprint("api_tokens", __name__, url_prefix="/company/api-tokens",
+               template_folder="templates")
+
+
+def _page(form: TokenForm, secret: str | None = None, status: int = 200):
+    organisation = managed_organisation(current_user)
+    response = make_response(render_template(
+        "api/tokens.html", organisation=organisation, form=form, secret=secret,
+        tokens=tokens.tokens_of(organisation), now=utcnow(), action_form=ActionForm(),
+    ), status)
+    response.headers["Cache-Control"] = "no-store"  # the page may carry a secret
+    return response
+
+
+@bp.get("/")
+@login_required
+def list_tokens():
+    form = TokenForm(formdata=None, data={"expires_on": (utcnow() + timedelta(days=365)).date()})
+    return _page(form)
+
+
+@bp.post("/")
+@login_required
+def create_token():
+    organisation = managed_organisation(current_user)
+    form = TokenForm()
+    if not form.validate_on_submit():
+        return _page(form, status=400)
+    now = utcnow()
+    expires_at = datetime.combine(form.expires_on.data, time(23, 59, 59), tzinfo=UTC)
+    try:
+        _token, secret = tokens.create_token(current_user, organisation, form.name.data,
+                                             form.scopes.data, expires_at, now)
+    except DomainError as error:
+        db.session.rollback()
+        show_error(form, error)
+        return _page(form, status=400)
+    db.session.commit()
+    flash(_("Token angelegt. Kopieren Sie es jetzt: es wird nur dieses eine Mal angezeigt."),
+          "success")
+    return _page(TokenForm(formdata=None), secret=secret)
+
+
+@bp.post("/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    organisation = managed_organisation(current_user)
+    try:
+        token = tokens.token_of(organisation, token_id)
+    except DomainError:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    commit_or_flash(lambda: tokens.revoke_token(current_user, token, utcnow()),
+                    _("Token widerrufen."))
+    return redirect(url_for("api_tokens.list_tokens"))

@@ -1,0 +1,113 @@
+"""Assignment pages of the company portal: assign courses, see status, counts and charts."""
+
+from datetime import UTC, datetime, time
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
+
+from lms.admin.forms import ActionForm
+from lms.catalog.models import Course
+from lms.companies import assignments, charts, employees
+from lms.companies.access import managed_organisation
+from lms.companies.audit import record_access
+from lms.companies.forms import AssignmentForm
+from lms.companies.views import bp, language
+from lms.companies.visibility import min_group_size
+from lms.db import utcnow
+from lms.errors import DomainError
+from lms.extensions import db
+
+
+def _form(organisation, members) -> AssignmentForm:
+    form = AssignmentForm()
+    lang = language()
+    form.course_id.choices = [
+        SelectChoice(c.id, c.published_version.title(lang))
+        for c in assignments.assignable_courses()
+    ]
+    form.department_id.choices = [SelectChoice(0, _("– keine –"))] + [
+        SelectChoice(d.id, d.name) for d in organisation.departments
+    ]
+    form.user_ids.choices = [SelectChoice(m.user_id, m.user.name) for m in members]
+    return form
+
+
+def end_of_day(day) -> datetime:
+    """A due date means the whole day, in UTC (the page says so)."""
+    return datetime.combine(day, time(23, 59, 59), tzinfo=UTC)
+
+
+def _page(organisation, form=None, status: int = 200):
+    now = utcnow()
+    members = employees.list_members(organisation)
+    statuses = assignments.assignment_statuses(organisation, now, language())
+    minimum = min_group_size()
+    by_course = assignments.group_counts(statuses, "course", minimum)
+    by_department = assignments.group_counts(statuses, "department", minimum)
+    record_access(current_user, organisation, "view_assignments", now)
+    db.session.commit()
+    return render_template(
+        "companies/assignments.html", organisation=organisation,
+        form=form or _form(organisation, members),
+        assignments=assignments.list_assignments(organisation), statuses=statuses,
+        by_course=by_course, by_department=by_department, minimum=minimum,
+        segments=charts.stacked_segments, statuses_order=assignments.STATUSES,
+        status_labels=assignments.STATUS_LABELS, action_form=ActionForm(formdata=None),
+        now=now, lang=language(),
+    ), status
+
+
+@bp.get("/assignments")
+@login_required
+def list_assignments():
+    return _page(managed_organisation(current_user))
+
+
+@bp.post("/assignments")
+@login_required
+def create_assignment():
+    organisation = managed_organisation(current_user)
+    form = _form(organisation, employees.list_members(organisation))
+    if form.validate_on_submit():
+        course = db.session.get(Course, form.course_id.data)
+        if course is None:
+            abort(400)
+        try:
+            created = assignments.assign_course(
+                current_user, organisation, course, now=utcnow(),
+                user_ids=form.user_ids.data or [], department_id=form.department_id.data or None,
+                due_at=end_of_day(form.due_date.data) if form.due_date.data else None,
+                has_reminders=form.has_reminders.data,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            field = getattr(form, error.field, None) if error.field else None
+            if field is not None:
+                field.errors = [*field.errors, error.message]
+            else:
+                flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Kurs zugewiesen (%(count)s Zuweisungen).", count=len(created)), "success")
+            return redirect(url_for("companies.list_assignments"))
+    return _page(organisation, form, 400)
+
+
+@bp.post("/assignments/<int:assignment_id>/delete")
+@login_required
+def delete_assignment(assignment_id: int):
+    organisation = managed_organisation(current_user)
+    assignment = assignments.assignment_of(organisation, assignment_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        assignments.delete_assignment(current_user, assignment)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Zuweisung aufgehoben. Bestehende Kursanmeldungen bleiben erhalten."), "success")
+    return redirect(url_for("companies.list_assignments"))

@@ -1,0 +1,61 @@
+"""Demo data for the company portal: more employees at Sauerland Metallwerke and an assignment."""
+
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from lms.accounts import services
+from lms.accounts.models import Organisation
+from lms.catalog.models import Course
+from lms.cli.demo import DEMO_ORGANISATION
+from lms.companies.assignments import assign_course
+from lms.companies.models import Assignment
+from lms.extensions import db
+
+DEMO_EMPLOYEES = (
+    # name, email local part, department, personnel number
+    ("Kemal Arslan", "kemal.arslan", "Stanzerei", "10231"),
+    ("Sabine Hoffmann", "sabine.hoffmann", "Stanzerei", "10232"),
+    ("Jan Wiśniewski", "jan.wisniewski", "Stanzerei", "10233"),
+    ("Petra Schäfer", "petra.schaefer", "Stanzerei", "10234"),
+    ("Dimitrios Papadopoulos", "dimitrios.papadopoulos", "Stanzerei", "10235"),
+    ("Heike Brüggemann", "heike.brueggemann", "Instandhaltung", "10301"),
+    ("Ömer Yıldız", "oemer.yildiz", "Instandhaltung", "10302"),
+)
+DEMO_COURSE = "sustainability"
+
+
+def seed_demo_company(now) -> list[str]:
+    """Create the missing demo employees and one department assignment (flush only)."""
+    organisation = db.session.scalar(
+        select(Organisation).where(Organisation.name == DEMO_ORGANISATION[0])
+    )
+    if organisation is None:
+        return []
+    departments = {d.name: d for d in organisation.departments}
+    for name, local, department, number in DEMO_EMPLOYEES:
+        email = f"{local}@sauerland-metall.example"
+        user = services.find_user_by_email(email)
+        if user is None:
+            # nobody logs in as them: a random password nobody knows
+            user = services.create_user(
+                email=email, name=name, password=secrets.token_urlsafe(16), now=now
+            )
+        if user.membership is None:
+            services.add_member(organisation, user, department=departments.get(department),
+                                personnel_number=number, now=now)
+    lines = []
+    has_assignment = db.session.scalar(
+        select(Assignment.id).where(Assignment.organisation_id == organisation.id).limit(1)
+    )
+    course = db.session.scalar(select(Course).where(Course.slug == DEMO_COURSE))
+    manager = services.find_user_by_email("manager@sauerland-metall.example")
+    if (not has_assignment and course is not None and course.published_version_id
+            and manager is not None and departments.get("Stanzerei")):
+        assign_course(manager, organisation, course, now=now,
+                      department_id=departments["Stanzerei"].id, due_at=now + timedelta(days=28))
+        lines.append(f"  Zuweisung: {DEMO_COURSE} an Stanzerei, fällig in 4 Wochen")
+    return lines
+
+

@@ -1,0 +1,1 @@
+"""Completion exports of a company (CSV, XLSX, JSON, xAPI) and the funding evidence pack."""
