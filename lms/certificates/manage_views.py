@@ -19,6 +19,7 @@ from lms.certificates.forms import (
 )
 from lms.certificates.models import Certificate, TrainerSignature
 from lms.certificates.views import bp
+from lms.companies.audit import record_access
 from lms.db import utcnow
 from lms.extensions import db
 
@@ -44,6 +45,11 @@ def _filters(form: CertificateFilterForm) -> dict:
     return {"query": (form.q.data or "")[:100],
             "course_id": int(course) if course.isdigit() else None,
             "status": status if status in STATUS_LABELS else ""}
+
+
+def _filter_text(filters: dict) -> str:
+    """The filters of a list or zip, as the access log records them."""
+    return ", ".join(f"{key}={value}" for key, value in sorted(filters.items()) if value)
 
 
 def _may_manage() -> bool:
@@ -123,6 +129,9 @@ def company_certificates():
     certificates = db.paginate(services.organisation_certificates(organisation_id, now,
                                                                   **filters),
                                page=page, per_page=PAGE_SIZE, error_out=False)
+    record_access(current_user, current_user.organisation, "view_certificates", now,
+                  detail=_filter_text(filters))
+    db.session.commit()
     return render_template("certificates/company.html", certificates=certificates, form=form,
                            now=now, status_of=services.certificate_status,
                            status_labels=STATUS_LABELS, args=request.args.to_dict(),
@@ -138,6 +147,9 @@ def company_certificates_zip():
     filters = _filters(CertificateFilterForm(request.args))
     ids = db.session.scalars(services.organisation_certificates(organisation_id, now, **filters)
                              .with_only_columns(Certificate.id)).all()
+    record_access(current_user, current_user.organisation, "export_certificates", now,
+                  detail=_filter_text(filters) or f"{len(ids)}")
+    db.session.commit()
     from lms.certificates.bundle import stream_zip
     from lms.certificates.pdf import render_certificate_pdf
 

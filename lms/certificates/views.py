@@ -4,8 +4,10 @@ from flask import Blueprint, Response, abort, jsonify, render_template
 from flask_login import current_user, login_required
 
 from lms.certificates import services, signing
+from lms.companies.audit import record_access
 from lms.db import utcnow
 from lms.errors import wants_json
+from lms.extensions import db
 
 bp = Blueprint("certificates", __name__, template_folder="templates")
 
@@ -62,6 +64,11 @@ def viewable_certificate(number: str):
     certificate = services.get_by_number(number)
     if certificate is None or not services.may_view(current_user, certificate):
         abort(404)
+    if certificate.user_id != current_user.id and not current_user.is_admin:
+        # an employer fetching an employee's certificate: the employee can see that later
+        record_access(current_user, current_user.organisation, "export_certificates",
+                      utcnow(), subject=certificate.user, detail=certificate.number)
+        db.session.commit()
     return certificate
 
 

@@ -22,6 +22,7 @@ ACTION_LABELS = {
     "export_xlsx": _l("Export (Excel)"),
     "export_json": _l("Export (JSON)"),
     "export_xapi": _l("Export (xAPI-Abschlüsse)"),
+    "view_certificates": _l("Zertifikatsliste angesehen"),
     "export_certificates": _l("Zertifikate heruntergeladen"),
     "export_funding": _l("Förder-Nachweispaket erstellt"),
     "api_people": _l("API: Personen abgerufen"),

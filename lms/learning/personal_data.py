@@ -90,8 +90,10 @@ def learning_sections(user: User) -> list[dict[str, Any]]:
             "key": "course_progress",
             "title": _("Lernfortschritt je Kurs"),
             "employer_sees": _("Ihr Unternehmen sieht, ob und wann Sie einen Kurs abgeschlossen "
-                               "haben, und den Fortschritt in Prozent. Lernzeiten sieht es nur "
-                               "mit Ihrer Zustimmung."),
+                               "haben, den Fortschritt in Prozent und die anrechenbaren Stunden "
+                               "(Präsenz und Selbstlernen, nach der geplanten Dauer der "
+                               "Lektionen, nicht Ihre tatsächliche Lernzeit). Testergebnisse "
+                               "sieht es nur mit Ihrer Zustimmung."),
             "items": [{
                 "course": slugs.get(p.course_id), "percent": p.percent,
                 "lessons_done": p.lessons_done, "lessons_total": p.lessons_total,

@@ -168,3 +168,29 @@ def test_trainer_uploads_a_signature_that_the_pdf_shows(client, auth, learner, e
     from lms.certificates.pdf import trainer_signature_image
 
     assert trainer_signature_image(certificate).startswith("data:image/png;base64,")
+
+
+def test_employer_views_and_downloads_of_certificates_go_into_the_access_log(
+        client, auth, certificate, learner):
+    from sqlalchemy import select
+
+    from lms.companies.models import AccessLogEntry
+
+    manager = make_member(learner.organisation, role="manager")
+    db.session.commit()
+    auth.login(manager.email)
+    assert client.get("/company/certificates").status_code == 200
+    assert client.get(f"/certificates/{certificate.number}.pdf").status_code == 200
+    assert client.get("/company/certificates.zip").status_code == 200
+    entries = db.session.execute(select(AccessLogEntry.action, AccessLogEntry.subject_id).where(
+        AccessLogEntry.actor_id == manager.id).order_by(AccessLogEntry.id)).all()
+    assert [tuple(e) for e in entries] == [("view_certificates", None),
+                                           ("export_certificates", learner.id),
+                                           ("export_certificates", None)]
+    auth.logout()
+
+    # the learner's own download is not an employer access
+    auth.login(learner.email)
+    assert client.get(f"/certificates/{certificate.number}.pdf").status_code == 200
+    assert db.session.scalar(select(AccessLogEntry.id).where(
+        AccessLogEntry.actor_id == learner.id)) is None
