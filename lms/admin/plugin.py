@@ -23,11 +23,4 @@ def lms_navigation_entries(user):
         )
         entries.append({"endpoint": "admin.companies_overview",
                         "label": _l("Unternehmensübersicht"), "order": 71})
-    if user.is_authenticated and user.is_company_manager:
-        entries.append({
-            "endpoint": "admin.show_organisation",
-            "params": {"organisation_id": user.membership.organisation_id},
-            "label": _l("Mein Unternehmen"),
-            "order": 60,
-        })
     return entries

@@ -1,6 +1,5 @@
 """Registers the REST API with the plugin host: its token table, the API and the token page."""
 
-from flask_babel import lazy_gettext as _l
 
 from lms.plugins import hookimpl
 
@@ -24,7 +23,5 @@ def lms_load_blueprints(app):
 
 @hookimpl
 def lms_navigation_entries(user):
-    if user.is_authenticated and user.is_company_manager:
-        return [{"endpoint": "api_tokens.list_tokens", "label": _l("API-Tokens"),
-                 "order": 64, "section": "user"}]
+    # reached through the company portal's sub-navigation (companies/_nav.html)
     return []

@@ -35,9 +35,6 @@ def lms_navigation_entries(user):
     if user.is_admin or user.is_trainer:
         entries.append({"endpoint": "certificates.list_managed", "label": _l("Zertifikate"),
                         "order": 73})
-    if user.is_company_manager:
-        entries.append({"endpoint": "certificates.company_certificates",
-                        "label": _l("Zertifikate im Unternehmen"), "order": 62})
     return entries
 
 

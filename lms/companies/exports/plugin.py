@@ -1,6 +1,5 @@
 """Registers the completion exports with the plugin host: page and navigation."""
 
-from flask_babel import lazy_gettext as _l
 
 from lms.plugins import hookimpl
 
@@ -14,7 +13,5 @@ def lms_load_blueprints(app):
 
 @hookimpl
 def lms_navigation_entries(user):
-    if user.is_authenticated and user.is_company_manager:
-        return [{"endpoint": "company_exports.show_exports", "label": _l("Exporte"),
-                 "order": 62}]
+    # reached through the company portal's sub-navigation (companies/_nav.html)
     return []
