@@ -8,7 +8,7 @@ from wtforms.fields.choices import SelectChoice
 
 from lms.accounts import services
 from lms.accounts.forms import InvitationForm
-from lms.accounts.forms_errors import show_error
+from lms.accounts.forms_errors import invite_from_form, show_error
 from lms.accounts.models import Invitation, Membership, Organisation, User
 from lms.actions import commit_or_flash
 from lms.admin.access import admin_required
@@ -158,20 +158,8 @@ def add_department(organisation_id: int):
 def invite(organisation_id: int):
     organisation = _organisation_for_manager(organisation_id)
     form = _invitation_form(organisation)
-    if form.validate_on_submit():
-        try:
-            services.invite_person(
-                current_user, organisation, email=form.email.data, name=form.name.data or "",
-                role=form.role.data, department_id=form.department_id.data or None,
-                personnel_number=form.personnel_number.data or "", now=utcnow(),
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Einladung an %(email)s gesendet.", email=form.email.data), "success")
-            return redirect(url_for("admin.show_organisation", organisation_id=organisation.id))
+    if form.validate_on_submit() and invite_from_form(form, current_user, organisation, utcnow()):
+        return redirect(url_for("admin.show_organisation", organisation_id=organisation.id))
     return show_organisation(organisation.id, invitation_form=form, status=400)
 
 

@@ -12,7 +12,7 @@ from wtforms.fields.choices import SelectChoice
 
 from lms.accounts import services as account_services
 from lms.accounts.forms import InvitationForm
-from lms.accounts.forms_errors import show_error
+from lms.accounts.forms_errors import invite_from_form
 from lms.actions import commit_or_flash
 from lms.admin.forms import ActionForm
 from lms.companies import csv_import, employees, records
@@ -72,20 +72,8 @@ def list_employees():
 def invite():
     organisation = managed_organisation(current_user)
     form = _invitation_form(organisation)
-    if form.validate_on_submit():
-        try:
-            account_services.invite_person(
-                current_user, organisation, email=form.email.data, name=form.name.data or "",
-                role=form.role.data, department_id=form.department_id.data or None,
-                personnel_number=form.personnel_number.data or "", now=utcnow(),
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Einladung an %(email)s gesendet.", email=form.email.data), "success")
-            return redirect(url_for("companies.list_employees"))
+    if form.validate_on_submit() and invite_from_form(form, current_user, organisation, utcnow()):
+        return redirect(url_for("companies.list_employees"))
     return _employees_page(organisation, 400, invitation_form=form)
 
 

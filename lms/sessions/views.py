@@ -313,7 +313,8 @@ def sign_in_sheet(session_id: int):
 
 def qr_svg(url: str) -> Markup:
     """The check-in URL as an inline SVG QR code (no script, no external request)."""
-    return Markup(segno.make(url, error="m").svg_inline(scale=6, border=2, dark="#1d2b3a", omitsize=True))
+    code = segno.make(url, error="m")
+    return Markup(code.svg_inline(scale=6, border=2, dark="#1d2b3a", omitsize=True))
 
 
 @bp.get("/sessions/<int:session_id>/checkin")
