@@ -112,8 +112,13 @@ class Phase:
 
 
 def timed(phase: Phase, http, method: str, url: str, ok_statuses=(200,), **kwargs):
+    """One request, timed; a dropped connection counts as an error, not a crash."""
     began = time.perf_counter()
-    response = http.request(method, url, **kwargs)
+    try:
+        response = http.request(method, url, timeout=60, **kwargs)
+    except requests.RequestException:
+        phase.add((time.perf_counter() - began) * 1000, False)
+        return None
     phase.add((time.perf_counter() - began) * 1000, response.status_code in ok_statuses)
     return response
 
@@ -138,6 +143,9 @@ def drive(args, base: str, plans: list[dict]) -> list[Phase]:
                 if remaining[0] <= 0:
                     return
                 remaining[0] -= 1
+            if args.think:
+                # a learner reads before the next click: 0.5–1.5 × --think seconds
+                time.sleep(args.think * (0.5 + rng.random()))
             learner = rng.choice(learners)
             slug = rng.choice(list(lessons))
             step = rng.random()
@@ -151,6 +159,8 @@ def drive(args, base: str, plans: list[dict]) -> list[Phase]:
                 quiz = rng.choice(quizzes[slug])
                 url = f"{base}/learn/{slug}/{quiz}/quiz"
                 page = timed(phases["GET quiz page"], learner.http, "GET", url)
+                if page is None:
+                    continue
                 reader = FormReader()
                 reader.feed(page.text)
                 # a learner with no attempts left gets a flash and a redirect: still a request
@@ -165,6 +175,18 @@ def drive(args, base: str, plans: list[dict]) -> list[Phase]:
     return list(phases.values())
 
 
+def count_statements(url: str) -> int:
+    from sqlalchemy import create_engine, func, select
+
+    from xapi.store_sql import statements
+
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        total = conn.execute(select(func.count()).select_from(statements)).scalar_one()
+    engine.dispose()
+    return total
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--learners", type=int, default=5000)
@@ -175,15 +197,23 @@ def main(argv=None) -> int:
     parser.add_argument("--concurrency", type=int, default=20, help="simulated learners")
     parser.add_argument("--accounts", type=int, default=5, help="accounts per simulated learner")
     parser.add_argument("--requests", type=int, default=3000, help="page requests at most")
-    parser.add_argument("--seconds", type=float, default=120, help="time limit of the load")
+    parser.add_argument("--seconds", type=float, default=180, help="time limit of the load")
+    parser.add_argument("--think", type=float, default=1.0,
+                        help="mean think time between a learner's requests (0: back to back)")
+    parser.add_argument("--data", type=Path,
+                        help="keep the SQLite database here and reuse it on the next run")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     if args.concurrency * args.accounts > args.learners:
         parser.error("--concurrency × --accounts must not exceed --learners")
 
-    with tempfile.TemporaryDirectory() as folder, database(args.backend, Path(folder)) as (
-        url, description
-    ):
+    if args.data:
+        args.data.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as scratch, database(
+        args.backend, args.data or Path(scratch)
+    ) as (url, description):
+        folder = str(args.data or scratch)
+        reuse = bool(args.data and args.backend == "sqlite" and (args.data / "ready").exists())
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         env = {**os.environ, "ATLAS_DATABASE_URL": url, "ATLAS_INSTANCE_PATH": folder,
@@ -192,22 +222,33 @@ def main(argv=None) -> int:
         os.environ.update({k: env[k] for k in (
             "ATLAS_DATABASE_URL", "ATLAS_INSTANCE_PATH", "ATLAS_LOG_LEVEL", "ATLAS_SECRET_KEY",
             "ATLAS_BASE_URL")})
-        atlas(env, "db", "upgrade")
-        atlas(env, "course", "import", *sorted(str(p) for p in (ROOT / "courses").iterdir()
-                                               if p.is_dir()))
+        if reuse:
+            # the statements' activity ids carry the base URL the data was made with
+            base = (args.data / "ready").read_text().strip()
+            env["ATLAS_BASE_URL"] = os.environ["ATLAS_BASE_URL"] = base
+        else:
+            atlas(env, "db", "upgrade")
+            atlas(env, "course", "import", *sorted(str(p) for p in (ROOT / "courses").iterdir()
+                                                   if p.is_dir()))
         from lms.app import create_app
 
         plans = course_plans(create_app())
-        log.info("creating %d learners in %s", args.learners, description)
-        learners = create_learners(url, args.learners)
-        registrations = create_enrolments(url, learners, plans)
-        log.info("storing %d statements", args.statements)
-        stored, seconds = preload_statements(url, base, learners, plans, registrations,
-                                             args.statements)
-        log.info("stored %d statements in %.0f s (%.0f/s)", stored, seconds, stored / seconds)
-        began = time.perf_counter()
-        rebuilt = atlas(env, "progress", "rebuild").strip().splitlines()
-        rebuild_seconds = time.perf_counter() - began
+        stored, rebuild_seconds, rebuilt = count_statements(url), 0.0, ["(reused)"]
+        if not reuse:
+            print(f"creating {args.learners} learners in {description}", flush=True)
+            learners = create_learners(url, args.learners)
+            registrations = create_enrolments(url, learners, plans)
+            print(f"storing {args.statements} statements", flush=True)
+            stored, seconds = preload_statements(url, base, learners, plans, registrations,
+                                                 args.statements)
+            print(f"stored {stored} statements in {seconds:.0f} s ({stored / seconds:.0f}/s)",
+                  flush=True)
+            began = time.perf_counter()
+            rebuilt = atlas(env, "progress", "rebuild").strip().splitlines()
+            rebuild_seconds = time.perf_counter() - began
+            if args.data:
+                (args.data / "ready").write_text(base)
+        port = int(base.rsplit(":", 1)[1])
         with gunicorn(env, port, args.workers, args.threads):
             load_before = os.getloadavg()[0]
             phases = drive(args, base, plans)
@@ -215,7 +256,8 @@ def main(argv=None) -> int:
         print(f"\n== learner pages: {description}, {args.learners:,} learners × {len(plans)} "
               f"courses, {stored:,} statements ==")
         print(f"gunicorn -w {args.workers} --threads {args.threads}; {args.concurrency} simulated "
-              f"learners on the same machine; load average {load_before:.2f} → {load_after:.2f}")
+              f"learners (think time {args.think:g} s) on the same machine; load average "
+              f"{load_before:.2f} → {load_after:.2f}")
         print(f"atlas progress rebuild: {rebuild_seconds:.1f} s ({rebuilt[-1] if rebuilt else ''})")
         print(f"{'request':34} {'count':>8} {'errors':>6} {'p50 ms':>8} {'p95 ms':>8} "
               f"{'max ms':>8}")

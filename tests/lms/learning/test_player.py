@@ -50,6 +50,7 @@ def test_player_launches_once_marks_done_and_moves_on(client, auth, emobility, l
     first, second = _lessons(emobility)[:2]
     page = client.get(f"/learn/e-mobility/{first.id}").get_data(as_text=True)
     assert first.title("de") in page and "Als erledigt markieren" in page
+    assert page.count("<h1") == 1  # the lesson's own "# Title" is not repeated
     client.get(f"/learn/e-mobility/{first.id}")  # a reload launches nothing more
     assert len(stored_statements(learner, "launched")) == 1
     response = client.post(f"/learn/e-mobility/{first.id}/done",
