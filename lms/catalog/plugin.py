@@ -41,10 +41,3 @@ def lms_demo_data(now):
     from lms.catalog.demo import seed_demo_courses
 
     return seed_demo_courses(now)
-
-
-@hookimpl
-def lms_dashboard_panels(user):
-    from lms.catalog.dashboard import discover_courses_panel
-
-    return [discover_courses_panel(user)] if user.is_authenticated else []

@@ -52,3 +52,14 @@ def lms_demo_data(now):
     from lms.learning.demo import seed_demo_learning
 
     return seed_demo_learning(now)
+
+
+@hookimpl
+def lms_dashboard_panels(user):
+    """Courses to discover, without those the learner is already enrolled on."""
+    if not user.is_authenticated:
+        return []
+    from lms.catalog.dashboard import discover_courses_panel
+    from lms.learning.enrolment import active_course_ids
+
+    return [discover_courses_panel(user, exclude_course_ids=active_course_ids(user))]

@@ -146,7 +146,7 @@ def test_numbers_are_read_in_the_learners_language(client, auth, quiz_course, lo
     (attempt,) = attempts_of(user)
     assert attempt.language == locale
     assert attempt.score == (8 if is_right else 7)
-    hint = "mit Punkt, z. B. 49.5" if locale == "en" else "mit Komma, z. B. 49,5"
+    hint = "with a point, e.g. 49.5" if locale == "en" else "mit Komma, z. B. 49,5"
     assert hint in page.html
 
 
