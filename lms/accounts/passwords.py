@@ -1,5 +1,7 @@
 """Password hashing with argon2id, and the rules a new password must meet."""
 
+import functools
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import gettext as _
@@ -7,8 +9,16 @@ from flask_babel import gettext as _
 from lms.errors import ValidationFailedError
 
 _hasher = PasswordHasher()
-#: Verified against when the account does not exist, so timing does not reveal it.
-_DUMMY_HASH = _hasher.hash("atlas-campus-timing-equaliser")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the account does not exist, so timing does not reveal it.
+
+    Made on first use, not at import: hashing takes argon2's 64 MiB, which processes that
+    never check a password (exports, CLI commands) should not carry.
+    """
+    return _hasher.hash("atlas-campus-timing-equaliser")
 
 MIN_LENGTH = 10
 
@@ -20,7 +30,8 @@ def hash_password(password: str) -> str:
 def verify_password(password_hash: str | None, password: str) -> bool:
     """Check ``password``; with no hash, spend the same time and say no."""
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        is_valid = _hasher.verify(password_hash or _dummy_hash(), password)
+        return is_valid and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, jsonify, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, false, func, select
 from werkzeug.exceptions import HTTPException
 
 from lms.accounts.models import Department, Membership, User
@@ -212,8 +212,15 @@ def assignment_query():
     )
 
 
+def storable(text: str) -> bool:
+    """Whether ``text`` can be compared in SQL: PostgreSQL rejects NUL in text outright,
+    and no slug contains one, so such a filter simply matches nothing."""
+    return "\x00" not in text
+
+
 def course_by_slug(slug: str, field: str, status: int) -> Course:
-    course = db.session.scalar(select(Course).where(Course.slug == slug))
+    course = (db.session.scalar(select(Course).where(Course.slug == slug))
+              if storable(slug) else None)
     if course is None:
         raise ApiError(status, _("Den Kurs %(slug)s gibt es nicht.", slug=slug), field)
     return course
@@ -229,7 +236,7 @@ def list_assignments():
         query = query.where(Enrolment.user_id == person_id)
     slug = request.args.get("course")
     if slug:
-        query = query.where(Course.slug == slug)
+        query = query.where(Course.slug == slug if storable(slug) else false())
     source = request.args.get("source")
     if source:
         if source not in ("self", "assigned"):
@@ -298,7 +305,8 @@ def list_completions():
     slug = request.args.get("course")
     course_id = None
     if slug:  # an unknown course matches nothing, like an unknown department
-        course_id = db.session.scalar(select(Course.id).where(Course.slug == slug)) or 0
+        course_id = (db.session.scalar(select(Course.id).where(Course.slug == slug))
+                     if storable(slug) else None) or 0
     filters = rows.CompletionFilter(
         completed_from=moment_arg("completed_after"),
         completed_before=moment_arg("completed_before"),

@@ -9,6 +9,10 @@ LOCAL_ZONE = ZoneInfo("Europe/Berlin")
 #: A cell starting with one of these is a formula to Excel/LibreOffice (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
+#: Offsets and their changes fall on whole quarter hours (in UTC), so every moment in
+#: one quarter hour of UTC has the same local calendar day.
+QUARTER_HOUR = 900
+
 
 def neutralise(text: str) -> str:
     """Prefix text a spreadsheet would run as a formula with ``'`` (OWASP's advice)."""
@@ -17,3 +21,34 @@ def neutralise(text: str) -> str:
 
 def local_date(moment: datetime | None) -> date | None:
     return moment.astimezone(LOCAL_ZONE).date() if moment is not None else None
+
+
+class LocalDays:
+    """:func:`local_date` for many moments, converted once per quarter hour of UTC.
+
+    A large export has a few thousand distinct quarter hours among hundreds of
+    thousands of dates; the time-zone conversion is the costly part, a lookup is not.
+    """
+
+    def __init__(self) -> None:
+        self._days: dict[float, date] = {}
+        self._texts: dict[float, str] = {}
+
+    def date(self, moment: datetime | None) -> date | None:
+        if moment is None:
+            return None
+        key = moment.timestamp() // QUARTER_HOUR
+        day = self._days.get(key)
+        if day is None:
+            day = self._days[key] = moment.astimezone(LOCAL_ZONE).date()
+        return day
+
+    def text(self, moment: datetime | None) -> str:
+        """The day as ``YYYY-MM-DD``; ``""`` without a moment."""
+        if moment is None:
+            return ""
+        key = moment.timestamp() // QUARTER_HOUR
+        text = self._texts.get(key)
+        if text is None:
+            text = self._texts[key] = moment.astimezone(LOCAL_ZONE).date().isoformat()
+        return text

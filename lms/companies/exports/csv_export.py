@@ -4,14 +4,15 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 
-from lms.companies.exports.cells import FORMULA_STARTS, local_date, neutralise
+from lms.companies.exports.cells import FORMULA_STARTS, LocalDays, neutralise
 from lms.companies.exports.rows import COLUMNS, CompletionRow
 
 BOM = "\ufeff"
-DATE_FIELDS = ("enrolled_at", "due_at", "completed_at")
 FORMULA_CHARS = frozenset(FORMULA_STARTS)
-NUMBER_FIELDS = ("hours_self_paced", "hours_synchronous")
 FLUSH_EVERY = 500
+
+# The loop below unpacks rows positionally, in this order.
+assert tuple(key for key, _label in COLUMNS) == CompletionRow._fields[:len(COLUMNS)]
 
 
 def _text(value) -> str:
@@ -26,34 +27,48 @@ def csv_chunks(rows: Iterable[CompletionRow], headings: list[str], *,
 
     With ``semicolon`` the file is what German Excel opens by double-click: ``;`` between
     fields and a decimal comma in numbers. Every text cell is neutralised against formulas.
+    This runs once per exported row, so cells are built inline, and dates and hours, which
+    repeat a lot, are formatted once per value.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";" if semicolon else ",", lineterminator="\r\n")
+    write = writer.writerow
     buffer.write(BOM)
-    writer.writerow([neutralise(heading) for heading in headings])
-    keys = [key for key, _label in COLUMNS]
-    date_indexes = [keys.index(key) for key in DATE_FIELDS]
-    number_indexes = [keys.index(key) for key in NUMBER_FIELDS]
-    label_indexes = [keys.index("status"), keys.index("certificate_status")]
-    text_indexes = [index for index, key in enumerate(keys)
-                    if key not in DATE_FIELDS and key not in NUMBER_FIELDS]
-    width = len(keys)
+    write([neutralise(heading) for heading in headings])
     labels = status_labels or {}
-    for count, row in enumerate(rows, 1):
-        cells = [""] * width
-        for index in text_indexes:
-            cells[index] = _text(row[index])
-        for index in date_indexes:
-            value = row[index]
-            cells[index] = local_date(value).isoformat() if value is not None else ""
-        for index in number_indexes:
-            text = f"{row[index]:g}"
-            cells[index] = text.replace(".", ",") if semicolon else text
-        for index in label_indexes:
-            cells[index] = labels.get(row[index], cells[index])
-        writer.writerow(cells)
+    day = LocalDays().text
+    hours: dict[float, str] = {}
+    formula = FORMULA_CHARS
+    count = 0
+    for (name, email, personnel_number, department, course, status, enrolled_at, due_at,
+         completed_at, self_paced, synchronous, number, certificate_state, *_ids) in rows:
+        self_paced_text = hours.get(self_paced)
+        if self_paced_text is None:
+            self_paced_text = hours[self_paced] = _number(self_paced, semicolon)
+        synchronous_text = hours.get(synchronous)
+        if synchronous_text is None:
+            synchronous_text = hours[synchronous] = _number(synchronous, semicolon)
+        write((
+            "'" + name if name[:1] in formula else name,
+            "'" + email if email[:1] in formula else email,
+            "'" + personnel_number if personnel_number[:1] in formula else personnel_number,
+            "'" + department if department[:1] in formula else department,
+            "'" + course if course[:1] in formula else course,
+            labels[status] if status in labels else _text(status),
+            day(enrolled_at), day(due_at), day(completed_at),
+            self_paced_text, synchronous_text,
+            "'" + number if number[:1] in formula else number,
+            labels[certificate_state] if certificate_state in labels
+            else _text(certificate_state),
+        ))
+        count += 1
         if count % FLUSH_EVERY == 0:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)
             buffer.truncate()
     yield buffer.getvalue().encode("utf-8")
+
+
+def _number(value: float, semicolon: bool) -> str:
+    text = f"{value:g}"
+    return text.replace(".", ",") if semicolon else text

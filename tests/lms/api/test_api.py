@@ -204,3 +204,11 @@ def test_unknown_method_and_path_are_json(client, world, bearer):
     assert_error(client.delete("/api/v1/people", headers=bearer), 405, "method_not_allowed")
     assert_error(client.get("/api/v1/nothing-here", headers=bearer), 404, "not_found")
     assert client.get("/company/nothing-here").status_code == 404  # pages keep their handler
+
+
+def test_course_filter_with_nul_matches_nothing(client, world, bearer):
+    # PostgreSQL refuses NUL in text parameters; the API must answer, not fail with 500.
+    for path in ("/api/v1/completions?course=a%00b", "/api/v1/assignments?course=a%00b"):
+        response = client.get(path, headers=bearer)
+        assert response.status_code == 200, response.get_data(as_text=True)
+        assert response.get_json()["total"] == 0

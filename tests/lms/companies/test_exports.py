@@ -199,3 +199,36 @@ def test_funding_pack_needs_a_period(manager_client, auth, world):
         "csrf_token": auth.csrf("/company/exports/"), "course": str(world.version.course_id),
     })
     assert response.status_code == 400
+
+
+def test_local_days_match_local_date_across_daylight_saving():
+    from datetime import UTC, datetime, timedelta
+
+    from lms.companies.exports.cells import LocalDays, local_date
+
+    days = LocalDays()
+    start = datetime(2026, 3, 28, 20, 0, tzinfo=UTC)  # over the spring change in Berlin
+    for step in range(0, 60 * 30, 7):
+        moment = start + timedelta(minutes=step)
+        assert days.date(moment) == local_date(moment)
+        assert days.text(moment) == local_date(moment).isoformat()
+    autumn = datetime(2026, 10, 24, 21, 59, 59, tzinfo=UTC)  # 23:59:59 local, still CEST
+    assert days.text(autumn) == "2026-10-24"
+    assert days.text(autumn + timedelta(seconds=1)) == "2026-10-25"
+    assert days.text(None) == ""
+
+
+def test_whole_export_restores_the_sqlite_page_cache(app, world):
+    from lms.companies.exports import rows
+    from lms.db import utcnow
+
+    connection = db.session.connection()
+    if connection.dialect.name != "sqlite":
+        pytest.skip("the page cache is SQLite's")
+    before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    stream = rows.completion_rows(world.org_a, rows.CompletionFilter(), utcnow())
+    first = next(stream)
+    during = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    assert first.name and during == -rows.EXPORT_SQLITE_CACHE_KIB
+    stream.close()  # e.g. the client went away mid-download
+    assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == before
