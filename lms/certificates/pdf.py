@@ -11,7 +11,9 @@ name (``certificate.template``) and plugins add more through ``lms_certificate_t
 
 import base64
 import json
+import re
 import subprocess
+import threading
 import warnings
 from pathlib import Path
 
@@ -20,7 +22,8 @@ from flask import current_app
 from jinja2 import TemplateNotFound
 from markupsafe import Markup
 from sqlalchemy import select
-from weasyprint import HTML
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from lms.catalog.version_content import content_for
@@ -69,6 +72,48 @@ LABELS = {
 def inline_only_fetcher() -> URLFetcher:
     """WeasyPrint URL fetcher: only inline ``data:`` URLs, never files or the network."""
     return URLFetcher(allowed_protocols={"data"}, allow_redirects=False, timeout=1)
+
+
+#: A template's one ``<style>`` element; its text is parsed once per thread (see below).
+STYLE_ELEMENT = re.compile(r"<style>(.*?)</style>", re.DOTALL)
+#: Distinct stylesheets kept parsed per thread (one per template unless a template puts
+#: per-certificate values into its ``<style>``; the cache starts afresh when full).
+MAX_CACHED_STYLESHEETS = 16
+_weasyprint = threading.local()
+
+
+def weasyprint_resources() -> tuple[FontConfiguration, dict[str, CSS]]:
+    """This thread's font configuration and parsed stylesheets, reused for every render.
+
+    Creating a ``FontConfiguration`` and parsing and compiling the template's selectors
+    took a good part of a warm render. Both stay per thread: Pango's font map is not
+    meant to be shared between threads.
+    """
+    if not hasattr(_weasyprint, "font_config"):
+        _weasyprint.font_config = FontConfiguration()
+        _weasyprint.stylesheets = {}
+    return _weasyprint.font_config, _weasyprint.stylesheets
+
+
+def split_stylesheet(document: str) -> tuple[str, list[CSS]]:
+    """The document without its ``<style>`` element, and that stylesheet pre-parsed.
+
+    Passed as ``stylesheets=`` the rules keep their author origin and order (the
+    document has no other styles), so the output is the same as with the inline element.
+    """
+    match = STYLE_ELEMENT.search(document)
+    if match is None:
+        return document, []
+    font_config, stylesheets = weasyprint_resources()
+    text = match.group(1)
+    stylesheet = stylesheets.get(text)
+    if stylesheet is None:
+        if len(stylesheets) >= MAX_CACHED_STYLESHEETS:
+            stylesheets.clear()
+        stylesheet = stylesheets[text] = CSS(string=text, font_config=font_config,
+                                             url_fetcher=inline_only_fetcher(),
+                                             base_url="data:,")
+    return document[:match.start()] + document[match.end():], [stylesheet]
 
 
 def format_date(iso: str | None, language: str) -> str:
@@ -136,13 +181,15 @@ def render_html(payload: dict, signature: str, *, template: str = "default",
 def render_payload_pdf(payload: dict, signature: str, *, template: str = "default",
                        signature_image: str | None = None) -> bytes:
     """Render a PDF for ``payload`` as signed by ``signature`` (tests pass forged ones)."""
-    html = HTML(string=render_html(payload, signature, template=template,
-                                   signature_image=signature_image),
-                url_fetcher=inline_only_fetcher(), base_url="data:,")
+    document, stylesheets = split_stylesheet(render_html(
+        payload, signature, template=template, signature_image=signature_image))
+    html = HTML(string=document, url_fetcher=inline_only_fetcher(), base_url="data:,")
+    font_config, _ = weasyprint_resources()
     with warnings.catch_warnings():
         # WeasyPrint opens its sRGB profile for the PDF/A output intent and never closes it.
         warnings.filterwarnings("ignore", message=r".*sRGB2014\.icc", category=ResourceWarning)
-        return html.write_pdf(pdf_variant=PDF_VARIANT)
+        return html.write_pdf(pdf_variant=PDF_VARIANT, stylesheets=stylesheets,
+                              font_config=font_config)
 
 
 def certificate_template_name(certificate: Certificate) -> str:

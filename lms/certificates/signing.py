@@ -8,6 +8,7 @@ at ``/verify/public-key.pem`` so anyone can check a certificate without the plat
 import base64
 import json
 import os
+import threading
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
@@ -37,7 +38,8 @@ def _create_key(path: Path) -> None:
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    # unique per process and thread: two threads of one worker may both find no key yet
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "wb") as handle:
         handle.write(pem)
