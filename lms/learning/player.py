@@ -6,7 +6,7 @@ xAPI statements; the projection turns them into progress.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -24,6 +24,8 @@ from lms.learning.models import CourseProgress, Enrolment, LessonProgress
 from lms.lrs.embedded import record_statement
 
 DONE_STATUSES = ("done", "passed")
+#: how stale ``last_visited_at`` may get while the learner stays on one lesson
+VISIT_RESOLUTION = timedelta(minutes=5)
 
 
 @dataclass
@@ -113,7 +115,10 @@ def open_lesson(state: LessonState, lesson_id: str, language: str, now: datetime
     if enrolment.last_lesson_id != lesson.id:
         enrolment.last_lesson_id = lesson.id
         enrolment.last_position = 0.0
-    enrolment.last_visited_at = now
+        enrolment.last_visited_at = now
+    elif enrolment.last_visited_at is None or now - enrolment.last_visited_at > VISIT_RESOLUTION:
+        # a reload of the same lesson need not be a database write on every page view
+        enrolment.last_visited_at = now
     db.session.flush()
     if lesson.id not in state.rows:
         version = enrolment.course_version
