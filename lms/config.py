@@ -33,6 +33,10 @@ ENVIRONMENT = {
     "ATLAS_FUNDING_PROVIDER_ID": ("", "training provider's approval number on funding packs"),
     "ATLAS_FUNDING_MEASURE_NUMBERS": ("", "measure approval numbers: slug=number,slug=number"),
     "ATLAS_API_RATE_LIMIT": ("300 per minute", "REST API rate limit per token"),
+    "ATLAS_STUDIO_ZIP_MAX_TOTAL_MB": ("200", "a studio zip upload unpacked, all files together"),
+    "ATLAS_STUDIO_ZIP_MAX_FILE_MB": ("50", "one file of a studio zip upload, unpacked (max. 50)"),
+    "ATLAS_STUDIO_ZIP_MAX_RATIO": ("100", "highest compression ratio of a zip member over 1 MB"),
+    "ATLAS_EXTERNAL_IMAGE_HOSTS": ("", "hosts lessons may show images from: host,host or *"),
 }
 
 
@@ -98,4 +102,8 @@ def build_config(instance_path: Path, env: dict | None = None) -> dict:
         "ATLAS_FUNDING_PROVIDER_ID": env.get("ATLAS_FUNDING_PROVIDER_ID", ""),
         "ATLAS_FUNDING_MEASURE_NUMBERS": env.get("ATLAS_FUNDING_MEASURE_NUMBERS", ""),
         "ATLAS_API_RATE_LIMIT": env.get("ATLAS_API_RATE_LIMIT", "300 per minute"),
+        "ATLAS_STUDIO_ZIP_MAX_TOTAL_MB": env.get("ATLAS_STUDIO_ZIP_MAX_TOTAL_MB", "200"),
+        "ATLAS_STUDIO_ZIP_MAX_FILE_MB": env.get("ATLAS_STUDIO_ZIP_MAX_FILE_MB", "50"),
+        "ATLAS_STUDIO_ZIP_MAX_RATIO": env.get("ATLAS_STUDIO_ZIP_MAX_RATIO", "100"),
+        "ATLAS_EXTERNAL_IMAGE_HOSTS": env.get("ATLAS_EXTERNAL_IMAGE_HOSTS", ""),
     }

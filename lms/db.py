@@ -15,6 +15,10 @@ NAMING_CONVENTION = {
 }
 
 
+#: Bytes the SQLite WAL file is truncated to after a checkpoint (about 1.5 checkpoints' worth).
+JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024
+
+
 def tune_sqlite(dbapi_connection, _record) -> None:
     """Per-connection SQLite settings for a server with several worker processes.
 
@@ -22,7 +26,9 @@ def tune_sqlite(dbapi_connection, _record) -> None:
     application crashes in WAL mode and avoids an fsync per commit; the busy timeout
     makes a writer wait for the lock instead of failing at once; the page cache and the
     auto-checkpoint (pages) keep the LRS's index pages hot, as ``xapi.store_sql`` is
-    tuned for. Unlike ``xapi.store_sql.configure_sqlite``, foreign keys stay off: Alembic's
+    tuned for. The journal size limit makes a checkpoint truncate the WAL back to 64 MiB
+    after a large write (a big course upload), instead of keeping its peak size for good.
+    Unlike ``xapi.store_sql.configure_sqlite``, foreign keys stay off: Alembic's
     batch migrations recreate tables on SQLite, and with enforcement on, dropping a parent
     table would cascade into its children.
     """
@@ -32,6 +38,7 @@ def tune_sqlite(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA cache_size=-65536")  # 64 MiB
     cursor.execute("PRAGMA wal_autocheckpoint=10000")
+    cursor.execute(f"PRAGMA journal_size_limit={JOURNAL_SIZE_LIMIT:d}")
     cursor.close()
 
 

@@ -6,9 +6,12 @@ Services take the acting user and the time, flush but never commit, and raise do
 import hashlib
 import io
 import logging
+import lzma
 import posixpath
 import re
+import stat
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -248,38 +251,147 @@ class ZipReport:
         return not (self.added or self.changed or self.removed)
 
 
-def read_zip(data: bytes, course: Course) -> dict[str, bytes]:
+@dataclass(frozen=True)
+class ZipLimits:
+    """What an uploaded course zip may expand to (``ATLAS_STUDIO_ZIP_*``, docs/authoring.md).
+
+    The sizes are counted while members are decompressed, never taken from the headers
+    (which may lie), so a zip bomb stops at the limit without being expanded further.
+
+    :param file_bytes: largest member after decompression.
+    :param total_bytes: all members together after decompression.
+    :param ratio: largest decompressed/compressed ratio of a member; text compresses to
+        about a fifth, a bomb to a thousandth. Members below ``RATIO_FLOOR`` are exempt.
+    :param files: most members.
+    """
+
+    file_bytes: int = MAX_FILE_BYTES
+    total_bytes: int = 200 * 1024 * 1024
+    ratio: int = 100
+    files: int = MAX_FILES
+
+    @classmethod
+    def from_config(cls, config) -> "ZipLimits":
+        mib = 1024 * 1024
+        return cls(
+            file_bytes=min(int(float(config.get("ATLAS_STUDIO_ZIP_MAX_FILE_MB", 50)) * mib),
+                           MAX_FILE_BYTES),
+            total_bytes=int(float(config.get("ATLAS_STUDIO_ZIP_MAX_TOTAL_MB", 200)) * mib),
+            ratio=int(config.get("ATLAS_STUDIO_ZIP_MAX_RATIO", 100)),
+        )
+
+
+#: Members smaller than this once expanded are never refused for their ratio (a
+#: whitespace-padded YAML file may compress very well and is still harmless).
+RATIO_FLOOR = 1024 * 1024
+_CHUNK = 64 * 1024
+_SUPPORTED_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2,
+                      zipfile.ZIP_LZMA}
+#: What zipfile and the decompressors raise for a damaged member (bad CRC, corrupt
+#: deflate/bzip2/lzma data, a truncated member, a local header that contradicts the
+#: central directory).
+_MEMBER_ERRORS = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError,
+                  ValueError, NotImplementedError, RuntimeError)
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):g}"
+
+
+def _member_problem(info: zipfile.ZipInfo) -> str | None:
+    """Why a member cannot be read at all (before any byte is decompressed)."""
+    if info.flag_bits & 0x1:
+        return _("Die Datei %(path)s im Archiv ist verschlüsselt. Bitte packen Sie das "
+                 "Archiv ohne Passwort.", path=info.filename)
+    if info.compress_type not in _SUPPORTED_METHODS:
+        return _("Die Datei %(path)s im Archiv ist mit einem nicht unterstützten Verfahren "
+                 "komprimiert (Nr. %(method)d). Bitte packen Sie mit „Deflate“ (Standard).",
+                 path=info.filename, method=info.compress_type)
+    if stat.S_ISLNK(info.external_attr >> 16):
+        return _("Die Datei %(path)s im Archiv ist ein symbolischer Link; Links werden nicht "
+                 "übernommen.", path=info.filename)
+    return None
+
+
+def _unsafe_name(name: str) -> bool:
+    """Zip-slip: absolute paths, drive letters, backslashes and ``..`` leave the folder."""
+    return (name.startswith("/") or "\\" in name or bool(re.match(r"^[A-Za-z]:", name))
+            or ".." in name.split("/") or "\x00" in name)
+
+
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ZipLimits,
+                 total: int) -> bytes:
+    """Decompress one member in chunks, stopping at the first limit it passes.
+
+    :param total: bytes already taken from earlier members.
+    :raises ValidationFailedError: the member is damaged, too large, too compressed, or
+        takes the archive past its total.
+    """
+    name = info.filename
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        with archive.open(info) as member:
+            while chunk := member.read(_CHUNK):
+                size += len(chunk)
+                if size > limits.file_bytes:
+                    raise ValidationFailedError(_(
+                        "Die Datei %(path)s ist entpackt größer als %(mb)s MB.",
+                        path=name, mb=_mb(limits.file_bytes)))
+                if total + size > limits.total_bytes:
+                    raise ValidationFailedError(_(
+                        "Das Archiv ist entpackt größer als %(mb)s MB (bei %(path)s).",
+                        path=name, mb=_mb(limits.total_bytes)))
+                if size > RATIO_FLOOR and size > limits.ratio * max(info.compress_size, 1):
+                    raise ValidationFailedError(_(
+                        "Die Datei %(path)s ist verdächtig stark komprimiert (mehr als "
+                        "%(ratio)d:1); das Archiv wird nicht entpackt.",
+                        path=name, ratio=limits.ratio))
+                chunks.append(chunk)
+    except _MEMBER_ERRORS as error:
+        log.info("zip member %s unreadable: %r", name, error)
+        raise ValidationFailedError(_(
+            "Die Datei %(path)s im Archiv ist beschädigt und kann nicht gelesen werden.",
+            path=name)) from error
+    return b"".join(chunks)
+
+
+def read_zip(data: bytes, course: Course, limits: ZipLimits | None = None) -> dict[str, bytes]:
     """Read and check an uploaded zip of a course folder; nothing is written.
 
     A single top folder (``e-mobility/…``) is taken away. Hidden files and caches are
-    left out.
+    left out. Members are decompressed in chunks against ``limits``, so neither a lying
+    header nor a zip bomb makes the worker expand more than the limits allow.
 
-    :raises ValidationFailedError: not a zip, a path leaving the folder, too large or too
-        many files, no ``course.yml`` or one with another course id.
+    :raises ValidationFailedError: not a zip, a damaged, encrypted or oddly compressed
+        member, a path leaving the folder, a link, too large, too compressed or too many
+        files, no ``course.yml`` or one with another course id. The message names the file.
     """
+    limits = limits or ZipLimits()
+    if len(data) > limits.total_bytes:
+        raise ValidationFailedError(_("Das Archiv ist größer als %(mb)s MB.",
+                                      mb=_mb(limits.total_bytes)))
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as error:
+        all_infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as error:
         raise ValidationFailedError(_("Die Datei ist kein gültiges ZIP-Archiv.")) from error
-    infos = [info for info in archive.infolist() if not info.is_dir()]
-    if len(infos) > MAX_FILES:
+    infos = [info for info in all_infos if not info.is_dir()]
+    if len(infos) > limits.files:
         raise ValidationFailedError(_("Das Archiv enthält mehr als %(count)d Dateien.",
-                                      count=MAX_FILES))
-    names = []
+                                      count=limits.files))
+    names: list[str] = []
     for info in infos:
-        name = info.filename
-        if name.startswith("/") or "\\" in name or re.match(r"^[A-Za-z]:", name) or ".." in \
-                name.split("/"):
+        if _unsafe_name(info.filename):
             raise ValidationFailedError(
-                _("Das Archiv enthält einen unzulässigen Pfad: %(path)s", path=name))
-        names.append(name)
-    if sum(info.file_size for info in infos) > MAX_DRAFT_BYTES:
-        raise ValidationFailedError(_("Das Archiv ist entpackt zu groß."))
+                _("Das Archiv enthält einen unzulässigen Pfad: %(path)s", path=info.filename))
+        names.append(info.filename)
     tops = {name.split("/", 1)[0] for name in names if not is_ignored(name)}
     strip = ""
     if len(tops) == 1 and "course.yml" not in tops:
         strip = tops.pop() + "/"
     files: dict[str, bytes] = {}
+    total = 0
     for info, name in zip(infos, names, strict=True):
         relative = name.removeprefix(strip) if strip else name
         if not relative or is_ignored(relative):
@@ -288,11 +400,18 @@ def read_zip(data: bytes, course: Course) -> dict[str, bytes]:
         if clean is None:
             raise ValidationFailedError(
                 _("Das Archiv enthält einen unzulässigen Pfad: %(path)s", path=name))
-        if info.file_size > MAX_FILE_BYTES:
-            raise ValidationFailedError(_("Die Datei %(path)s ist zu groß.", path=name))
-        content = archive.read(info)
-        if len(content) > MAX_FILE_BYTES:  # the header may lie
-            raise ValidationFailedError(_("Die Datei %(path)s ist zu groß.", path=name))
+        if clean in files:
+            raise ValidationFailedError(
+                _("Die Datei %(path)s steht zweimal im Archiv.", path=name))
+        problem = _member_problem(info)
+        if problem:
+            raise ValidationFailedError(problem)
+        if info.file_size > limits.file_bytes:  # early answer; the real count is below
+            raise ValidationFailedError(_(
+                "Die Datei %(path)s ist entpackt größer als %(mb)s MB.",
+                path=name, mb=_mb(limits.file_bytes)))
+        content = _read_member(archive, info, limits, total)
+        total += len(content)
         files[clean] = content
     if "course.yml" not in files:
         raise ValidationFailedError(_("Im Archiv fehlt die Datei course.yml."))

@@ -10,6 +10,7 @@ from io import BytesIO
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     jsonify,
     redirect,
@@ -344,13 +345,14 @@ def upload_zip(slug: str):
     if not form.validate_on_submit():
         flash(_("Bitte wählen Sie ein ZIP-Archiv."), "error")
         return redirect(url_for("studio.show_course", slug=slug, _anchor="zip"))
+    limits = drafts.ZipLimits.from_config(current_app.config)
     try:
-        files = drafts.read_zip(form.file.data.read(drafts.MAX_DRAFT_BYTES + 1), course)
+        files = drafts.read_zip(form.file.data.read(limits.total_bytes + 1), course, limits)
         report = drafts.replace_draft(course, files, current_user, utcnow())
     except DomainError as error:
         db.session.rollback()
         flash(_("Das Archiv wurde nicht übernommen: %(reason)s", reason=error.message), "error")
-        return redirect(url_for("studio.show_course", slug=slug, _anchor="zip"))
+        return show_course(slug), 422
     db.session.commit()
     if report.is_empty:
         flash(_("Das Archiv entspricht dem Entwurf; nichts geändert."), "success")
