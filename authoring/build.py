@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from authoring.blocks import BlockKind
@@ -59,9 +60,9 @@ def _assemble(source: CourseSource) -> Course:
     return course
 
 
-def _read(path: str | Path, cache: RenderCache | None,
-          kinds: dict[str, BlockKind] | None) -> tuple[Course, CourseSource]:
-    source = CourseReader(cache, kinds).read(path)
+def _read(path: str | Path, cache: RenderCache | None, kinds: dict[str, BlockKind] | None,
+          image_hosts: Iterable[str] = ()) -> tuple[Course, CourseSource]:
+    source = CourseReader(cache, kinds, image_hosts).read(path)
     course = _assemble(source)
     CourseReader.guard(source, "course.yml", None, check_course, source, course)
     source.diagnostics = sorted(set(source.diagnostics))
@@ -70,7 +71,7 @@ def _read(path: str | Path, cache: RenderCache | None,
 
 def load_course(
     path: str | Path, cache: RenderCache | None = None,
-    kinds: dict[str, BlockKind] | None = None,
+    kinds: dict[str, BlockKind] | None = None, image_hosts: Iterable[str] = (),
 ) -> tuple[Course, list[Diagnostic]]:
     """Read and validate the course folder at ``path``.
 
@@ -80,9 +81,11 @@ def load_course(
     :param cache: a :class:`~authoring.cache.MemoryCache` or
         :class:`~authoring.cache.DirectoryCache` that makes re-reading fast.
     :param kinds: ``:::`` block kinds (defaults to the built-in ones).
+    :param image_hosts: hosts lessons may show images from (``"*"``: any); by default
+        none, so only the course's own files.
     :return: the course model and the diagnostics, sorted by file and line.
     """
-    course, source = _read(path, cache, kinds)
+    course, source = _read(path, cache, kinds, image_hosts)
     return course, source.diagnostics
 
 
@@ -119,7 +122,7 @@ def _hash_content(course: Course, media: dict[str, dict]) -> None:
 
 def build_package(
     path: str | Path, out_dir: str | Path | None = None, cache: RenderCache | None = None,
-    kinds: dict[str, BlockKind] | None = None,
+    kinds: dict[str, BlockKind] | None = None, image_hosts: Iterable[str] = (),
 ) -> Package:
     """Build the package of the course folder at ``path``.
 
@@ -128,9 +131,10 @@ def build_package(
     SHA-256 and only those lessons use are included.
 
     :param out_dir: when given, write ``package.json`` and ``media/<sha256>`` there.
+    :param image_hosts: as for :func:`load_course`.
     :raises CourseInvalidError: when the course has errors.
     """
-    course, source = _read(path, cache, kinds)
+    course, source = _read(path, cache, kinds, image_hosts)
     if has_errors(source.diagnostics):
         raise CourseInvalidError(source.diagnostics)
     used = sorted({ref.path for lesson in course.lessons()

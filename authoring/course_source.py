@@ -6,6 +6,7 @@ import hashlib
 import json
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -94,12 +95,14 @@ class CourseReader:
 
     :param cache: keeps rendered lessons by content hash between builds.
     :param kinds: ``:::`` block kinds, defaulting to the built-in ones.
+    :param image_hosts: hosts lessons may show images from (see ``LessonRenderer``).
     """
 
     def __init__(self, cache: RenderCache | None = None,
-                 kinds: dict[str, BlockKind] | None = None):
+                 kinds: dict[str, BlockKind] | None = None,
+                 image_hosts: Iterable[str] = ()):
         self.cache = cache if cache is not None else MemoryCache()
-        self.renderer = LessonRenderer(kinds)
+        self.renderer = LessonRenderer(kinds, image_hosts)
         self.hits = 0
         self.misses = 0
 
@@ -225,6 +228,7 @@ class CourseReader:
                 sort_keys=True,
             ),
             json.dumps(sorted(self.renderer.kinds)),
+            json.dumps(sorted(self.renderer.policy.image_hosts)),
         )
         for lesson in source.lessons:
             if lesson.text is None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.extensions.toc import TocExtension
@@ -14,7 +16,7 @@ from authoring.blocks.links import LinkTreeprocessor
 from authoring.blocks.structure import StructureTreeprocessor
 from authoring.ids import slugify
 from authoring.render_state import RenderState
-from authoring.sanitize import sanitize_html
+from authoring.sanitize import SanitizePolicy, Sanitizer
 
 STANDARD_EXTENSIONS = ("tables", "fenced_code", "footnotes", "sane_lists", "def_list")
 
@@ -27,10 +29,12 @@ class AtlasExtension(Extension):
         have no ``:::`` blocks and no heading structure of their own.
     """
 
-    def __init__(self, kinds: dict[str, BlockKind], whole_lessons: bool = True):
+    def __init__(self, kinds: dict[str, BlockKind], whole_lessons: bool = True,
+                 policy: SanitizePolicy | None = None):
         super().__init__()
         self.kinds = kinds
         self.whole_lessons = whole_lessons
+        self.policy = policy or SanitizePolicy()
         self.state: RenderState | None = None
         self.directives: list = []
 
@@ -56,11 +60,22 @@ class LessonRenderer:
 
     Creating Markdown instances costs more than converting a short lesson,
     so the two instances (lessons and snippets) are kept and reset.
+
+    :param kinds: the ``:::`` block kinds; each may list the ``css_classes`` it emits,
+        which the sanitizer then keeps.
+    :param image_hosts: hosts lessons may load images and media from (``"*"``: any),
+        the operator's choice; none by default, so only course files are shown.
     """
 
-    def __init__(self, kinds: dict[str, BlockKind] | None = None):
+    def __init__(self, kinds: dict[str, BlockKind] | None = None,
+                 image_hosts: Iterable[str] = ()):
         self.kinds = kinds if kinds is not None else default_blocks()
-        self._lesson_extension = AtlasExtension(self.kinds)
+        self.policy = SanitizePolicy.build(
+            (name for kind in self.kinds.values() for name in getattr(kind, "css_classes", ())),
+            image_hosts,
+        )
+        self._sanitizer = Sanitizer(self.policy)
+        self._lesson_extension = AtlasExtension(self.kinds, policy=self.policy)
         self._lesson_md = Markdown(
             extensions=[
                 self._lesson_extension,
@@ -69,7 +84,8 @@ class LessonRenderer:
             ],
             output_format="html",
         )
-        self._snippet_extension = AtlasExtension(self.kinds, whole_lessons=False)
+        self._snippet_extension = AtlasExtension(self.kinds, whole_lessons=False,
+                                                 policy=self.policy)
         self._snippet_md = Markdown(
             extensions=[self._snippet_extension, "tables", "sane_lists"], output_format="html"
         )
@@ -80,7 +96,15 @@ class LessonRenderer:
         self._snippet_extension.state = state
         state.fragment = self.render_snippet
         self._lesson_md.reset()
-        return sanitize_html(self._lesson_md.convert(body))
+        html = self._sanitizer.clean(self._lesson_md.convert(body))
+        for url in dict.fromkeys(self._sanitizer.refused_sources):
+            line, column = state.locator.find(url)
+            state.sink.error(
+                line, column, "media-path",
+                f"'{url}' must be a file in the course folder: external images and media "
+                "are shown only from hosts the platform allows",
+            )
+        return state.restore(html)
 
     def render_snippet_with(self, state: RenderState, text: str, inline: bool = False) -> str:
         """Render a snippet outside a lesson (a glossary definition) against ``state``."""
@@ -96,4 +120,4 @@ class LessonRenderer:
         html = self._snippet_md.convert(text).strip()
         if inline and html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
             html = html[3:-4]
-        return sanitize_html(html)
+        return self._sanitizer.clean(html)

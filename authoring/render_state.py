@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -50,7 +51,32 @@ class RenderState:
     glossary_used: list[str] = field(default_factory=list)
     headings: list[dict] = field(default_factory=list)
     question_lines: list[tuple[str, int]] = field(default_factory=list)
+    trusted: list[str] = field(default_factory=list)
 
     def add_media(self, path: str, kind: str, line: int, column: int, **extra) -> None:
         """Record a course file the lesson uses, for the existence check and the package."""
         self.media.append({"path": path, "kind": kind, "line": line, "column": column, **extra})
+
+    def trust(self, html: str) -> str:
+        """Return a text token for markup the renderer itself made (a quiz gap's input).
+
+        The sanitizer removes form controls a trainer writes; the token passes it as
+        text and :meth:`restore` puts the renderer's markup back afterwards.
+        """
+        self.trusted.append(html)
+        return f"{_TRUST_OPEN}{len(self.trusted) - 1}{_TRUST_CLOSE}"
+
+    def restore(self, html: str) -> str:
+        """Replace the tokens of :meth:`trust` in sanitized ``html``; drop any others."""
+
+        def markup(match: re.Match) -> str:
+            index = int(match.group(1))
+            return self.trusted[index] if index < len(self.trusted) else ""
+
+        html = _TRUST_TOKEN.sub(markup, html)
+        return html.replace(_TRUST_OPEN, "").replace(_TRUST_CLOSE, "")
+
+
+# Private-use characters: no Markdown or HTML syntax, and kept by the sanitizer as text.
+_TRUST_OPEN, _TRUST_CLOSE = "\ue000", "\ue001"
+_TRUST_TOKEN = re.compile(f"{_TRUST_OPEN}(\\d{{1,6}}){_TRUST_CLOSE}")

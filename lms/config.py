@@ -105,5 +105,6 @@ def build_config(instance_path: Path, env: dict | None = None) -> dict:
         "ATLAS_STUDIO_ZIP_MAX_TOTAL_MB": env.get("ATLAS_STUDIO_ZIP_MAX_TOTAL_MB", "200"),
         "ATLAS_STUDIO_ZIP_MAX_FILE_MB": env.get("ATLAS_STUDIO_ZIP_MAX_FILE_MB", "50"),
         "ATLAS_STUDIO_ZIP_MAX_RATIO": env.get("ATLAS_STUDIO_ZIP_MAX_RATIO", "100"),
-        "ATLAS_EXTERNAL_IMAGE_HOSTS": env.get("ATLAS_EXTERNAL_IMAGE_HOSTS", ""),
+        "ATLAS_EXTERNAL_IMAGE_HOSTS": [h.strip().lower() for h in env.get(
+            "ATLAS_EXTERNAL_IMAGE_HOSTS", "").split(",") if h.strip()],
     }

@@ -22,6 +22,7 @@ class Callout:
 
     names = tuple(DEFAULT_TITLES)
     markdown_body = True
+    css_classes = tuple(f"callout-{name}" for name in DEFAULT_TITLES)
 
     def prepare(self, block: DirectiveBlock, state: RenderState) -> None:
         if not any(text.strip() for _, text in block.lines):

@@ -41,7 +41,9 @@ class BlockKind(Protocol):
 
     ``markdown_body`` blocks leave their body in the document so Python-Markdown
     parses it (fenced code included) into the element :meth:`render` returns;
-    the others receive the raw lines and build the element themselves.
+    the others receive the raw lines and build the element themselves. A kind may
+    also list ``css_classes``: the classes its elements carry beyond the built-in
+    content classes (the sanitizer drops every other class).
     """
 
     names: tuple[str, ...]

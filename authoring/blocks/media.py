@@ -49,6 +49,7 @@ class MediaBlock:
 
     names = ("video", "audio")
     markdown_body = True
+    css_classes = ("media-video", "media-audio")
 
     def prepare(self, block: DirectiveBlock, state: RenderState) -> None:
         allowed = ("src", "captions", "poster", "title") if block.name == "video" else (

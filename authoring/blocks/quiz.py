@@ -427,12 +427,15 @@ class QuizBlock:
                 template = GAP_LABELS.get(state.language, GAP_LABELS["de"])
                 label = template.format(n=gap_id[1:])
                 extra = ""
-            return (
+            return state.trust(
                 f'<input type="text" class="quiz-gap" data-gap-id="{gap_id}" '
                 f'aria-label="{label}" autocomplete="off"{extra}>'
             )
 
-        question.stem = state.fragment(re.sub(r"\x00gap:(\w+)\x00", gap_input, stem))
+        # The stem is sanitized twice (alone, and inside the lesson): the gaps travel as
+        # tokens and become inputs after each pass, so a trainer's own inputs never do.
+        stem_html = state.fragment(re.sub(r"\x00gap:(\w+)\x00", gap_input, stem))
+        question.stem = state.restore(stem_html)
         element = etree.Element(
             "div",
             {
@@ -443,5 +446,5 @@ class QuizBlock:
             },
         )
         stem_element = etree.SubElement(element, "div", {"class": "quiz-stem"})
-        stem_element.text = parser.md.htmlStash.store(question.stem)
+        stem_element.text = parser.md.htmlStash.store(stem_html)
         return element

@@ -104,7 +104,8 @@ def _ensure_can_manage(actor: User | None, course: Course | None) -> None:
 
 def _build(path: str | Path, cache: RenderCache | None) -> Package:
     try:
-        return build_package(path, cache=cache)
+        return build_package(path, cache=cache,
+                             image_hosts=current_app.config.get("ATLAS_EXTERNAL_IMAGE_HOSTS", ()))
     except CourseInvalidError as error:
         errors = [d for d in error.diagnostics if d.is_error]
         raise CourseImportError(

@@ -122,7 +122,9 @@ def _remove_empty_folders(src: Path) -> None:
 def check_draft(course: Course, override: tuple[str, str] | None = None) -> DraftCheck:
     """Read and validate the draft (with ``override`` for one unsaved file)."""
     with materialized(course, override) as src:
-        model, diagnostics = load_course(src, render_cache(course))
+        model, diagnostics = load_course(
+            src, render_cache(course),
+            image_hosts=current_app.config.get("ATLAS_EXTERNAL_IMAGE_HOSTS", ()))
     prefix = f"{src}/"
     relative = [Diagnostic(d.path.removeprefix(prefix), d.line, d.column, d.severity, d.code,
                            d.message) for d in diagnostics]
