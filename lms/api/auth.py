@@ -41,8 +41,9 @@ def error_body(status: int, message: str, field: str | None = None) -> dict:
                       "field": field}}
 
 
-def error_response(status: int, message: str, field: str | None = None):
-    headers = {}
+def error_response(status: int, message: str, field: str | None = None,
+                   headers: dict[str, str] | None = None):
+    headers = dict(headers or {})
     if status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="ATLAS Campus API"'
     if status == 429:

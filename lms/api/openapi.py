@@ -4,6 +4,8 @@ tests/lms/api/test_openapi.py runs schemathesis against the app with this docume
 a change to a view that the document does not follow fails the tests.
 """
 
+from functools import cache
+
 from lms.api.models import SCOPES
 from lms.companies.exports.rows import STATUSES
 
@@ -38,6 +40,10 @@ PAGE_HEADERS = {
 
 NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
 ID_PARAMETER = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+#: A query value must say something: empty (or blank) values are refused with 400.
+TEXT_PARAMETER = {"type": "string", "minLength": 1, "pattern": r"\S"}
+#: ``2026-05-01`` (midnight UTC) or an RFC 3339 date-time.
+MOMENT = [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}]
 
 
 def _list_schema(item: str) -> dict:
@@ -116,8 +122,9 @@ SCHEMAS = {
         "properties": {
             "person_id": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
             "course": {"type": "string", "minLength": 1, "examples": ["e-mobility"]},
-            "due_at": {"type": ["string", "null"], "format": "date-time",
-                       "description": "Due date (ISO 8601 date or date-time, in the future)."},
+            "due_at": {"anyOf": [*MOMENT, {"type": "string", "maxLength": 0}, {"type": "null"}],
+                       "description": "Due date (ISO 8601 date or date-time, in the future); "
+                                      "null or an empty string: no due date."},
         },
     },
     "Completion": {
@@ -173,7 +180,8 @@ def document() -> dict:
             "description": "People, assignments and completion records of one company, for "
                            "HR systems. Authenticate with `Authorization: Bearer <token>`; "
                            "managers create tokens at /company/api-tokens. Scores are never "
-                           "part of this API.",
+                           "part of this API. Each query parameter may be given once and "
+                           "not empty; otherwise the answer is 400 naming it.",
         },
         "servers": [{"url": "/api/v1"}],
         "components": {
@@ -209,7 +217,7 @@ def document() -> dict:
                         {"name": "person", "in": "query", "required": False,
                          "schema": ID_PARAMETER},
                         {"name": "course", "in": "query", "required": False,
-                         "description": "Course identifier (slug).", "schema": {"type": "string"}},
+                         "description": "Course identifier (slug).", "schema": TEXT_PARAMETER},
                         {"name": "source", "in": "query", "required": False,
                          "schema": {"type": "string", "enum": ["self", "assigned"]}},
                     ],
@@ -237,15 +245,15 @@ def document() -> dict:
                 "parameters": [
                     *PAGE_PARAMETERS,
                     {"name": "course", "in": "query", "required": False,
-                     "description": "Course identifier (slug).", "schema": {"type": "string"}},
+                     "description": "Course identifier (slug).", "schema": TEXT_PARAMETER},
                     {"name": "status", "in": "query", "required": False,
                      "schema": {"type": "string", "enum": list(STATUSES)}},
                     {"name": "completed_after", "in": "query", "required": False,
                      "description": "Completed at or after (ISO 8601 date or date-time).",
-                     "schema": {"type": "string", "format": "date-time"}},
+                     "schema": {"anyOf": MOMENT}},
                     {"name": "completed_before", "in": "query", "required": False,
                      "description": "Completed before (ISO 8601 date or date-time).",
-                     "schema": {"type": "string", "format": "date-time"}},
+                     "schema": {"anyOf": MOMENT}},
                     {"name": "department", "in": "query", "required": False,
                      "description": "Department id.", "schema": ID_PARAMETER},
                 ],
@@ -256,3 +264,14 @@ def document() -> dict:
             })},
         },
     }
+
+
+@cache
+def query_parameters(operation_id: str) -> tuple[str, ...]:
+    """The names of the query parameters the document gives ``operation_id``."""
+    for path in document()["paths"].values():
+        for operation in path.values():
+            if operation["operationId"] == operation_id:
+                return tuple(parameter["name"] for parameter in operation.get("parameters", ())
+                             if parameter["in"] == "query")
+    raise KeyError(operation_id)

@@ -19,7 +19,7 @@ from lms.api.auth import (
     rate_limit_key,
     require_scope,
 )
-from lms.api.openapi import document
+from lms.api.openapi import document, query_parameters
 from lms.catalog.models import Course, CourseVersion
 from lms.companies.audit import record_access
 from lms.companies.exports import rows
@@ -66,7 +66,10 @@ def handle_http_error(error: HTTPException):
         405: _("Diese Methode ist hier nicht erlaubt."),
         429: _("Zu viele Anfragen. Bitte warten Sie einen Moment."),
     }
-    return error_response(status, messages.get(status, error.description or error.name))
+    # 405 names the methods the resource has (RFC 9110 §15.5.6): keep werkzeug's Allow.
+    headers = {name: value for name, value in error.get_headers() if name.lower() == "allow"}
+    return error_response(status, messages.get(status, error.description or error.name),
+                          headers=headers)
 
 
 def handle_unrouted(error: HTTPException):
@@ -86,9 +89,24 @@ def handle_unexpected(error: Exception):
 # --- parameters ----------------------------------------------------------------
 
 
+def check_query(operation_id: str) -> None:
+    """Refuse an empty or repeated query parameter of the operation with 400.
+
+    ``?course=&course=x`` would otherwise mean whatever the first value happens to be; an
+    HR system that sends it has a bug and should hear about it. Parameters the operation
+    does not have are ignored.
+    """
+    for name in query_parameters(operation_id):
+        values = request.args.getlist(name)
+        if len(values) > 1:
+            raise ApiError(400, _("%(name)s darf nur einmal angegeben werden.", name=name), name)
+        if values and not values[0].strip():
+            raise ApiError(400, _("%(name)s darf nicht leer sein.", name=name), name)
+
+
 def int_arg(name: str, default: int | None, minimum: int = 1, maximum: int = MAX_ID) -> int | None:
     raw = request.args.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return default
     try:
         value = int(raw)
@@ -105,7 +123,7 @@ def parse_moment(raw: str, name: str, status: int = 400) -> datetime:
     try:
         if len(raw) == 10:
             return datetime.combine(date.fromisoformat(raw), time.min, tzinfo=UTC)
-        moment = datetime.fromisoformat(raw)
+        moment = datetime.fromisoformat(raw.upper())  # RFC 3339 allows "t" and "z"
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=UTC)
         return moment.astimezone(UTC)
@@ -168,6 +186,7 @@ def openapi_document():
 @bp.get("/people")
 @require_scope("people:read")
 def list_people():
+    check_query("listPeople")
     page, per_page = page_args()
     query = people_query()
     department_id = int_arg("department", None)
@@ -229,6 +248,7 @@ def course_by_slug(slug: str, field: str, status: int) -> Course:
 @bp.get("/assignments")
 @require_scope("assignments:read")
 def list_assignments():
+    check_query("listAssignments")
     page, per_page = page_args()
     query = assignment_query()
     person_id = int_arg("person", None)
@@ -268,6 +288,8 @@ def create_assignment():
     if not isinstance(slug, str) or not slug:
         raise ApiError(422, _("course muss die Kennung eines Kurses sein."), "course")
     due_at = body.get("due_at")
+    if due_at == "":  # what many HR exports send for "no due date", like null
+        due_at = None
     if due_at is not None:
         if not isinstance(due_at, str):
             raise ApiError(422, _("due_at ist ein Datum nach ISO 8601."), "due_at")
@@ -297,6 +319,7 @@ def create_assignment():
 @bp.get("/completions")
 @require_scope("completions:read")
 def list_completions():
+    check_query("listCompletions")
     page, per_page = page_args()
     status = request.args.get("status") or None
     if status is not None and status not in rows.STATUSES:

@@ -212,3 +212,52 @@ def test_course_filter_with_nul_matches_nothing(client, world, bearer):
         response = client.get(path, headers=bearer)
         assert response.status_code == 200, response.get_data(as_text=True)
         assert response.get_json()["total"] == 0
+
+
+@pytest.mark.parametrize(("path", "allowed"), [
+    ("/api/v1/people", {"GET"}), ("/api/v1/assignments", {"GET", "POST"}),
+    ("/api/v1/people/1", {"GET"}), ("/api/v1/completions", {"GET"}),
+])
+def test_405_names_the_allowed_methods(client, world, bearer, path, allowed):
+    for method in ("put", "patch", "delete"):
+        response = getattr(client, method)(path, headers=bearer)
+        assert_error(response, 405, "method_not_allowed")
+        methods = {m.strip() for m in response.headers.get("Allow", "").split(",")}
+        assert allowed <= methods, (method, path, response.headers.get("Allow"))
+
+
+@pytest.mark.parametrize(("path", "field"), [
+    ("/api/v1/people?page=", "page"),
+    ("/api/v1/people?department=", "department"),
+    ("/api/v1/people?page=1&page=2", "page"),
+    ("/api/v1/assignments?course=", "course"),
+    ("/api/v1/assignments?course=%20", "course"),
+    ("/api/v1/assignments?source=self&source=assigned", "source"),
+    ("/api/v1/assignments?person=1&person=2", "person"),
+    ("/api/v1/completions?status=", "status"),
+    ("/api/v1/completions?course=e-mobility&course=x", "course"),
+    ("/api/v1/completions?completed_after=", "completed_after"),
+    ("/api/v1/completions?per_page=10&per_page=20", "per_page"),
+])
+def test_empty_or_repeated_query_parameters_are_400(client, world, bearer, path, field):
+    error = assert_error(client.get(path, headers=bearer), 400, "bad_request")
+    assert error["field"] == field
+
+
+def test_unknown_query_parameters_are_ignored(client, world, bearer):
+    assert client.get("/api/v1/people?sort=name&sort=", headers=bearer).status_code == 200
+
+
+@pytest.mark.parametrize("due_at", ["", None])
+def test_empty_due_date_means_none(client, world, bearer, due_at):
+    response = client.post("/api/v1/assignments", headers=bearer, json={
+        "person_id": world.dora.id, "course": "e-mobility", "due_at": due_at})
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["due_at"] is None
+
+
+def test_rfc3339_lowercase_date_time_is_accepted(client, world, bearer):
+    response = client.post("/api/v1/assignments", headers=bearer, json={
+        "person_id": world.dora.id, "course": "e-mobility", "due_at": "2031-01-31t08:00:00z"})
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["due_at"] == "2031-01-31T08:00:00Z"
