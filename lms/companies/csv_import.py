@@ -1,7 +1,8 @@
 """Inviting many people at once from a CSV file, with a report before anything is written.
 
 The file (name, email, department or cost centre, optional personnel number) may use
-``;`` or ``,`` and be UTF-8 with or without BOM, or Windows-1252 as older Excel writes it.
+``;``, ``,`` or tabs and be UTF-8 with or without BOM, UTF-16 (Excel's "Unicode text"), or
+Windows-1252 as older Excel writes it; anything else is refused with a message saying so.
 ``check_csv`` only reads; ``import_csv`` checks again and writes every invitation in the
 caller's transaction, or none.
 """
@@ -76,20 +77,79 @@ class CsvReport:
         return not self.problems and bool(self.rows)
 
 
+class UnsupportedEncodingError(ValueError):
+    """The file is no text in an encoding the import reads; the message says what to do."""
+
+
+#: Byte order marks, longest first (UTF-32 LE starts like UTF-16 LE).
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"),
+)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 without a BOM: most ASCII characters leave a NUL in every other byte."""
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    half = len(sample) // 2
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd > half * 0.6 and even <= odd // 20:
+        return "utf-16-le"
+    if even > half * 0.6 and odd <= even // 20:
+        return "utf-16-be"
+    return None
+
+
 def decode(data: bytes) -> tuple[str, str]:
-    """Return the text and the encoding name: UTF-8 (BOM or not), else Windows-1252."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8-sig"
+    """Return the text and the encoding name.
+
+    UTF-8 (with or without BOM), UTF-16 and UTF-32 (with BOM, as Excel's "Unicode text"
+    writes them; UTF-16 also without), else Windows-1252 as older Excel writes it, and
+    ISO 8859-1 for the five bytes Windows-1252 leaves undefined.
+
+    :raises UnsupportedEncodingError: an Excel workbook or other binary file, or text that
+        does not decode in the encoding its BOM names.
+    """
+    if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise UnsupportedEncodingError(_(
+            "Das ist eine Excel-Arbeitsmappe, keine CSV-Datei. Bitte speichern Sie sie in "
+            "Excel unter „CSV UTF-8 (durch Trennzeichen getrennt)“."))
+    encoding = next((name for bom, name in _BOMS if data.startswith(bom)), None)
+    if encoding is None:
+        encoding = _utf16_without_bom(data)
+    if encoding is not None:
+        bom = next((bom for bom, name in _BOMS if name == encoding and data.startswith(bom)), b"")
+        try:
+            return data[len(bom):].decode(encoding.removesuffix("-sig")), encoding
+        except UnicodeDecodeError:
+            raise UnsupportedEncodingError(_(
+                "Die Datei ist nicht gültig in %(encoding)s kodiert. Bitte speichern Sie sie "
+                "als „CSV UTF-8“.", encoding=encoding.upper())) from None
     try:
-        return data.decode("utf-8"), "utf-8"
+        text, encoding = data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), "cp1252"
+        try:
+            text, encoding = data.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError:
+            text, encoding = data.decode("latin-1"), "latin-1"
+    if "\x00" in text:
+        raise UnsupportedEncodingError(_(
+            "Die Datei ist keine Textdatei in einer unterstützten Kodierung (UTF-8, UTF-16, "
+            "Windows-1252). Bitte speichern Sie sie als „CSV UTF-8“."))
+    return text, encoding
 
 
 def detect_delimiter(text: str) -> str:
-    """``;`` or ``,``: whichever the header line contains more of (German Excel writes ``;``)."""
+    """``;``, ``,`` or a tab: whichever the header line has most of.
+
+    German Excel writes ``;``; its "Unicode text" export (UTF-16) separates with tabs.
+    """
     header = text.split("\n", 1)[0]
-    return ";" if header.count(";") >= header.count(",") and ";" in header else ","
+    counts = {delimiter: header.count(delimiter) for delimiter in (";", ",", "\t")}
+    best = max(counts, key=lambda delimiter: counts[delimiter])  # ties: the order above
+    return best if counts[best] else ","
 
 
 def _header_key(name: str) -> str:
@@ -105,7 +165,11 @@ def check_csv(organisation: Organisation, data: bytes, now: datetime) -> CsvRepo
     if len(data) > MAX_BYTES:
         report.problems.append(Problem(0, "file", _("Die Datei ist größer als 2 MB.")))
         return report
-    text, report.encoding = decode(data)
+    try:
+        text, report.encoding = decode(data)
+    except UnsupportedEncodingError as error:
+        report.problems.append(Problem(0, "file", str(error)))
+        return report
     if not text.strip():
         report.problems.append(Problem(0, "file", _("Die Datei ist leer.")))
         return report

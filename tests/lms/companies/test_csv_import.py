@@ -1,9 +1,11 @@
 """CSV invitations: a report before anything is written; all or nothing on confirm."""
 
 import base64
+import codecs
 import io
 import re
 
+import pytest
 from sqlalchemy import func, select
 
 from lms.accounts.models import Invitation
@@ -139,3 +141,49 @@ def test_remove_member_keeps_their_enrolment(client, auth, company, course, now)
     enrolment = db.session.scalar(select(Enrolment).where(Enrolment.user_id == person.id))
     assert enrolment is not None and enrolment.status == "active"
     assert client.get(f"/company/employees/{person.id}").status_code == 404
+
+
+PEOPLE = "Name;E-Mail;Abteilung\nGünther Weiß;guenther@example.org;Stanzerei\n"
+
+
+@pytest.mark.parametrize(("data", "encoding", "delimiter"), [
+    (codecs.BOM_UTF16_LE + PEOPLE.replace(";", "\t").encode("utf-16-le"), "utf-16-le", "\t"),
+    (codecs.BOM_UTF16_BE + PEOPLE.encode("utf-16-be"), "utf-16-be", ";"),
+    (PEOPLE.encode("utf-16-le"), "utf-16-le", ";"),
+    (PEOPLE.replace("\n", "\r\n").encode("utf-16"), "utf-16-le", ";"),  # Python writes a BOM
+    (codecs.BOM_UTF32_LE + PEOPLE.encode("utf-32-le"), "utf-32-le", ";"),
+    (codecs.BOM_UTF8 + PEOPLE.encode("utf-8"), "utf-8-sig", ";"),
+    (PEOPLE.encode("utf-8"), "utf-8", ";"),
+    (PEOPLE.encode("cp1252"), "cp1252", ";"),
+    # 0x81 is undefined in Windows-1252 (here in a column the import ignores)
+    (PEOPLE.replace("Abteilung", "Abteilung;Notiz").replace("Stanzerei", "Stanzerei;\x81")
+     .encode("latin-1"), "latin-1", ";"),
+])
+def test_excel_encodings_are_read(app, company, now, data, encoding, delimiter):
+    report = check_csv(company.organisation, data, now)
+    assert (report.encoding, report.delimiter) == (encoding, delimiter)
+    assert [(row.name, row.email) for row in report.rows] == [
+        ("Günther Weiß", "guenther@example.org")]
+    assert report.is_valid, report.problems
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    (b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 40, "Excel-Arbeitsmappe"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 40, "Excel-Arbeitsmappe"),
+    (codecs.BOM_UTF16_LE + "Name;E-Mail\n".encode("utf-16-le") + b"\x00\xd8", "UTF-16-LE"),
+    (b"\x00\x01\x02\x03Name\x00;E-Mail\x00\n\xff\x00", "keine Textdatei"),
+])
+def test_unreadable_encodings_are_named_not_a_missing_column(app, company, now, data,
+                                                            message):
+    report = check_csv(company.organisation, data, now)
+    assert [(p.row, p.column) for p in report.problems] == [(0, "file")]
+    assert message in report.problems[0].message
+    assert "Spalte" not in report.problems[0].message
+
+
+def test_utf16_upload_reports_the_people_not_a_missing_column(client, auth, company):
+    auth.login(company.manager.email)
+    data = codecs.BOM_UTF16_LE + PEOPLE.replace(";", "\t").encode("utf-16-le")
+    html = upload(client, data).get_data(as_text=True)
+    assert "fehlt in der Kopfzeile" not in html
+    assert "guenther@example.org" in html
