@@ -320,10 +320,12 @@ def _unsafe_name(name: str) -> bool:
 
 
 def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ZipLimits,
-                 total: int) -> bytes:
+                 total: int, packed: int) -> bytes:
     """Decompress one member in chunks, stopping at the first limit it passes.
 
     :param total: bytes already taken from earlier members.
+    :param packed: compressed bytes of the earlier members and this one; the ratio holds
+        for the archive as well, so a bomb split into many small members stops too.
     :raises ValidationFailedError: the member is damaged, too large, too compressed, or
         takes the archive past its total.
     """
@@ -342,7 +344,9 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ZipLim
                     raise ValidationFailedError(_(
                         "Das Archiv ist entpackt größer als %(mb)s MB (bei %(path)s).",
                         path=name, mb=_mb(limits.total_bytes)))
-                if size > RATIO_FLOOR and size > limits.ratio * max(info.compress_size, 1):
+                if (size > RATIO_FLOOR and size > limits.ratio * max(info.compress_size, 1)) or (
+                        total + size > RATIO_FLOOR
+                        and total + size > limits.ratio * max(packed, 1)):
                     raise ValidationFailedError(_(
                         "Die Datei %(path)s ist verdächtig stark komprimiert (mehr als "
                         "%(ratio)d:1); das Archiv wird nicht entpackt.",
@@ -391,7 +395,7 @@ def read_zip(data: bytes, course: Course, limits: ZipLimits | None = None) -> di
     if len(tops) == 1 and "course.yml" not in tops:
         strip = tops.pop() + "/"
     files: dict[str, bytes] = {}
-    total = 0
+    total = packed = 0
     for info, name in zip(infos, names, strict=True):
         relative = name.removeprefix(strip) if strip else name
         if not relative or is_ignored(relative):
@@ -410,7 +414,8 @@ def read_zip(data: bytes, course: Course, limits: ZipLimits | None = None) -> di
             raise ValidationFailedError(_(
                 "Die Datei %(path)s ist entpackt größer als %(mb)s MB.",
                 path=name, mb=_mb(limits.file_bytes)))
-        content = _read_member(archive, info, limits, total)
+        packed += info.compress_size
+        content = _read_member(archive, info, limits, total, packed)
         total += len(content)
         files[clean] = content
     if "course.yml" not in files:

@@ -213,6 +213,20 @@ def test_zip_bomb_is_refused_without_being_expanded(client, auth, trainer, cours
     assert peak < 24 * 1024 * 1024, peak  # read up to the ratio limit, not the 45 MiB
 
 
+def test_bomb_split_into_small_members_is_refused_too(client, auth, trainer, courses):
+    """Each member stays below the 1 MB a file may compress freely; the archive does not."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("kurs-a/course.yml", COURSE_YML)
+        for number in range(300):
+            archive.writestr(f"kurs-a/media/leer-{number}.txt", b"\0" * 1_000_000)
+    before = draft_state(courses["kurs-a"])
+    response = upload(client, auth, buffer.getvalue())
+    assert response.status_code == 422
+    assert "stark komprimiert" in page_text(response)
+    assert draft_state(courses["kurs-a"]) == before
+
+
 def test_limits_come_from_the_configuration(app, client, auth, trainer, courses, monkeypatch):
     monkeypatch.setitem(app.config, "ATLAS_STUDIO_ZIP_MAX_TOTAL_MB", 1)
     media = [(f"kurs-a/media/bild-{n}.png", bytes(range(256)) * 2048) for n in range(3)]
