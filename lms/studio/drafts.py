@@ -260,8 +260,9 @@ class ZipLimits:
 
     :param file_bytes: largest member after decompression.
     :param total_bytes: all members together after decompression.
-    :param ratio: largest decompressed/compressed ratio of a member; text compresses to
-        about a fifth, a bomb to a thousandth. Members below ``RATIO_FLOOR`` are exempt.
+    :param ratio: largest decompressed/compressed ratio of a member and of the archive so
+        far; text compresses to about a fifth, a bomb to a thousandth. Below
+        ``RATIO_FLOOR`` unpacked bytes the ratio is not checked.
     :param files: most members.
     """
 
