@@ -18,6 +18,14 @@ from authoring.scaffold import ScaffoldError, new_course
 
 CACHE_ENV = "ATLAS_CACHE_DIR"
 DEFAULT_CACHE_DIR = ".atlas-cache"
+#: The same variable the LMS reads, so ``validate`` judges external images as the import will.
+IMAGE_HOSTS_ENV = "ATLAS_EXTERNAL_IMAGE_HOSTS"
+
+
+def image_hosts_from_env() -> list[str]:
+    """Hosts lessons may show images from: ``$ATLAS_EXTERNAL_IMAGE_HOSTS`` (comma-separated)."""
+    return [host.strip() for host in os.environ.get(IMAGE_HOSTS_ENV, "").split(",")
+            if host.strip()]
 
 
 def find_courses(paths: Sequence[str | Path]) -> list[Path]:
@@ -41,17 +49,19 @@ def _print_diagnostics(diagnostics: list[Diagnostic], out: TextIO) -> None:
 
 def validate_paths(
     paths: Sequence[str | Path], out: TextIO | None = None, strict: bool = False,
-    cache: RenderCache | None = None,
+    cache: RenderCache | None = None, image_hosts: Sequence[str] | None = None,
 ) -> int:
     """Validate course folders and print their diagnostics.
 
     :param strict: treat warnings as failures (for CI of finished courses).
+    :param image_hosts: hosts images may come from (default: ``$ATLAS_EXTERNAL_IMAGE_HOSTS``).
     :return: the exit code: 0 clean (or warnings only), 1 errors.
     """
     out = out or sys.stdout
+    hosts = image_hosts_from_env() if image_hosts is None else image_hosts
     failed = False
     for course_dir in find_courses(paths):
-        _, diagnostics = load_course(course_dir, cache)
+        _, diagnostics = load_course(course_dir, cache, image_hosts=hosts)
         _print_diagnostics(diagnostics, out)
         out.write(f"{course_dir.as_posix()}: {summarize(diagnostics)}\n")
         failed = failed or has_errors(diagnostics) or (strict and bool(diagnostics))
@@ -60,18 +70,20 @@ def validate_paths(
 
 def build_paths(
     paths: Sequence[str | Path], out_dir: str | Path, out: TextIO | None = None,
-    cache: RenderCache | None = None,
+    cache: RenderCache | None = None, image_hosts: Sequence[str] | None = None,
 ) -> int:
     """Build each course into ``out_dir/<course-id>/`` and print its digest.
 
+    :param image_hosts: as for :func:`validate_paths`.
     :return: 0 when every course built, 1 when any had errors (nothing is
         written for that course).
     """
     out = out or sys.stdout
+    hosts = image_hosts_from_env() if image_hosts is None else image_hosts
     failed = False
     for course_dir in find_courses(paths):
         try:
-            package = build_package(course_dir, cache=cache)
+            package = build_package(course_dir, cache=cache, image_hosts=hosts)
         except CourseInvalidError as exc:
             _print_diagnostics(exc.diagnostics, out)
             out.write(f"{course_dir.as_posix()}: {summarize(exc.diagnostics)}; not built\n")

@@ -64,3 +64,16 @@ def test_python_dash_m_authoring(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.endswith("0 errors, 0 warnings\n")
+
+
+def test_external_images_follow_the_operator_setting(course_dir, monkeypatch):
+    lesson = course_dir / "modules/01-grundlagen/01-antriebe.md"
+    lesson.write_text(lesson.read_text(encoding="utf-8") + "\n![Schaltplan der Ladesäule]"
+                      "(https://cdn.example.org/plan.png)\n", encoding="utf-8")
+    monkeypatch.delenv("ATLAS_EXTERNAL_IMAGE_HOSTS", raising=False)
+    out = io.StringIO()
+    assert validate_paths([course_dir], out) == 1
+    assert "error: image 'https://cdn.example.org/plan.png'" in out.getvalue()
+    monkeypatch.setenv("ATLAS_EXTERNAL_IMAGE_HOSTS", "cdn.example.org, img.example.com")
+    assert validate_paths([course_dir], io.StringIO()) == 0
+    assert validate_paths([course_dir], io.StringIO(), image_hosts=[]) == 1
