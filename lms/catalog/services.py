@@ -58,12 +58,20 @@ class ImportResult:
     is_new: bool
     is_now_published: bool
     warnings: tuple[Diagnostic, ...] = ()
+    #: the published version that stayed current because it is newer than this import
+    kept_current: CourseVersion | None = None
+    #: ``create_only`` found the course already there and stored nothing
+    is_skipped: bool = False
 
     @property
     def status(self) -> str:
-        """``imported``, ``published`` (an existing version became current) or ``unchanged``."""
+        """``imported``, ``published`` (an existing version became current), ``unchanged``,
+        ``stored`` (a new version older than the current one, not published) or ``exists``
+        (``create_only`` and the course was there)."""
+        if self.is_skipped:
+            return "exists"
         if self.is_new:
-            return "imported"
+            return "stored" if self.kept_current is not None else "imported"
         return "published" if self.is_now_published else "unchanged"
 
 
@@ -177,17 +185,39 @@ def _new_version(course: Course, package: Package, actor: User | None,
     return version
 
 
+def version_key(version: str) -> tuple:
+    """Sort key of a semantic version ``1.2.3``; anything else sorts first."""
+    parts = version.split(".")
+    if len(parts) != 3 or not all(part.isdigit() for part in parts):
+        return (-1,)
+    return tuple(int(part) for part in parts)
+
+
+def _keeps_current(course: Course | None, version: str) -> CourseVersion | None:
+    """The course's published version when it is newer than ``version`` (which then must
+    not replace it), else None."""
+    current = course.published_version if course is not None else None
+    if current is not None and version_key(current.version) > version_key(version):
+        return current
+    return None
+
+
 def import_course(
     path: str | Path, actor: User | None, now: datetime, publish: bool = True,
-    cache: RenderCache | None = None,
+    cache: RenderCache | None = None, create_only: bool = False,
 ) -> ImportResult:
     """Validate and build the course folder at ``path`` and store it as a course version.
 
-    Idempotent: a package whose digest the course already has creates nothing and
-    returns that version (``is_new`` false). A new digest becomes a new version,
-    published unless ``publish`` is false; media files are stored once by hash.
+    Idempotent, and never moves the course backwards: a package whose digest the course
+    already has creates nothing and changes nothing (not even which version is current:
+    rolling back is an explicit ``publish_version``). A new digest becomes a new version;
+    it is published unless ``publish`` is false or the course's published version has a
+    higher version number (a trainer published 1.0.1 in the studio, the folder still says
+    1.0.0): then it is stored but not published, and ``kept_current`` says why. Media files
+    are stored once by hash.
 
     :param cache: an authoring render cache (a directory cache makes re-imports fast).
+    :param create_only: import only when the course does not exist yet (demo data).
     :raises CourseImportError: the course has errors (see ``diagnostics``); nothing is written.
     :raises PermissionDeniedError: ``actor`` is neither admin nor trainer of the course.
     """
@@ -196,11 +226,17 @@ def import_course(
     course = db.session.scalar(select(Course).where(Course.slug == model.id))
     _ensure_can_manage(actor, course)
     warnings = tuple(package.diagnostics)
+    if course is not None and create_only:
+        current = course.published_version or (course.versions[0] if course.versions else None)
+        if current is not None:
+            return ImportResult(current, is_new=False, is_now_published=False,
+                                warnings=warnings, is_skipped=True)
     if course is not None:
         existing = db.session.scalar(select(CourseVersion).where(
             CourseVersion.course_id == course.id, CourseVersion.digest == package.digest))
         if existing is not None:
-            republish = publish and course.published_version_id != existing.id
+            # a course that has no published version at all gets this one
+            republish = publish and course.published_version_id is None
             if republish:
                 publish_version(existing, actor, now)
             _course_imported(course, existing, path, now)
@@ -211,13 +247,16 @@ def import_course(
         course = Course(slug=model.id, subject=model.subject, level=model.level,
                         created_at=now, updated_at=now)
         db.session.add(course)
+    kept = _keeps_current(course, model.version) if publish else None
     version = _new_version(course, package, actor, now)
     db.session.flush()
-    if publish:
+    if publish and kept is None:
         publish_version(version, actor, now)
-    log.info("imported course %s version %s (%s)", model.id, model.version, package.digest)
+    log.info("imported course %s version %s (%s)%s", model.id, model.version, package.digest,
+             f"; {kept.version} stays current" if kept is not None else "")
     _course_imported(course, version, path, now)
-    return ImportResult(version, is_new=True, is_now_published=publish, warnings=warnings)
+    return ImportResult(version, is_new=True, is_now_published=publish and kept is None,
+                        warnings=warnings, kept_current=kept)
 
 
 def _course_imported(course: Course, version: CourseVersion, path: str | Path,

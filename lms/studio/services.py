@@ -338,6 +338,12 @@ def publish_draft(course: Course, actor: User, version: str, now: datetime) -> C
             CourseVersion.course_id == course.id, CourseVersion.version == version)):
         raise PublishRefusedError(
             _("Die Version %(version)s gibt es schon. Wählen Sie eine höhere.", version=version))
+    current = course.published_version
+    if current is not None and catalog.version_key(version) <= catalog.version_key(
+            current.version):
+        raise PublishRefusedError(
+            _("Die Version muss höher sein als die veröffentlichte Version %(current)s.",
+              current=current.version))
     course_yml = drafts.read_text(course, "course.yml")
     if course_yml is None:
         raise PublishRefusedError(_("Im Entwurf fehlt die Datei course.yml."))
