@@ -23,7 +23,7 @@ from werkzeug.routing import BuildError
 from lms.actions import commit_or_flash
 from lms.catalog import services as catalog
 from lms.catalog.outline import build_outline
-from lms.catalog.views import label_context
+from lms.catalog.views import label_context, version_media_url
 from lms.db import utcnow
 from lms.errors import DomainError
 from lms.extensions import db
@@ -210,6 +210,22 @@ def mark_done(slug: str, lesson_id: str):
         return redirect(url_for("learning.show_lesson", slug=slug,
                                 lesson_id=state.lessons[index + 1].id))
     return redirect(url_for("learning.show_lesson", slug=slug, lesson_id=lesson_id))
+
+
+@bp.get("/learn/<slug>/media/<path:relpath>")
+@bp.get("/learn/<slug>/<lesson_id>/media/<path:relpath>")
+@bp.get("/learn/<slug>/<lesson_id>/quiz/attempts/media/<path:relpath>")
+@login_required
+def relative_media(slug: str, relpath: str, lesson_id: str | None = None):
+    """Where a lesson's relative ``media/…`` URL lands from a page under /learn that did not
+    rewrite it (quiz pages, HTML saved offline): send it on to the file of the version the
+    learner is on (the published one when not enrolled)."""
+    course = _course(slug)
+    enrolment = enrolments.active_enrolment(current_user, course)
+    version = enrolment.course_version if enrolment is not None else course.published_version
+    response = redirect(version_media_url(version, relpath))
+    response.headers["Cache-Control"] = "private, no-cache"  # the learner's version may move
+    return response
 
 
 @bp.post("/learn/<slug>/<lesson_id>/position")
