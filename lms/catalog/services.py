@@ -128,6 +128,15 @@ def _build(path: str | Path, cache: RenderCache | None) -> Package:
         ) from error
 
 
+def build_model(path: str | Path, cache: RenderCache | None = None) -> CourseModel:
+    """Build the course folder at ``path`` (without storing it) and return its model, with
+    the content hashes that tell which lessons changed.
+
+    :raises CourseImportError: the course has errors.
+    """
+    return _build(path, cache).course
+
+
 def _search_text(model: CourseModel) -> str:
     parts: list[str] = []
     for texts in (model.title, model.description, model.target_group):
@@ -205,6 +214,7 @@ def _keeps_current(course: Course | None, version: str) -> CourseVersion | None:
 def import_course(
     path: str | Path, actor: User | None, now: datetime, publish: bool = True,
     cache: RenderCache | None = None, create_only: bool = False,
+    learner_policy: str | None = None,
 ) -> ImportResult:
     """Validate and build the course folder at ``path`` and store it as a course version.
 
@@ -218,6 +228,7 @@ def import_course(
 
     :param cache: an authoring render cache (a directory cache makes re-imports fast).
     :param create_only: import only when the course does not exist yet (demo data).
+    :param learner_policy: passed to ``publish_version`` when the import publishes.
     :raises CourseImportError: the course has errors (see ``diagnostics``); nothing is written.
     :raises PermissionDeniedError: ``actor`` is neither admin nor trainer of the course.
     """
@@ -238,7 +249,7 @@ def import_course(
             # a course that has no published version at all gets this one
             republish = publish and course.published_version_id is None
             if republish:
-                publish_version(existing, actor, now)
+                publish_version(existing, actor, now, learner_policy)
             _course_imported(course, existing, path, now)
             return ImportResult(existing, is_new=False, is_now_published=republish,
                                 warnings=warnings)
@@ -251,7 +262,7 @@ def import_course(
     version = _new_version(course, package, actor, now)
     db.session.flush()
     if publish and kept is None:
-        publish_version(version, actor, now)
+        publish_version(version, actor, now, learner_policy)
     log.info("imported course %s version %s (%s)%s", model.id, model.version, package.digest,
              f"; {kept.version} stays current" if kept is not None else "")
     _course_imported(course, version, path, now)
@@ -265,16 +276,28 @@ def _course_imported(course: Course, version: CourseVersion, path: str | Path,
         course=course, version=version, source_path=Path(path), now=now)
 
 
-def publish_version(version: CourseVersion, actor: User | None, now: datetime) -> CourseVersion:
+LEARNER_POLICIES = ("move", "stay")
+
+
+def publish_version(version: CourseVersion, actor: User | None, now: datetime,
+                    learner_policy: str | None = None) -> CourseVersion:
     """Make ``version`` the course's published version (also to roll back to an older one).
 
-    Learners already enrolled on another version keep theirs; the catalogue and new
-    enrolments use this one.
+    The catalogue and new enrolments use this one. Enrolled learners move on to it at their
+    next visit when it is newer than theirs and its policy says so (a patch or minor
+    version, or a major one published with ``learner_policy="move"``; see
+    ``lms.learning.version_move``); rolling back never moves anybody.
 
+    :param learner_policy: ``move``, ``stay`` or None (decided by the version number).
     :raises PermissionDeniedError: ``actor`` is neither admin nor trainer of the course.
     """
     course = version.course
     _ensure_can_manage(actor, course)
+    if learner_policy is not None:
+        if learner_policy not in LEARNER_POLICIES:
+            raise ValidationFailedError(_("Unbekannte Regel für Lernende."),
+                                        field="learner_policy")
+        version.learner_policy = learner_policy
     if not version.is_published:
         version.is_published = True
         version.published_at = now
@@ -367,8 +390,13 @@ def compare_lessons(old_version: CourseVersion, new_version: CourseVersion) -> C
     A lesson counts as changed when its content in any language, its kind or its
     pass mark differs; moving it to another place or module does not change it.
     """
-    old = {lesson.id: lesson for lesson in load_version_model(old_version).lessons()}
-    new = list(load_version_model(new_version).lessons())
+    return compare_models(load_version_model(old_version), load_version_model(new_version))
+
+
+def compare_models(old_model: CourseModel, new_model: CourseModel) -> ChangedLessons:
+    """``compare_lessons`` on two course models (e.g. a built draft against a version)."""
+    old = {lesson.id: lesson for lesson in old_model.lessons()}
+    new = list(new_model.lessons())
     new_ids = {lesson.id for lesson in new}
     return ChangedLessons(
         changed=[lesson.id for lesson in new
