@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
@@ -71,6 +71,12 @@ class NewLessonForm(FlaskForm):
 class PublishForm(FlaskForm):
     version = StringField(_l("Neue Version"), validators=[
         DataRequired(), Regexp(r"^\d+\.\d+\.\d+$", message=_l("Form 1.2.3"))])
+    learner_policy = RadioField(
+        _l("Bei einer neuen Hauptversion (z. B. 2.0.0): Lernende, die den Kurs begonnen haben"),
+        choices=[SelectChoice("stay", _l("behalten ihre Version; nur neue Anmeldungen "
+                                         "erhalten die neue")),
+                 SelectChoice("move", _l("wechseln beim nächsten Besuch auf die neue Version"))],
+        default="stay")
 
 
 class UploadForm(FlaskForm):

@@ -21,6 +21,7 @@ from lms.catalog.models import Course, CourseVersion
 from lms.catalog.trainers import is_course_trainer, trainer_courses
 from lms.errors import NotFoundError, ValidationFailedError
 from lms.extensions import db
+from lms.learning import version_move
 from lms.studio import drafts
 from lms.studio.workspace import DraftCheck, check_draft, materialized, render_cache
 
@@ -325,9 +326,35 @@ class PublishRefusedError(ValidationFailedError):
         self.diagnostics = list(diagnostics or [])
 
 
-def publish_draft(course: Course, actor: User, version: str, now: datetime) -> CourseVersion:
+def publish_forecast(course: Course, version: str,
+                     policy: str | None = None) -> version_move.PublishForecast | None:
+    """What publishing the draft as ``version`` would do to the course's learners, or None
+    when there is nothing to say (no version published yet, or the draft has errors)."""
+    if course.published_version is None or not SEMVER.match(version or ""):
+        return None
+    try:
+        with materialized(course) as src:
+            model = catalog.build_model(src, render_cache(course))
+    except catalog.CourseImportError:
+        return None
+    return version_move.forecast(course, model, version, _policy_for(course, version, policy))
+
+
+def _policy_for(course: Course, version: str, policy: str | None) -> str | None:
+    """The trainer's choice counts only for a new major version (see ``publish_draft``)."""
+    current = course.published_version
+    if current is None or not version_move.is_major_step(current.version, version):
+        return None
+    return policy
+
+
+def publish_draft(course: Course, actor: User, version: str, now: datetime,
+                  learner_policy: str | None = None) -> CourseVersion:
     """Check the draft, write ``version`` into its course.yml, build and import it, publish.
 
+    :param learner_policy: ``move`` or ``stay``: whether learners who started an earlier
+        major version move on to this one. Used only when ``version`` starts a new major
+        version; patch and minor versions always move learners who have not completed.
     :raises PublishRefusedError: the version is malformed or taken, or the draft has errors;
         nothing is written then.
     """
@@ -361,8 +388,9 @@ def publish_draft(course: Course, actor: User, version: str, now: datetime) -> C
     drafts.write_file(course, "course.yml", override[1].encode("utf-8"), actor, now)
     with materialized(course) as src:
         try:
-            imported = catalog.import_course(src, actor, now, publish=True,
-                                             cache=render_cache(course))
+            imported = catalog.import_course(
+                src, actor, now, publish=True, cache=render_cache(course),
+                learner_policy=_policy_for(course, version, learner_policy))
         except catalog.CourseImportError as error:
             raise PublishRefusedError(error.message, error.errors) from error
     drafts.mark_published(course, imported.version, now)

@@ -19,6 +19,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
@@ -45,7 +46,8 @@ bp = Blueprint("studio", __name__, url_prefix="/studio", template_folder="templa
 
 @bp.context_processor
 def inject_labels():
-    return {**label_context(), "id_hint": ID_HINT, "diagnostic_text": diagnostic_text}
+    return {**label_context(), "id_hint": ID_HINT, "diagnostic_text": diagnostic_text,
+            "forecast_text": forecast_text}
 
 
 @bp.before_request
@@ -139,9 +141,52 @@ def _render_course(course, status: int = 200, **forms):
         "publish_form": PublishForm(version=services.suggested_version(course), formdata=None),
         **forms,
     }
+    publish_form = context["publish_form"]
+    context["forecast"] = None if check.errors else services.publish_forecast(
+        course, publish_form.version.data or "", publish_form.learner_policy.data)
     return render_template(
         "studio/course.html", course=course, draft=drafts.find_draft(course), check=check,
         tree=_tree(course), draft_version=services.draft_version(course), **context), status
+
+
+def forecast_text(forecast) -> str:
+    """The sentences that say what publishing does (or did) to the learners and lessons."""
+    version = forecast.version
+    parts = []
+    if forecast.moving:
+        parts.append(ngettext(
+            "%(num)d Lernende(r) wechselt beim nächsten Besuch auf %(version)s.",
+            "%(num)d Lernende wechseln beim nächsten Besuch auf %(version)s.",
+            forecast.moving, version=version))
+    if forecast.staying_by_policy:
+        parts.append(ngettext(
+            "%(num)d Lernende(r) behält die bisherige Hauptversion.",
+            "%(num)d Lernende behalten die bisherige Hauptversion.",
+            forecast.staying_by_policy))
+    if not forecast.moving and not forecast.staying_by_policy:
+        parts.append(_("Niemand lernt gerade mit einer älteren Version; neue Anmeldungen "
+                       "erhalten %(version)s.", version=version))
+    if forecast.moving or forecast.policy == "move" or not forecast.is_major:
+        parts.append(ngettext(
+            "%(num)d Lektion bleibt erledigt,", "%(num)d Lektionen bleiben erledigt,",
+            len(forecast.unchanged)) + " " + ngettext(
+            "%(num)d wird wieder geöffnet", "%(num)d werden wieder geöffnet",
+            len(forecast.changed)) + (
+            f" ({', '.join(forecast.changed)})." if forecast.changed else "."))
+    if forecast.added:
+        parts.append(ngettext("%(num)d Lektion ist neu: %(titles)s.",
+                              "%(num)d Lektionen sind neu: %(titles)s.", len(forecast.added),
+                              titles=", ".join(forecast.added)))
+    if forecast.removed:
+        parts.append(ngettext("%(num)d Lektion entfällt: %(titles)s.",
+                              "%(num)d Lektionen entfallen: %(titles)s.",
+                              len(forecast.removed), titles=", ".join(forecast.removed)))
+    if forecast.completed:
+        parts.append(ngettext(
+            "%(num)d Person hat den Kurs abgeschlossen und behält ihre Version.",
+            "%(num)d Personen haben den Kurs abgeschlossen und behalten ihre Version.",
+            forecast.completed))
+    return " ".join(parts)
 
 
 def form_errors(form) -> str:
@@ -337,14 +382,20 @@ def publish(slug: str):
     if not form.validate_on_submit():
         flash(_("Bitte geben Sie eine Version der Form 1.2.3 an."), "error")
         return redirect(url_for("studio.show_course", slug=slug, _anchor="publish"))
+    if request.form.get("action") == "preview":
+        return _render_course(course, publish_form=form)  # the forecast for what was typed
+    forecast = services.publish_forecast(course, form.version.data, form.learner_policy.data)
     try:
-        version = services.publish_draft(course, current_user, form.version.data, utcnow())
+        version = services.publish_draft(course, current_user, form.version.data, utcnow(),
+                                         learner_policy=form.learner_policy.data)
     except services.PublishRefusedError as error:
         db.session.rollback()
         return _render_course(course, 422, publish_form=form, publish_error=error)
     db.session.commit()
-    flash(_("Version %(version)s ist veröffentlicht. Lernende sehen sie jetzt im Katalog.",
-            version=version.version), "success")
+    flash(_("Version %(version)s ist veröffentlicht. Der Katalog und neue Anmeldungen "
+            "verwenden sie ab sofort.", version=version.version), "success")
+    if forecast is not None:
+        flash(forecast_text(forecast), "info")
     return redirect(url_for("studio.show_course", slug=slug))
 
 
