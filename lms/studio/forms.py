@@ -75,7 +75,7 @@ class PublishForm(FlaskForm):
         _l("Bei einer neuen Hauptversion (z. B. 2.0.0): Lernende, die den Kurs begonnen haben"),
         choices=[SelectChoice("stay", _l("behalten ihre Version; nur neue Anmeldungen "
                                          "erhalten die neue")),
-                 SelectChoice("move", _l("wechseln beim nächsten Besuch auf die neue Version"))],
+                 SelectChoice("move", _l("wechseln beim nächsten Besuch auf diese Version"))],
         default="stay")
 
 
