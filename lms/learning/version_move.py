@@ -10,7 +10,7 @@ A move keeps the enrolment's registration (it is the same learning cycle) and ev
 lesson whose content hash is unchanged: only the progress rows of lessons that changed
 are deleted, so they open again. ``VersionMove`` records what happened, for the notice
 to the learner and so that a rebuild of the projection can leave out statements on a
-reopened lesson made before the move (``reopened_lessons``).
+reopened lesson made before the move (``lms.learning.reopened``).
 """
 
 import logging
@@ -132,23 +132,6 @@ def _settle_progress(enrolment: Enrolment, now: datetime) -> None:
     pair = projection._Pair(enrolment.user, enrolment.course, fresh=False)
     pair.finish(now, replay=False)
     db.session.flush()
-
-
-def reopened_lessons(enrolment: Enrolment) -> dict[str, datetime]:
-    """Lesson id → when it was last reopened by a move in the enrolment's current cycle.
-
-    A statement on such a lesson stored before that time belongs to the old content and
-    must not count again when the projection is rebuilt.
-    """
-    result: dict[str, datetime] = {}
-    for moved_at, lesson_ids in db.session.execute(
-            select(VersionMove.moved_at, VersionMove.reopened).where(
-                VersionMove.enrolment_id == enrolment.id,
-                VersionMove.registration == enrolment.registration)):
-        for lesson_id in lesson_ids or []:
-            if lesson_id not in result or moved_at > result[lesson_id]:
-                result[lesson_id] = moved_at
-    return result
 
 
 def moves_of(enrolment: Enrolment) -> list[VersionMove]:

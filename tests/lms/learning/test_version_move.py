@@ -13,6 +13,7 @@ from lms.extensions import db
 from lms.learning import enrolment as enrolments
 from lms.learning import player, version_move
 from lms.learning.models import CourseProgress, Enrolment, LessonProgress, VersionMove
+from lms.learning.reopened import reopened_lessons
 from tests.factories import make_user
 from tests.lms.catalog.conftest import COURSES, edit
 from tests.lms.learning.conftest import login
@@ -93,7 +94,7 @@ def test_learner_halfway_moves_to_the_patch_keeping_unchanged_lessons(client, au
         CourseProgress.user_id == learner.id)) == before - 1
     move = db.session.scalar(select(VersionMove))
     assert move.reopened == [changed] and changed not in move.carried
-    assert version_move.reopened_lessons(enrolment) == {changed: move.moved_at}
+    assert reopened_lessons(enrolment) == {changed: move.moved_at}
     # the player shows the new text; the next visit moves nothing again
     lesson_page = client.get(f"/learn/e-mobility/{changed}").get_data(as_text=True)
     assert "Ein neuer Absatz zur Ladeinfrastruktur." in lesson_page
