@@ -93,6 +93,8 @@ def move(enrolment: Enrolment, target: CourseVersion, now: datetime) -> VersionM
                if row.status in DONE_STATUSES and lesson_id in target_ids
                and lesson_id not in changed]
     if reopened:
+        _forget_minutes(enrolment, content_for(source).course,
+                        [rows[i] for i in reopened if rows[i].done_at is not None])
         db.session.execute(delete(LessonProgress).where(
             LessonProgress.user_id == enrolment.user_id,
             LessonProgress.course_id == enrolment.course_id,
@@ -114,6 +116,22 @@ def move(enrolment: Enrolment, target: CourseVersion, now: datetime) -> VersionM
     log.info("enrolment %s moved from %s to %s: %d carried, %d reopened", enrolment.id,
              source.version, target.version, len(carried), len(reopened))
     return record
+
+
+def _forget_minutes(enrolment: Enrolment, model: CourseModel,
+                    rows: list[LessonProgress]) -> None:
+    """Take the estimated minutes of reopened lessons out of the course row's self-paced time:
+    done again, they count again (as a rebuild of the projection would count them once)."""
+    minutes = 0
+    for row in rows:
+        lesson = model.lesson(row.lesson_id)
+        if lesson is not None and lesson.kind != "session":
+            minutes += lesson.minutes or 0
+    progress = db.session.scalar(select(CourseProgress).where(
+        CourseProgress.user_id == enrolment.user_id,
+        CourseProgress.course_id == enrolment.course_id))
+    if progress is not None and minutes:
+        progress.self_paced_minutes = max(0, progress.self_paced_minutes - minutes)
 
 
 def _settle_progress(enrolment: Enrolment, now: datetime) -> None:

@@ -75,8 +75,9 @@ def test_learner_halfway_moves_to_the_patch_keeping_unchanged_lessons(client, au
     done_before = _done(learner, course)
     changed = plain[0].id
     assert changed in done_before and len(done_before) >= 3
-    before = db.session.scalar(select(CourseProgress.lessons_done).where(
-        CourseProgress.user_id == learner.id))
+    before, minutes = db.session.execute(select(
+        CourseProgress.lessons_done, CourseProgress.self_paced_minutes).where(
+        CourseProgress.user_id == learner.id)).one()
 
     new = _publish(source, "1.0.1", change="Ein neuer Absatz zur Ladeinfrastruktur.")
     assert services.changed_lessons(_enrolment(learner, course).course_version, new) == [changed]
@@ -90,8 +91,10 @@ def test_learner_halfway_moves_to_the_patch_keeping_unchanged_lessons(client, au
     assert _done(learner, course) == done_before - {changed}
     assert "Der Kurs wurde auf Version 1.0.1 aktualisiert." in page
     assert f"1 Lektion hat sich geändert und ist wieder offen: {plain[0].title('de')}" in page
-    assert db.session.scalar(select(CourseProgress.lessons_done).where(
-        CourseProgress.user_id == learner.id)) == before - 1
+    assert db.session.execute(select(
+        CourseProgress.lessons_done, CourseProgress.self_paced_minutes).where(
+        CourseProgress.user_id == learner.id)).one() == (before - 1,
+                                                         minutes - (plain[0].minutes or 0))
     move = db.session.scalar(select(VersionMove))
     assert move.reopened == [changed] and changed not in move.carried
     assert reopened_lessons(enrolment) == {changed: move.moved_at}
