@@ -94,7 +94,9 @@ def preview_command(path, port, host):
 def import_command(paths, no_publish):
     """Import course folders into the platform (idempotent); publish new versions.
 
-    Each course is its own transaction: one broken course does not stop the others.
+    An unchanged folder changes nothing. A version older than the course's published one
+    (e.g. the folder says 1.0.0 while 1.0.1 was published in the studio) is stored but not
+    published. Each course is its own transaction: one broken course does not stop the others.
     """
     failed = False
     cache = import_cache()
@@ -122,9 +124,13 @@ def import_command(paths, no_publish):
         version = result.version
         what = {
             "imported": "imported version" + ("" if version.is_published else " (not published)"),
+            "stored": "stored version",
             "published": "published existing version",
             "unchanged": "unchanged, version",
         }[result.status]
-        click.echo(f"{label}: {version.course.slug} {what} {version.version} "
-                   f"({version.digest})")
+        line = f"{label}: {version.course.slug} {what} {version.version} ({version.digest})"
+        if result.kept_current is not None:
+            line += (f"; not published: the current version {result.kept_current.version} "
+                     "is newer (publish an older version explicitly to roll back)")
+        click.echo(line)
     _exit(1 if failed else 0)

@@ -21,9 +21,12 @@ def courses_folder() -> Path:
 
 
 def seed_demo_courses(now, folder: Path | None = None) -> list[str]:
-    """Import every course folder under ``folder`` and make the demo trainer their trainer.
+    """Import the course folders under ``folder`` whose course does not exist yet, and make
+    the demo trainer their trainer.
 
-    Idempotent: unchanged courses are not stored again. Flush only.
+    Seeding only creates what is missing: a course already on the platform is left as it is,
+    so a version a trainer published in the studio survives ``make run``. ``atlas course
+    import`` brings changed folders in on purpose. Flush only.
     """
     folder = folder or courses_folder()
     if not folder.is_dir():
@@ -33,7 +36,8 @@ def seed_demo_courses(now, folder: Path | None = None) -> list[str]:
     lines = ["Demo-Kurse / demo courses (/courses):"]
     for course_dir in find_courses([folder]):
         try:
-            result = services.import_course(course_dir, None, now, cache=cache)
+            result = services.import_course(course_dir, None, now, cache=cache,
+                                            create_only=True)
         except services.CourseImportError as error:
             # A course being edited must not stop the demo; say what is wrong with it.
             log.warning("demo course %s not imported: %s", course_dir, error.message)

@@ -85,6 +85,10 @@ class CourseVersion(db.Model):
     )
     is_published: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: what publishing does to enrolled learners: ``move`` (they move on at their next
+    #: visit), ``stay`` (only new enrolments get it) or None: by the version number, a
+    #: patch or minor version moves them, a major one does not (lms/learning/version_move.py)
+    learner_policy: Mapped[str | None] = mapped_column(String(12))
 
     course: Mapped[Course] = relationship(back_populates="versions", foreign_keys=[course_id])
     imported_by: Mapped[User | None] = relationship()

@@ -58,12 +58,20 @@ class ImportResult:
     is_new: bool
     is_now_published: bool
     warnings: tuple[Diagnostic, ...] = ()
+    #: the published version that stayed current because it is newer than this import
+    kept_current: CourseVersion | None = None
+    #: ``create_only`` found the course already there and stored nothing
+    is_skipped: bool = False
 
     @property
     def status(self) -> str:
-        """``imported``, ``published`` (an existing version became current) or ``unchanged``."""
+        """``imported``, ``published`` (an existing version became current), ``unchanged``,
+        ``stored`` (a new version older than the current one, not published) or ``exists``
+        (``create_only`` and the course was there)."""
+        if self.is_skipped:
+            return "exists"
         if self.is_new:
-            return "imported"
+            return "stored" if self.kept_current is not None else "imported"
         return "published" if self.is_now_published else "unchanged"
 
 
@@ -119,6 +127,15 @@ def _build(path: str | Path, cache: RenderCache | None) -> Package:
             _("Der Kursordner %(path)s ist nicht lesbar: %(reason)s", path=str(path),
               reason=error.strerror or str(error))
         ) from error
+
+
+def build_model(path: str | Path, cache: RenderCache | None = None) -> CourseModel:
+    """Build the course folder at ``path`` (without storing it) and return its model, with
+    the content hashes that tell which lessons changed.
+
+    :raises CourseImportError: the course has errors.
+    """
+    return _build(path, cache).course
 
 
 def _search_text(model: CourseModel) -> str:
@@ -178,17 +195,41 @@ def _new_version(course: Course, package: Package, actor: User | None,
     return version
 
 
+def version_key(version: str) -> tuple:
+    """Sort key of a semantic version ``1.2.3``; anything else sorts first."""
+    parts = version.split(".")
+    if len(parts) != 3 or not all(part.isdigit() for part in parts):
+        return (-1,)
+    return tuple(int(part) for part in parts)
+
+
+def _keeps_current(course: Course | None, version: str) -> CourseVersion | None:
+    """The course's published version when it is newer than ``version`` (which then must
+    not replace it), else None."""
+    current = course.published_version if course is not None else None
+    if current is not None and version_key(current.version) > version_key(version):
+        return current
+    return None
+
+
 def import_course(
     path: str | Path, actor: User | None, now: datetime, publish: bool = True,
-    cache: RenderCache | None = None,
+    cache: RenderCache | None = None, create_only: bool = False,
+    learner_policy: str | None = None,
 ) -> ImportResult:
     """Validate and build the course folder at ``path`` and store it as a course version.
 
-    Idempotent: a package whose digest the course already has creates nothing and
-    returns that version (``is_new`` false). A new digest becomes a new version,
-    published unless ``publish`` is false; media files are stored once by hash.
+    Idempotent, and never moves the course backwards: a package whose digest the course
+    already has creates nothing and changes nothing (not even which version is current:
+    rolling back is an explicit ``publish_version``). A new digest becomes a new version;
+    it is published unless ``publish`` is false or the course's published version has a
+    higher version number (a trainer published 1.0.1 in the studio, the folder still says
+    1.0.0): then it is stored but not published, and ``kept_current`` says why. Media files
+    are stored once by hash.
 
     :param cache: an authoring render cache (a directory cache makes re-imports fast).
+    :param create_only: import only when the course does not exist yet (demo data).
+    :param learner_policy: passed to ``publish_version`` when the import publishes.
     :raises CourseImportError: the course has errors (see ``diagnostics``); nothing is written.
     :raises PermissionDeniedError: ``actor`` is neither admin nor trainer of the course.
     """
@@ -197,13 +238,19 @@ def import_course(
     course = db.session.scalar(select(Course).where(Course.slug == model.id))
     _ensure_can_manage(actor, course)
     warnings = tuple(package.diagnostics)
+    if course is not None and create_only:
+        current = course.published_version or (course.versions[0] if course.versions else None)
+        if current is not None:
+            return ImportResult(current, is_new=False, is_now_published=False,
+                                warnings=warnings, is_skipped=True)
     if course is not None:
         existing = db.session.scalar(select(CourseVersion).where(
             CourseVersion.course_id == course.id, CourseVersion.digest == package.digest))
         if existing is not None:
-            republish = publish and course.published_version_id != existing.id
+            # a course that has no published version at all gets this one
+            republish = publish and course.published_version_id is None
             if republish:
-                publish_version(existing, actor, now)
+                publish_version(existing, actor, now, learner_policy)
             _course_imported(course, existing, path, now)
             return ImportResult(existing, is_new=False, is_now_published=republish,
                                 warnings=warnings)
@@ -212,13 +259,16 @@ def import_course(
         course = Course(slug=model.id, subject=model.subject, level=model.level,
                         created_at=now, updated_at=now)
         db.session.add(course)
+    kept = _keeps_current(course, model.version) if publish else None
     version = _new_version(course, package, actor, now)
     db.session.flush()
-    if publish:
-        publish_version(version, actor, now)
-    log.info("imported course %s version %s (%s)", model.id, model.version, package.digest)
+    if publish and kept is None:
+        publish_version(version, actor, now, learner_policy)
+    log.info("imported course %s version %s (%s)%s", model.id, model.version, package.digest,
+             f"; {kept.version} stays current" if kept is not None else "")
     _course_imported(course, version, path, now)
-    return ImportResult(version, is_new=True, is_now_published=publish, warnings=warnings)
+    return ImportResult(version, is_new=True, is_now_published=publish and kept is None,
+                        warnings=warnings, kept_current=kept)
 
 
 def _course_imported(course: Course, version: CourseVersion, path: str | Path,
@@ -227,16 +277,28 @@ def _course_imported(course: Course, version: CourseVersion, path: str | Path,
         course=course, version=version, source_path=Path(path), now=now)
 
 
-def publish_version(version: CourseVersion, actor: User | None, now: datetime) -> CourseVersion:
+LEARNER_POLICIES = ("move", "stay")
+
+
+def publish_version(version: CourseVersion, actor: User | None, now: datetime,
+                    learner_policy: str | None = None) -> CourseVersion:
     """Make ``version`` the course's published version (also to roll back to an older one).
 
-    Learners already enrolled on another version keep theirs; the catalogue and new
-    enrolments use this one.
+    The catalogue and new enrolments use this one. Enrolled learners move on to it at their
+    next visit when it is newer than theirs and its policy says so (a patch or minor
+    version, or a major one published with ``learner_policy="move"``; see
+    ``lms.learning.version_move``); rolling back never moves anybody.
 
+    :param learner_policy: ``move``, ``stay`` or None (decided by the version number).
     :raises PermissionDeniedError: ``actor`` is neither admin nor trainer of the course.
     """
     course = version.course
     _ensure_can_manage(actor, course)
+    if learner_policy is not None:
+        if learner_policy not in LEARNER_POLICIES:
+            raise ValidationFailedError(_("Unbekannte Regel für Lernende."),
+                                        field="learner_policy")
+        version.learner_policy = learner_policy
     if not version.is_published:
         version.is_published = True
         version.published_at = now
@@ -329,8 +391,13 @@ def compare_lessons(old_version: CourseVersion, new_version: CourseVersion) -> C
     A lesson counts as changed when its content in any language, its kind or its
     pass mark differs; moving it to another place or module does not change it.
     """
-    old = {lesson.id: lesson for lesson in load_version_model(old_version).lessons()}
-    new = list(load_version_model(new_version).lessons())
+    return compare_models(load_version_model(old_version), load_version_model(new_version))
+
+
+def compare_models(old_model: CourseModel, new_model: CourseModel) -> ChangedLessons:
+    """``compare_lessons`` on two course models (e.g. a built draft against a version)."""
+    old = {lesson.id: lesson for lesson in old_model.lessons()}
+    new = list(new_model.lessons())
     new_ids = {lesson.id for lesson in new}
     return ChangedLessons(
         changed=[lesson.id for lesson in new

@@ -1,14 +1,21 @@
-"""Public catalogue pages and the course media route."""
+"""Public catalogue pages and the course media routes."""
 
+import re
 from io import BytesIO
 
 from flask import Blueprint, abort, current_app, render_template, request, send_file, url_for
 from flask_babel import get_locale
+from flask_login import current_user
 from markupsafe import Markup
+from sqlalchemy import select
 
 from lms.catalog import labels, services
 from lms.catalog.forms import CatalogFilterForm
+from lms.catalog.models import CourseVersion
 from lms.catalog.outline import build_outline, format_hours, format_minutes
+from lms.catalog.trainers import is_course_trainer
+from lms.extensions import db
+from lms.learning.enrolment import find_enrolment
 
 bp = Blueprint("catalog", __name__, url_prefix="/courses", template_folder="templates")
 
@@ -17,9 +24,14 @@ bp = Blueprint("catalog", __name__, url_prefix="/courses", template_folder="temp
 #: the course may publish other bytes under the same path.
 PIN_LENGTH = 16
 IMMUTABLE = "public, max-age=31536000, immutable"
+#: media of a version that is not the published one: only for its learners and trainers
+PRIVATE_IMMUTABLE = "private, max-age=31536000, immutable"
 REVALIDATE = "public, no-cache"
-#: An SVG opened directly is a document: it must not run script or load anything.
-SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
+#: An SVG opened directly is a document: it must not run script or load anything, and
+#: ``sandbox`` gives it an opaque origin (no cookies, no same-origin requests).
+SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+#: ``src="media/…"`` (also ``href``, ``poster``) in lesson HTML, relative to the course
+MEDIA_ATTRIBUTE = re.compile(r'\b(src|href|poster)="media/([^"#?]+)"')
 
 
 bp.add_app_template_filter(format_hours, "catalog_hours")
@@ -101,16 +113,12 @@ def media_url(version, path: str) -> str:
                    relpath=path.removeprefix("media/"), v=entry["sha256"][:PIN_LENGTH])
 
 
-@bp.get("/<slug>/media/<path:relpath>")
-def serve_media(slug: str, relpath: str):
-    """Serve a media file of the course's published version (lesson HTML refers to
-    ``media/<file>`` relative to the course)."""
-    version = services.find_published_course(slug)
+def _media_response(version, relpath: str, cache_control: str):
+    """The media file ``media/<relpath>`` of ``version``, with its type, ETag and cache header."""
     entry = services.version_media(version).get(f"media/{relpath}")
     if entry is None:
         abort(404)
     sha256 = entry["sha256"]
-    pinned = request.args.get("v") == sha256[:PIN_LENGTH]
     if request.if_none_match.contains(sha256):
         response = current_app.response_class(status=304)
         response.set_etag(sha256)
@@ -120,7 +128,70 @@ def serve_media(slug: str, relpath: str):
             abort(404)
         response = send_file(BytesIO(content), mimetype=entry["media_type"], etag=sha256,
                              conditional=True, max_age=None)
-    response.headers["Cache-Control"] = IMMUTABLE if pinned else REVALIDATE
+    response.headers["Cache-Control"] = cache_control
     if entry["media_type"] == "image/svg+xml":
         response.headers["Content-Security-Policy"] = SVG_POLICY
     return response
+
+
+@bp.get("/<slug>/media/<path:relpath>")
+def serve_media(slug: str, relpath: str):
+    """Serve a media file of the course's published version (lesson HTML refers to
+    ``media/<file>`` relative to the course)."""
+    version = services.find_published_course(slug)
+    entry = services.version_media(version).get(f"media/{relpath}")
+    pinned = entry is not None and request.args.get("v") == entry["sha256"][:PIN_LENGTH]
+    return _media_response(version, relpath, IMMUTABLE if pinned else REVALIDATE)
+
+
+def version_media_url(version, relpath: str) -> str:
+    """The URL of ``media/<relpath>`` of exactly ``version``: cacheable for good."""
+    return url_for("catalog.serve_version_media", slug=version.course.slug,
+                   version_id=version.id, relpath=relpath)
+
+
+@bp.app_template_filter("with_media_urls")
+def with_media_urls(html: str, version) -> Markup:
+    """Lesson HTML with its ``media/…`` references pointing at ``version``'s media route.
+
+    Lesson HTML says ``src="media/x.svg"``, relative to the course folder. Resolved against
+    the player (``/learn/<course>/<lesson>``) or its print view (``…/<lesson>/print``) that
+    is a different, missing URL on each page; rewritten here, every page that shows the
+    lesson gets the files of the version the reader is on, under an immutable URL.
+    """
+    media = services.version_media(version)
+
+    def rewrite(match: re.Match) -> str:
+        relpath = match.group(2)
+        if f"media/{relpath}" not in media:
+            return match.group(0)  # the validator reports it; leave it visible as written
+        return f'{match.group(1)}="{version_media_url(version, relpath)}"'
+
+    return Markup(MEDIA_ATTRIBUTE.sub(rewrite, str(html)))
+
+
+def may_read_version(user, version) -> bool:
+    """Who may read a version's media: everybody for the published version (its catalogue
+    page is public); for any other version the learners enrolled on it, and the people who
+    manage the course (admins, its trainers)."""
+    course = version.course
+    if course.published_version_id == version.id:
+        return True
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_admin or is_course_trainer(user, course):
+        return True
+    enrolment = find_enrolment(user, course)
+    return enrolment is not None and enrolment.course_version_id == version.id
+
+
+@bp.get("/<slug>/versions/<int:version_id>/media/<path:relpath>")
+def serve_version_media(slug: str, version_id: int, relpath: str):
+    """Serve a media file of one version of the course; a version never changes, so the
+    URL may be cached for good. Versions a user may not read answer 404."""
+    version = db.session.scalar(select(CourseVersion).where(CourseVersion.id == version_id))
+    if version is None or version.course.slug != slug \
+            or not may_read_version(current_user, version):
+        abort(404)
+    is_public = version.course.published_version_id == version.id
+    return _media_response(version, relpath, IMMUTABLE if is_public else PRIVATE_IMMUTABLE)

@@ -21,6 +21,7 @@ from lms.certificates.models import Certificate
 from lms.db import utcnow
 from lms.errors import PermissionDeniedError, ValidationFailedError
 from lms.extensions import db
+from lms.learning.models import Enrolment
 from lms.sessions.models import Attendance, CourseSession
 
 ISSUER = "ATLAS Transformationsnetzwerk Südwestfalen"
@@ -216,10 +217,15 @@ def issue_certificate(user: User, course_version: CourseVersion, completed_at: d
 def issue_on_completion(user: User, course: Course, completed_at: datetime) -> Certificate | None:
     """The ``lms_course_completed`` listener: issue when the course grants a certificate.
 
+    The certificate names the version the learner completed (their enrolment's), which is
+    not the published one when a newer version came out that did not move them.
     Trainers of the course get none for their own course (they test it, they did not
     learn it).
     """
-    version = course.published_version
+    version = db.session.scalar(select(CourseVersion).join(
+        Enrolment, Enrolment.course_version_id == CourseVersion.id).where(
+        Enrolment.user_id == user.id, Enrolment.course_id == course.id))
+    version = version or course.published_version
     if version is None or not content_for(version).course.certificate.enabled:
         return None
     if db.session.scalar(select(CourseTrainer.id).where(

@@ -20,8 +20,9 @@ class Enrolment(db.Model):
     ``registration`` is the xAPI context registration (a UUID) that ties every statement
     of this enrolment together. Withdrawal keeps the row (status ``withdrawn``, with the
     date: funding bodies ask for dropouts); enrolling again reactivates it.
-    ``course_version_id`` is the published version the learner is on: a new version never
-    moves a learner mid-course.
+    ``course_version_id`` is the version the learner is on: a newer published version moves
+    them on at their next visit when its policy says so (lms/learning/version_move.py),
+    never once the course is completed.
     """
 
     __tablename__ = "enrolments"
@@ -152,3 +153,36 @@ class CourseProgress(db.Model):
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: session activity ids attended, so a second "attended" for one session counts once
     attended_sessions: Mapped[list] = mapped_column(JSON, default=list, nullable=False)
+
+
+class VersionMove(db.Model):
+    """One move of an enrolment to a newer course version, and what it did to the progress.
+
+    ``reopened`` lists the lessons whose content changed and whose progress was reset;
+    ``carried`` the lessons that stayed done. The row tells the learner what changed, and
+    lets a rebuild of the projection leave out statements on a lesson made before it was
+    reopened (``reopened_lessons``).
+    """
+
+    __tablename__ = "version_moves"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(
+        ForeignKey("enrolments.id", ondelete="CASCADE"), index=True, nullable=False
+    )
+    registration: Mapped[str] = mapped_column(String(36), nullable=False)
+    from_version_id: Mapped[int] = mapped_column(
+        ForeignKey("course_versions.id", ondelete="CASCADE"), nullable=False
+    )
+    to_version_id: Mapped[int] = mapped_column(
+        ForeignKey("course_versions.id", ondelete="CASCADE"), nullable=False
+    )
+    moved_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    carried: Mapped[list] = mapped_column(JSON, default=list, nullable=False)
+    reopened: Mapped[list] = mapped_column(JSON, default=list, nullable=False)
+    added: Mapped[list] = mapped_column(JSON, default=list, nullable=False)
+    removed: Mapped[list] = mapped_column(JSON, default=list, nullable=False)
+
+    enrolment: Mapped[Enrolment] = relationship()
+    from_version: Mapped[CourseVersion] = relationship(foreign_keys=[from_version_id])
+    to_version: Mapped[CourseVersion] = relationship(foreign_keys=[to_version_id])

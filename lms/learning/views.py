@@ -14,7 +14,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -23,12 +23,12 @@ from werkzeug.routing import BuildError
 from lms.actions import commit_or_flash
 from lms.catalog import services as catalog
 from lms.catalog.outline import build_outline
-from lms.catalog.views import label_context
+from lms.catalog.views import label_context, version_media_url
 from lms.db import utcnow
 from lms.errors import DomainError
 from lms.extensions import db
 from lms.learning import enrolment as enrolments
-from lms.learning import player
+from lms.learning import player, version_move
 from lms.learning.personal_data import personal_data as collect_personal_data
 from lms.learning.personal_data import statements_json
 
@@ -80,7 +80,33 @@ def _enrolment_or_redirect(slug: str):
     if enrolment is None:
         flash(_("Melden Sie sich zuerst für den Kurs an."), "info")
         return course, None
+    moved = version_move.move_if_due(enrolment, utcnow())
+    if moved is not None:
+        db.session.commit()
+        flash(move_notice(moved), "info")
     return course, enrolment
+
+
+def move_notice(moved) -> str:
+    """What the learner is told after moving to a new version: what changed, what stays."""
+    model = catalog.load_version_model(moved.to_version)
+    titles = {lesson.id: lesson.title(_language()) for lesson in model.lessons()}
+    parts = [_("Der Kurs wurde auf Version %(version)s aktualisiert.",
+               version=moved.to_version.version)]
+    if moved.reopened:
+        parts.append(ngettext(
+            "%(num)d Lektion hat sich geändert und ist wieder offen: %(titles)s.",
+            "%(num)d Lektionen haben sich geändert und sind wieder offen: %(titles)s.",
+            len(moved.reopened), titles=", ".join(titles[i] for i in moved.reopened)))
+    if moved.added:
+        parts.append(ngettext("%(num)d Lektion ist neu: %(titles)s.",
+                              "%(num)d Lektionen sind neu: %(titles)s.", len(moved.added),
+                              titles=", ".join(titles[i] for i in moved.added)))
+    if moved.carried:
+        parts.append(ngettext("%(num)d erledigte Lektion bleibt erledigt.",
+                              "%(num)d erledigte Lektionen bleiben erledigt.",
+                              len(moved.carried)))
+    return " ".join(parts)
 
 
 def quiz_url(slug: str, lesson_id: str) -> str | None:
@@ -210,6 +236,22 @@ def mark_done(slug: str, lesson_id: str):
         return redirect(url_for("learning.show_lesson", slug=slug,
                                 lesson_id=state.lessons[index + 1].id))
     return redirect(url_for("learning.show_lesson", slug=slug, lesson_id=lesson_id))
+
+
+@bp.get("/learn/<slug>/media/<path:relpath>")
+@bp.get("/learn/<slug>/<lesson_id>/media/<path:relpath>")
+@bp.get("/learn/<slug>/<lesson_id>/quiz/attempts/media/<path:relpath>")
+@login_required
+def relative_media(slug: str, relpath: str, lesson_id: str | None = None):
+    """Where a lesson's relative ``media/…`` URL lands from a page under /learn that did not
+    rewrite it (quiz pages, HTML saved offline): send it on to the file of the version the
+    learner is on (the published one when not enrolled)."""
+    course = _course(slug)
+    enrolment = enrolments.active_enrolment(current_user, course)
+    version = enrolment.course_version if enrolment is not None else course.published_version
+    response = redirect(version_media_url(version, relpath))
+    response.headers["Cache-Control"] = "private, no-cache"  # the learner's version may move
+    return response
 
 
 @bp.post("/learn/<slug>/<lesson_id>/position")

@@ -14,13 +14,14 @@ from sqlalchemy import select
 from werkzeug.utils import secure_filename
 
 from authoring import new_course
-from authoring.ids import is_valid_id
+from authoring.ids import is_valid_id, slugify
 from lms.accounts.models import User
 from lms.catalog import services as catalog
 from lms.catalog.models import Course, CourseVersion
 from lms.catalog.trainers import is_course_trainer, trainer_courses
 from lms.errors import NotFoundError, ValidationFailedError
 from lms.extensions import db
+from lms.learning import version_move
 from lms.studio import drafts
 from lms.studio.workspace import DraftCheck, check_draft, materialized, render_cache
 
@@ -101,6 +102,24 @@ def module_folders(course: Course) -> list[str]:
     return sorted(folders)
 
 
+def id_from_title(title: str) -> str:
+    """An id derived from a title: ``Mein Test-Quiz: Übung`` → ``mein-test-quiz-uebung``."""
+    return slugify(" ".join((title or "").split()))[:60].strip("-")
+
+
+def _id_or_from_title(value: str | None, title: str, field: str) -> str:
+    value = (value or "").strip() or id_from_title(title)
+    if not is_valid_id(value):
+        suggestion = id_from_title(value)
+        raise ValidationFailedError(
+            _("„%(value)s“ ist als ID nicht erlaubt: nur Kleinbuchstaben, Ziffern und einzelne "
+              "Bindestriche. Vorschlag: %(suggestion)s", value=value, suggestion=suggestion)
+            if is_valid_id(suggestion) else
+            _("Die ID darf nur Kleinbuchstaben, Ziffern und einzelne Bindestriche enthalten."),
+            field=field)
+    return value
+
+
 def _next_number(names: list[str]) -> int:
     numbers = [int(m.group(1)) for name in names if (m := re.match(r"^(\d+)-", name))]
     return max(numbers, default=0) + 1
@@ -108,11 +127,11 @@ def _next_number(names: list[str]) -> int:
 
 def create_module(course: Course, actor: User, module_id: str, title: str,
                   now: datetime) -> str:
-    """Add a module folder with its ``module.yml``; return the file's path."""
-    if not is_valid_id(module_id):
-        raise ValidationFailedError(
-            _("Die ID darf nur Kleinbuchstaben, Ziffern und einzelne Bindestriche enthalten."),
-            field="module_id")
+    """Add a module folder with its ``module.yml``; return the file's path.
+
+    An empty ``module_id`` is derived from ``title``.
+    """
+    module_id = _id_or_from_title(module_id, title, "module_id")
     folders = module_folders(course)
     if any(folder.split("/", 1)[1].split("-", 1)[-1] == module_id for folder in folders):
         raise ValidationFailedError(_("Ein Modul %(id)s gibt es schon.", id=module_id),
@@ -207,18 +226,23 @@ Was im Termin geschieht und was Teilnehmende vorbereiten.
 
 def create_lesson(course: Course, actor: User, module_folder: str, kind: str, lesson_id: str,
                   title: str, now: datetime) -> str:
-    """Add a lesson file from the template of ``kind`` to ``module_folder``; return its path."""
+    """Add a lesson file from the template of ``kind`` to ``module_folder``; return its path.
+
+    An empty ``lesson_id`` is derived from ``title``.
+    """
     if module_folder not in module_folders(course):
         raise ValidationFailedError(_("Bitte wählen Sie ein Modul."), field="module")
     if kind not in LESSON_TEMPLATES:
         raise ValidationFailedError(_("Unbekannte Lektionsart."), field="kind")
-    if not is_valid_id(lesson_id):
-        raise ValidationFailedError(
-            _("Die ID darf nur Kleinbuchstaben, Ziffern und einzelne Bindestriche enthalten."),
-            field="lesson_id")
     title = " ".join(title.split())
     if not title:
         raise ValidationFailedError(_("Bitte geben Sie einen Titel an."), field="title")
+    lesson_id = _id_or_from_title(lesson_id, title, "lesson_id")
+    if any(row.path.endswith((f"-{lesson_id}.md", f"/{lesson_id}.md"))
+           for row in drafts.list_files(course) if row.path.startswith("modules/")):
+        raise ValidationFailedError(
+            _("Eine Lektion %(id)s gibt es schon. Wählen Sie eine andere ID.", id=lesson_id),
+            field="lesson_id")
     names = [row.path.rsplit("/", 1)[1] for row in drafts.list_files(course)
              if row.path.startswith(module_folder + "/") and row.path.endswith(".md")]
     number = _next_number([n for n in names if not n.startswith("09-")])
@@ -302,9 +326,35 @@ class PublishRefusedError(ValidationFailedError):
         self.diagnostics = list(diagnostics or [])
 
 
-def publish_draft(course: Course, actor: User, version: str, now: datetime) -> CourseVersion:
+def publish_forecast(course: Course, version: str,
+                     policy: str | None = None) -> version_move.PublishForecast | None:
+    """What publishing the draft as ``version`` would do to the course's learners, or None
+    when there is nothing to say (no version published yet, or the draft has errors)."""
+    if course.published_version is None or not SEMVER.match(version or ""):
+        return None
+    try:
+        with materialized(course) as src:
+            model = catalog.build_model(src, render_cache(course))
+    except catalog.CourseImportError:
+        return None
+    return version_move.forecast(course, model, version, _policy_for(course, version, policy))
+
+
+def _policy_for(course: Course, version: str, policy: str | None) -> str | None:
+    """The trainer's choice counts only for a new major version (see ``publish_draft``)."""
+    current = course.published_version
+    if current is None or not version_move.is_major_step(current.version, version):
+        return None
+    return policy
+
+
+def publish_draft(course: Course, actor: User, version: str, now: datetime,
+                  learner_policy: str | None = None) -> CourseVersion:
     """Check the draft, write ``version`` into its course.yml, build and import it, publish.
 
+    :param learner_policy: ``move`` or ``stay``: whether learners who started an earlier
+        major version move on to this one. Used only when ``version`` starts a new major
+        version; patch and minor versions always move learners who have not completed.
     :raises PublishRefusedError: the version is malformed or taken, or the draft has errors;
         nothing is written then.
     """
@@ -315,6 +365,12 @@ def publish_draft(course: Course, actor: User, version: str, now: datetime) -> C
             CourseVersion.course_id == course.id, CourseVersion.version == version)):
         raise PublishRefusedError(
             _("Die Version %(version)s gibt es schon. Wählen Sie eine höhere.", version=version))
+    current = course.published_version
+    if current is not None and catalog.version_key(version) <= catalog.version_key(
+            current.version):
+        raise PublishRefusedError(
+            _("Die Version muss höher sein als die veröffentlichte Version %(current)s.",
+              current=current.version))
     course_yml = drafts.read_text(course, "course.yml")
     if course_yml is None:
         raise PublishRefusedError(_("Im Entwurf fehlt die Datei course.yml."))
@@ -332,8 +388,9 @@ def publish_draft(course: Course, actor: User, version: str, now: datetime) -> C
     drafts.write_file(course, "course.yml", override[1].encode("utf-8"), actor, now)
     with materialized(course) as src:
         try:
-            imported = catalog.import_course(src, actor, now, publish=True,
-                                             cache=render_cache(course))
+            imported = catalog.import_course(
+                src, actor, now, publish=True, cache=render_cache(course),
+                learner_policy=_policy_for(course, version, learner_policy))
         except catalog.CourseImportError as error:
             raise PublishRefusedError(error.message, error.errors) from error
     drafts.mark_published(course, imported.version, now)

@@ -20,6 +20,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
@@ -29,7 +30,9 @@ from lms.db import utcnow
 from lms.errors import DomainError
 from lms.extensions import db
 from lms.studio import drafts, services
+from lms.studio.diagnostic_text import diagnostic_text
 from lms.studio.forms import (
+    ID_HINT,
     EditorForm,
     NewCourseForm,
     NewLessonForm,
@@ -44,7 +47,8 @@ bp = Blueprint("studio", __name__, url_prefix="/studio", template_folder="templa
 
 @bp.context_processor
 def inject_labels():
-    return label_context()
+    return {**label_context(), "id_hint": ID_HINT, "diagnostic_text": diagnostic_text,
+            "forecast_text": forecast_text}
 
 
 @bp.before_request
@@ -102,7 +106,7 @@ def create_course():
         abort(404)
     form = NewCourseForm()
     if not form.validate_on_submit():
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        flash(form_errors(form), "error")
         return redirect(url_for("studio.index"))
     try:
         course = services.create_course(current_user, form.course_id.data, utcnow())
@@ -119,25 +123,86 @@ def create_course():
 # --- overview ----------------------------------------------------------------------------
 
 
-def _lesson_form(course) -> NewLessonForm:
-    form = NewLessonForm(prefix="lesson")
+def _lesson_form(course, **kwargs) -> NewLessonForm:
+    form = NewLessonForm(prefix="lesson", **kwargs)
     form.module.choices = [SelectChoice(folder, folder.split("/", 1)[1])
                            for folder in services.module_folders(course)]
     return form
 
 
-@bp.get("/<slug>")
-def show_course(slug: str):
-    course = _course(slug)
+def _render_course(course, status: int = 200, **forms):
+    """The draft overview; ``forms`` replaces a blank form with one that has errors."""
     services.ensure_draft(course, current_user, utcnow())
     check = services.check(course, utcnow())
     db.session.commit()
+    context = {
+        "module_form": NewModuleForm(prefix="module", formdata=None),
+        "lesson_form": _lesson_form(course, formdata=None),
+        "upload_form": UploadForm(prefix="zip", formdata=None),
+        "publish_form": PublishForm(version=services.suggested_version(course), formdata=None),
+        **forms,
+    }
+    publish_form = context["publish_form"]
+    context["forecast"] = None if check.errors else services.publish_forecast(
+        course, publish_form.version.data or "", publish_form.learner_policy.data)
     return render_template(
         "studio/course.html", course=course, draft=drafts.find_draft(course), check=check,
-        tree=_tree(course), module_form=NewModuleForm(prefix="module"),
-        lesson_form=_lesson_form(course), upload_form=UploadForm(prefix="zip"),
-        publish_form=PublishForm(version=services.suggested_version(course)),
-        draft_version=services.draft_version(course))
+        tree=_tree(course), draft_version=services.draft_version(course), **context), status
+
+
+def forecast_text(forecast) -> str:
+    """The sentences that say what publishing does (or did) to the learners and lessons."""
+    version = forecast.version
+    parts = []
+    if forecast.moving:
+        parts.append(ngettext(
+            "%(num)d Lernende(r) wechselt beim nächsten Besuch auf %(version)s.",
+            "%(num)d Lernende wechseln beim nächsten Besuch auf %(version)s.",
+            forecast.moving, version=version))
+    if forecast.staying_by_policy:
+        parts.append(ngettext(
+            "%(num)d Lernende(r) behält die bisherige Hauptversion.",
+            "%(num)d Lernende behalten die bisherige Hauptversion.",
+            forecast.staying_by_policy))
+    if not forecast.moving and not forecast.staying_by_policy:
+        parts.append(_("Niemand lernt gerade mit einer älteren Version; neue Anmeldungen "
+                       "erhalten %(version)s.", version=version))
+    if forecast.moving or forecast.policy == "move" or not forecast.is_major:
+        parts.append(ngettext(
+            "%(num)d Lektion bleibt erledigt,", "%(num)d Lektionen bleiben erledigt,",
+            len(forecast.unchanged)) + " " + ngettext(
+            "%(num)d wird wieder geöffnet", "%(num)d werden wieder geöffnet",
+            len(forecast.changed)) + (
+            f" ({', '.join(forecast.changed)})." if forecast.changed else "."))
+    if forecast.added:
+        parts.append(ngettext("%(num)d Lektion ist neu: %(titles)s.",
+                              "%(num)d Lektionen sind neu: %(titles)s.", len(forecast.added),
+                              titles=", ".join(forecast.added)))
+    if forecast.removed:
+        parts.append(ngettext("%(num)d Lektion entfällt: %(titles)s.",
+                              "%(num)d Lektionen entfallen: %(titles)s.",
+                              len(forecast.removed), titles=", ".join(forecast.removed)))
+    if forecast.completed:
+        parts.append(ngettext(
+            "%(num)d Person hat den Kurs abgeschlossen und behält ihre Version.",
+            "%(num)d Personen haben den Kurs abgeschlossen und behalten ihre Version.",
+            forecast.completed))
+    return " ".join(parts)
+
+
+def form_errors(form) -> str:
+    """All errors of ``form`` as one sentence per field, for a flash message.
+
+    Messages are lazy strings; ``str`` them before joining (joining them raised a
+    TypeError, a 500 for a lesson id like "Mein Test Quiz").
+    """
+    return " ".join(f"{getattr(form, name).label.text}: {' '.join(str(e) for e in errors)}"
+                    for name, errors in form.errors.items() if hasattr(form, name))
+
+
+@bp.get("/<slug>")
+def show_course(slug: str):
+    return _render_course(_course(slug))
 
 
 @bp.post("/<slug>/modules")
@@ -145,15 +210,14 @@ def create_module(slug: str):
     course = _course(slug)
     form = NewModuleForm(prefix="module")
     if not form.validate_on_submit():
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
-        return redirect(url_for("studio.show_course", slug=slug))
+        return _render_course(course, 422, module_form=form)
     try:
         path = services.create_module(course, current_user, form.module_id.data,
                                       form.title.data, utcnow())
     except DomainError as error:
         db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("studio.show_course", slug=slug))
+        _field_error(form, error)
+        return _render_course(course, 422, module_form=form)
     db.session.commit()
     flash(_("Das Modul wurde angelegt."), "success")
     return redirect(url_for("studio.edit", slug=slug, path=path))
@@ -164,18 +228,26 @@ def create_lesson(slug: str):
     course = _course(slug)
     form = _lesson_form(course)
     if not form.validate_on_submit():
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
-        return redirect(url_for("studio.show_course", slug=slug))
+        return _render_course(course, 422, lesson_form=form)
     try:
         path = services.create_lesson(course, current_user, form.module.data, form.kind.data,
                                       form.lesson_id.data, form.title.data, utcnow())
     except DomainError as error:
         db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("studio.show_course", slug=slug))
+        _field_error(form, error)
+        return _render_course(course, 422, lesson_form=form)
     db.session.commit()
     flash(_("Die Lektion wurde angelegt. Sie können sie jetzt bearbeiten."), "success")
     return redirect(url_for("studio.edit", slug=slug, path=path))
+
+
+def _field_error(form, error: DomainError) -> None:
+    """Show a service's refusal at the field it names, else as a flash message."""
+    field = getattr(form, getattr(error, "field", None) or "", None)
+    if field is not None and hasattr(field, "errors"):
+        field.errors = [*field.errors, error.message]
+    else:
+        flash(error.message, "error")
 
 
 # --- editor ------------------------------------------------------------------------------
@@ -286,8 +358,7 @@ def upload_media(slug: str):
     target = (url_for("studio.edit", slug=slug, path=back, _anchor="media")
               if drafts.clean_path(back) else url_for("studio.show_course", slug=slug))
     if not form.validate_on_submit():
-        flash(" ".join(e for errors in form.errors.values() for e in errors)
-              or _("Bitte wählen Sie eine Datei."), "error")
+        flash(form_errors(form) or _("Bitte wählen Sie eine Datei."), "error")
         return redirect(target)
     upload = form.file.data
     try:
@@ -312,21 +383,20 @@ def publish(slug: str):
     if not form.validate_on_submit():
         flash(_("Bitte geben Sie eine Version der Form 1.2.3 an."), "error")
         return redirect(url_for("studio.show_course", slug=slug, _anchor="publish"))
+    if request.form.get("action") == "preview":
+        return _render_course(course, publish_form=form)  # the forecast for what was typed
+    forecast = services.publish_forecast(course, form.version.data, form.learner_policy.data)
     try:
-        version = services.publish_draft(course, current_user, form.version.data, utcnow())
+        version = services.publish_draft(course, current_user, form.version.data, utcnow(),
+                                         learner_policy=form.learner_policy.data)
     except services.PublishRefusedError as error:
         db.session.rollback()
-        check = services.check(course, utcnow())
-        db.session.commit()
-        return render_template(
-            "studio/course.html", course=course, draft=drafts.find_draft(course), check=check,
-            tree=_tree(course), module_form=NewModuleForm(prefix="module"),
-            lesson_form=_lesson_form(course), upload_form=UploadForm(prefix="zip"),
-            publish_form=form, publish_error=error, draft_version=services.draft_version(course),
-        ), 422
+        return _render_course(course, 422, publish_form=form, publish_error=error)
     db.session.commit()
-    flash(_("Version %(version)s ist veröffentlicht. Lernende sehen sie jetzt im Katalog.",
-            version=version.version), "success")
+    flash(_("Version %(version)s ist veröffentlicht. Der Katalog und neue Anmeldungen "
+            "verwenden sie ab sofort.", version=version.version), "success")
+    if forecast is not None:
+        flash(forecast_text(forecast), "info")
     return redirect(url_for("studio.show_course", slug=slug))
 
 

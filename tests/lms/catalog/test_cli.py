@@ -89,5 +89,5 @@ def test_demo_seed_imports_the_courses_and_makes_the_demo_trainer_their_trainer(
     trainer = find_user_by_email("trainer@atlas-campus.example")
     assert [c.slug for c in trainers.trainer_courses(trainer)] == sorted(slugs)
     again = runner.invoke(args=["demo", "seed"])
-    assert again.exit_code == 0 and again.output.count("unchanged") == 3
+    assert again.exit_code == 0 and again.output.count(" exists") == 3
     assert db.session.scalar(select(func.count()).select_from(CourseVersion)) == 3

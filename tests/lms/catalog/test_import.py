@@ -100,17 +100,31 @@ def test_unpublished_import_and_publishing_later(app, small_course):
     assert [v.id for v in services.published_courses()] == [result.version.id]
 
 
-def test_reimporting_an_older_version_publishes_it_again(app, small_course):
+def test_reimporting_older_sources_never_rolls_back(app, small_course):
     lesson = small_course / "modules" / "01-einfuehrung" / "01-einstieg.md"
     original = lesson.read_text(encoding="utf-8")
     first = services.import_course(small_course, None, utcnow()).version
     edit(lesson, "Kurze Absätze", "Knappe Absätze")
-    services.import_course(small_course, None, utcnow())
+    second = services.import_course(small_course, None, utcnow()).version
     lesson.write_text(original, encoding="utf-8")  # roll the sources back
     result = services.import_course(small_course, None, utcnow())
-    assert result.status == "published" and result.version.id == first.id
-    assert first.course.published_version_id == first.id
+    assert result.status == "unchanged" and result.version.id == first.id
+    assert first.course.published_version_id == second.id
     assert count(CourseVersion) == 2
+    services.publish_version(first, None, utcnow())  # rolling back is explicit
+    assert first.course.published_version_id == first.id
+
+
+def test_an_older_version_number_is_stored_but_not_published(app, small_course):
+    course_yml = small_course / "course.yml"
+    first = services.import_course(small_course, None, utcnow()).version
+    edit(course_yml, f"version: {first.version}", "version: 9.0.0")
+    newer = services.import_course(small_course, None, utcnow()).version
+    edit(course_yml, "version: 9.0.0", "version: 1.5.0")
+    result = services.import_course(small_course, None, utcnow())
+    assert result.status == "stored" and result.kept_current.id == newer.id
+    assert not result.version.is_published
+    assert newer.course.published_version_id == newer.id
 
 
 def test_only_admins_and_the_course_trainers_may_import(app, small_course):
