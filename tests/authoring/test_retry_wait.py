@@ -1,4 +1,4 @@
-"""``retry_wait`` in course.yml: a duration with a unit, read as minutes, or an error at its line."""
+"""``retry_wait`` in course.yml: a duration with a unit, read as minutes, or an error."""
 
 import pytest
 

@@ -78,7 +78,7 @@ def test_dead_end_names_the_trainer_who_grants_more_attempts(client, auth, quiz_
     page = open_quiz(client)
     assert 'class="quiz-form"' in page.html and "3 von 4 genutzt" in text(page.html)
     response = client.post(quiz_url(), data=page.form())
-    assert response.headers["Location"].endswith(f"/quiz/attempts/4")
+    assert response.headers["Location"].endswith("/quiz/attempts/4")
     assert "Sie haben alle Versuche" in client.get(quiz_url()).get_data(as_text=True)
 
 
