@@ -304,3 +304,17 @@ def test_cli_closes_ended_sessions(app, trainer, learner, make_session):
     assert result.exit_code == 0, result.output
     assert "1 rosters closed" in result.output
     assert len(stored("attended")) == 1
+
+
+def test_course_page_credits_a_session_that_ended_unclosed(client, login, learner, course,
+                                                           make_session):
+    ended = make_session(starts_at=utcnow() - timedelta(hours=5), minutes=120)
+    book(learner, ended)
+    now = ended.starts_at + timedelta(minutes=5)
+    attendance.check_in(learner, ended, checkin.make_token(ended, now), now)
+    db.session.flush()
+    login(learner)
+    assert client.get(f"/courses/{course.slug}").status_code == 200
+    db.session.expire_all()
+    assert ended.roster_closed_at is not None
+    assert progress(learner, course).sessions_attended == 1
