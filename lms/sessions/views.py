@@ -383,7 +383,9 @@ def check_in(session_id: int, token: str):
             error = refusal.message
         else:
             db.session.commit()
-            flash(_("Sie sind eingecheckt. Viel Erfolg beim Termin!") if created
+            flash(_("Sie sind eingecheckt. Ihre Teilnahme wird angerechnet, wenn der Termin "
+                    "endet oder die Trainerin oder der Trainer die Anwesenheitsliste "
+                    "abschließt. Viel Erfolg beim Termin!") if created
                   else _("Sie waren bereits eingecheckt."), "success")
             return _back_to_course(session.course)
     else:

@@ -107,6 +107,9 @@ def test_trainer_shows_the_code_and_learner_checks_in_over_http(client, login, t
     assert response.status_code == 302
     record = db.session.scalar(select(Attendance))
     assert record.user_id == learner.id and record.method == "qr"
+    assert record.statement_id is None  # a mark: the learner is told when it will count
+    page = text_of(client.get(response.headers["Location"]))
+    assert "Ihre Teilnahme wird angerechnet, wenn der Termin endet" in page
 
 
 def test_future_session_shows_no_code_and_refuses_the_link(client, login, trainer, learner,
