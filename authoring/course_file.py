@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from authoring.diagnostic import DiagnosticSink
 from authoring.model import (
     DEFAULT_LANGUAGE,
@@ -18,6 +20,10 @@ from authoring.yaml_loader import LocatedMap, Position, load_yaml
 
 SEMVER_PARTS = 3
 COMPLETION_KEYS = ("lessons", "quizzes", "assessment", "sessions")
+#: ``retry_wait: 24h`` – a number and a unit: minutes, hours or days
+RETRY_WAIT = re.compile(r"^\s*(\d{1,4})\s*(min|m|h|d)\s*$")
+RETRY_WAIT_UNITS = {"min": 1, "m": 1, "h": 60, "d": 24 * 60}
+MAX_RETRY_WAIT_MINUTES = 90 * 24 * 60
 
 
 def _version(reader: FieldReader) -> str:
@@ -58,6 +64,23 @@ def _completion(reader: FieldReader) -> tuple[CompletionRule, dict[str, Position
     rule.sessions = section.integer("sessions", default=0, minimum=0) or 0
     section.finish()
     return rule, {key: section.position(key) for key in COMPLETION_KEYS if key in section.data}
+
+
+def _retry_wait(reader: FieldReader) -> int | None:
+    """``retry_wait`` in minutes: the pause after a failed quiz attempt, e.g. ``24h``."""
+    value = reader.raw("retry_wait")
+    if value is None:
+        return None
+    match = RETRY_WAIT.match(value) if isinstance(value, str) else None
+    minutes = int(match[1]) * RETRY_WAIT_UNITS[match[2]] if match else None
+    if minutes is None or not 0 < minutes <= MAX_RETRY_WAIT_MINUTES:
+        pos = reader.position("retry_wait")
+        reader.sink.error(
+            pos.line, pos.column, "retry-wait",
+            f"retry_wait must be a duration like 30min, 24h or 2d (at most 90d), got {value!r}",
+        )
+        return None
+    return minutes
 
 
 def _certificate(reader: FieldReader) -> CertificateSettings:
@@ -105,6 +128,7 @@ def read_course_file(text: str, sink: DiagnosticSink) -> tuple[Course, dict[str,
         prerequisites=reader.localized_list("prerequisites"),
         objectives=reader.localized_list("objectives"),
         pass_mark=reader.integer("pass_mark", default=70, minimum=0, maximum=100),
+        retry_wait_minutes=_retry_wait(reader),
         certificate=_certificate(reader),
     )
     course.completion, positions = _completion(reader)

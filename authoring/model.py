@@ -279,6 +279,8 @@ class Course(Record):
     prerequisites: LocalizedList = field(default_factory=LocalizedList)
     objectives: LocalizedList = field(default_factory=LocalizedList)
     pass_mark: int = 70
+    #: minutes a learner waits after a failed quiz attempt before the next (``retry_wait``)
+    retry_wait_minutes: int | None = None
     completion: CompletionRule = field(default_factory=CompletionRule)
     certificate: CertificateSettings = field(default_factory=CertificateSettings)
     modules: list[Module] = field(default_factory=list)

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from lms.companies.exports.json_export import row_object
+from lms.companies.exports.json_export import due_moment, row_object
 from lms.companies.exports.rows import CompletionRow
 
 
@@ -26,7 +26,7 @@ def assignment(enrolment, slug: str, title: str) -> dict:
         "course_title": title,
         "status": enrolment.status,
         "source": enrolment.source,
-        "due_at": timestamp(enrolment.due_at),
+        "due_at": due_moment(enrolment.due_on),
         "enrolled_at": timestamp(enrolment.enrolled_at),
         "withdrawn_at": timestamp(enrolment.withdrawn_at),
     }

@@ -1,6 +1,6 @@
 """The manager's API token page at /company/api-tokens: create (secret shown once), revoke."""
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import timedelta
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -15,6 +15,7 @@ from lms.companies.access import managed_organisation
 from lms.db import utcnow
 from lms.errors import DomainError
 from lms.extensions import db
+from lms.local_time import end_of_day, local_day
 
 bp = Blueprint("api_tokens", __name__, url_prefix="/company/api-tokens",
                template_folder="templates")
@@ -33,7 +34,7 @@ def _page(form: TokenForm, secret: str | None = None, status: int = 200):
 @bp.get("/")
 @login_required
 def list_tokens():
-    form = TokenForm(formdata=None, data={"expires_on": (utcnow() + timedelta(days=365)).date()})
+    form = TokenForm(formdata=None, data={"expires_on": local_day(utcnow() + timedelta(days=365))})
     return _page(form)
 
 
@@ -45,7 +46,8 @@ def create_token():
     if not form.validate_on_submit():
         return _page(form, status=400)
     now = utcnow()
-    expires_at = datetime.combine(form.expires_on.data, time(23, 59, 59), tzinfo=UTC)
+    # valid through the chosen day as people read it (Berlin), not to 01:59 the next day
+    expires_at = end_of_day(form.expires_on.data)
     try:
         _token, secret = tokens.create_token(current_user, organisation, form.name.data,
                                              form.scopes.data, expires_at, now)

@@ -28,6 +28,7 @@ from lms.errors import DomainError, render_error
 from lms.extensions import csrf, db, limiter
 from lms.learning.enrolment import enrol
 from lms.learning.models import Enrolment
+from lms.local_time import local_day
 
 log = logging.getLogger(__name__)
 
@@ -293,7 +294,8 @@ def create_assignment():
     if due_at is not None:
         if not isinstance(due_at, str):
             raise ApiError(422, _("due_at ist ein Datum nach ISO 8601."), "due_at")
-        due_at = parse_moment(due_at, "due_at", status=422)
+        # a date is that calendar day; a date-time, the Berlin day it falls on
+        due_at = local_day(parse_moment(due_at, "due_at", status=422))
     organisation = current_organisation()
     learner = db.session.scalar(select(User).join(Membership).where(
         User.id == person_id, Membership.organisation_id == organisation.id))
@@ -301,7 +303,7 @@ def create_assignment():
         raise ApiError(404, _("Diese Person gibt es in Ihrem Unternehmen nicht."), "person_id")
     course = course_by_slug(slug, "course", 404)
     now = utcnow()
-    enrolment = enrol(learner, course, acting_manager(), now, due_at=due_at)
+    enrolment = enrol(learner, course, acting_manager(), now, due_on=due_at)
     record_access(acting_manager(), organisation, "api_assign", now, subject=learner,
                   detail=f"course={course.slug}")
     db.session.commit()

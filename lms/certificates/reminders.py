@@ -16,6 +16,7 @@ from lms.accounts.models import Membership, User
 from lms.certificates.models import Certificate
 from lms.certificates.services import EXPIRING_WINDOW
 from lms.extensions import db
+from lms.local_time import local_day
 from lms.mail import queue_mail
 
 
@@ -77,8 +78,8 @@ def _manager_mail(manager: User, certificate: Certificate, expires: str,
 
 
 def _date(certificate: Certificate, language: str) -> str:
-    moment = certificate.expires_at
-    return moment.strftime("%d.%m.%Y") if language == "de" else moment.strftime("%Y-%m-%d")
+    day = local_day(certificate.expires_at)  # the Berlin day, as the certificate says
+    return day.strftime("%d.%m.%Y") if language == "de" else day.isoformat()
 
 
 def send_expiry_reminders(now: datetime) -> int:

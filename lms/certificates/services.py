@@ -3,7 +3,7 @@
 import calendar
 import secrets
 from base64 import b32encode
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import force_locale
@@ -22,6 +22,7 @@ from lms.db import utcnow
 from lms.errors import PermissionDeniedError, ValidationFailedError
 from lms.extensions import db
 from lms.learning.models import Enrolment
+from lms.local_time import end_of_day, local_day
 from lms.sessions.models import Attendance, CourseSession
 
 ISSUER = "ATLAS Transformationsnetzwerk Südwestfalen"
@@ -36,7 +37,7 @@ def new_number() -> str:
     return "ATLAS-" + "-".join(text[i:i + 4] for i in range(0, 16, 4))
 
 
-def add_months(moment: datetime, months: int) -> datetime:
+def add_months(moment: date, months: int) -> date:
     month = moment.month - 1 + months
     year, month = moment.year + month // 12, month % 12 + 1
     day = min(moment.day, calendar.monthrange(year, month)[1])
@@ -60,11 +61,12 @@ def attended_sessions(user: User, course_id: int, since: datetime | None,
     query = (select(CourseSession.title, CourseSession.starts_at, Attendance.minutes)
              .join(Attendance, Attendance.session_id == CourseSession.id)
              .where(Attendance.user_id == user.id, CourseSession.course_id == course_id,
-                    CourseSession.starts_at <= until)
+                    CourseSession.starts_at <= until,
+                    Attendance.statement_id.is_not(None))  # credited, not only checked in
              .order_by(CourseSession.starts_at))
     if since is not None:
         query = query.where(CourseSession.starts_at > since)
-    return [{"title": title, "date": starts_at.date().isoformat(),
+    return [{"title": title, "date": local_day(starts_at).isoformat(),
              "hours": round(minutes / 60, 2)}
             for title, starts_at, minutes in db.session.execute(query)]
 
@@ -117,9 +119,10 @@ def build_payload(number: str, user: User, version: CourseVersion, completed_at:
         "sessions": sessions or [],
         "statement": model.certificate.statement.text(language),
         "trainer": trainer.name if trainer else None,
-        "completed_at": completed_at.date().isoformat(),
-        "issued_at": issued_at.date().isoformat(),
-        "expires_at": expires_at.date().isoformat() if expires_at else None,
+        # calendar days as people where the platform is read them (Berlin), not UTC days
+        "completed_at": local_day(completed_at).isoformat(),
+        "issued_at": local_day(issued_at).isoformat(),
+        "expires_at": local_day(expires_at).isoformat() if expires_at else None,
         "issuer": ISSUER,
         "verify_url": verify_url(number),
         "renews": renews,
@@ -187,7 +190,9 @@ def issue_certificate(user: User, course_version: CourseVersion, completed_at: d
     if existing is not None:
         return existing
     settings = content_for(course_version).course.certificate
-    expires_at = add_months(now, settings.validity_months) if settings.validity_months else None
+    # valid through the same Berlin day n months on; stored as the instant it ends
+    expires_at = (end_of_day(add_months(local_day(now), settings.validity_months))
+                  if settings.validity_months else None)
     previous = previous_certificate(user.id, course_id, completed_at)
     sessions = attended_sessions(user, course_id, previous.completed_at if previous else None,
                                  completed_at)

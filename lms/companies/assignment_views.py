@@ -1,6 +1,5 @@
 """Assignment pages of the company portal: assign courses, see status, counts and charts."""
 
-from datetime import UTC, datetime, time
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -32,11 +31,6 @@ def _form(organisation, members) -> AssignmentForm:
     ]
     form.user_ids.choices = [SelectChoice(m.user_id, m.user.name) for m in members]
     return form
-
-
-def end_of_day(day) -> datetime:
-    """A due date means the whole day, in UTC (the page says so)."""
-    return datetime.combine(day, time(23, 59, 59), tzinfo=UTC)
 
 
 def _page(organisation, form=None, status: int = 200):
@@ -78,7 +72,7 @@ def create_assignment():
             created = assignments.assign_course(
                 current_user, organisation, course, now=utcnow(),
                 user_ids=form.user_ids.data or [], department_id=form.department_id.data or None,
-                due_at=end_of_day(form.due_date.data) if form.due_date.data else None,
+                due_on=form.due_date.data or None,
                 has_reminders=form.has_reminders.data,
             )
         except DomainError as error:

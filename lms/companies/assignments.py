@@ -8,7 +8,7 @@ through ``sync_assignments`` (on their next login and in ``atlas companies sync`
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -23,6 +23,7 @@ from lms.errors import DomainError, NotFoundError, ValidationFailedError
 from lms.extensions import db
 from lms.learning.enrolment import enrol
 from lms.learning.models import CourseProgress, Enrolment
+from lms.local_time import local_day
 
 log = logging.getLogger(__name__)
 
@@ -68,19 +69,20 @@ def assignment_of(organisation: Organisation, assignment_id: int) -> Assignment:
 def assign_course(
     actor: User, organisation: Organisation, course: Course, *, now: datetime,
     user_ids: list[int] | None = None, department_id: int | None = None,
-    due_at: datetime | None = None, has_reminders: bool = True,
+    due_on: date | None = None, has_reminders: bool = True,
 ) -> list[Assignment]:
     """Assign ``course`` to members or to a department, and enrol them (flush only).
 
+    :param due_on: the Berlin calendar day by which to complete; today is allowed.
     :raises ValidationFailedError: no published version, no people, a due date in the
         past, or a person/department not of ``organisation``.
     """
     ensure_can_manage(actor, organisation)
     if course.published_version_id is None:
         raise ValidationFailedError(_("Dieser Kurs ist nicht veröffentlicht."), field="course_id")
-    if due_at is not None and due_at <= now:
+    if due_on is not None and due_on < local_day(now):
         raise ValidationFailedError(
-            _("Das Fälligkeitsdatum muss in der Zukunft liegen."), field="due_date"
+            _("Das Fälligkeitsdatum darf nicht in der Vergangenheit liegen."), field="due_date"
         )
     user_ids = sorted(set(user_ids or []))
     if not user_ids and not department_id:
@@ -100,13 +102,13 @@ def assign_course(
             raise ValidationFailedError(_("Unbekannte Abteilung."), field="department_id")
         assignment = Assignment(
             organisation_id=organisation.id, course_id=course.id, department_id=department.id,
-            due_at=due_at, has_reminders=has_reminders, created_by_id=actor.id, created_at=now,
+            due_on=due_on, has_reminders=has_reminders, created_by_id=actor.id, created_at=now,
         )
         db.session.add(assignment)
         created.append(assignment)
         targets = [m.user for m in members.values() if m.department_id == department.id]
         for learner in targets:
-            enrol(learner, course, actor=actor, now=now, due_at=due_at)
+            enrol(learner, course, actor=actor, now=now, due_on=due_on)
     for user_id in user_ids:
         membership = members.get(user_id)
         if membership is None:
@@ -115,11 +117,11 @@ def assign_course(
             )
         assignment = Assignment(
             organisation_id=organisation.id, course_id=course.id, user_id=user_id,
-            due_at=due_at, has_reminders=has_reminders, created_by_id=actor.id, created_at=now,
+            due_on=due_on, has_reminders=has_reminders, created_by_id=actor.id, created_at=now,
         )
         db.session.add(assignment)
         created.append(assignment)
-        enrol(membership.user, course, actor=actor, now=now, due_at=due_at)
+        enrol(membership.user, course, actor=actor, now=now, due_on=due_on)
     db.session.flush()
     return created
 
@@ -177,11 +179,11 @@ def sync_assignments(now: datetime, organisation: Organisation | None = None,
         if actor is None:
             log.warning("assignment %s: organisation has no manager to enrol as", assignment.id)
             continue
-        due_at = assignment.due_at if assignment.due_at is None or assignment.due_at > now \
-            else None
+        due_on = assignment.due_on if assignment.due_on is None \
+            or assignment.due_on >= local_day(now) else None
         try:
             with db.session.begin_nested():
-                enrol(membership.user, assignment.course, actor=actor, now=now, due_at=due_at)
+                enrol(membership.user, assignment.course, actor=actor, now=now, due_on=due_on)
         except DomainError as error:
             log.warning("assignment %s: could not enrol user %s: %s", assignment.id,
                         membership.user_id, error.message)
@@ -198,7 +200,7 @@ class PersonStatus:
     department: str
     course_id: int
     course_title: str
-    due_at: datetime | None
+    due_on: date | None
     status: str
     percent: int
     completed_at: datetime | None
@@ -208,11 +210,11 @@ class PersonStatus:
         return str(STATUS_LABELS[self.status])
 
 
-def status_of(*, completed_at, started, due_at, now) -> str:
-    """One person's status in one assigned course."""
+def status_of(*, completed_at, started, due_on, now) -> str:
+    """One person's status in one assigned course (overdue from the day after ``due_on``)."""
     if completed_at is not None:
         return "completed"
-    if due_at is not None and due_at < now:
+    if due_on is not None and due_on < local_day(now):
         return "overdue"
     return "in_progress" if started else "not_started"
 
@@ -239,7 +241,7 @@ def assignment_statuses(organisation: Organisation, now: datetime, language: str
         if membership.department_id:
             by_department[membership.department_id].append(membership.user_id)
     # (user, course) -> earliest due date of any assignment covering it
-    targets: dict[tuple[int, int], datetime | None] = {}
+    targets: dict[tuple[int, int], date | None] = {}
     courses = {}
     for assignment in assignments:
         courses[assignment.course_id] = assignment.course
@@ -247,12 +249,12 @@ def assignment_statuses(organisation: Organisation, now: datetime, language: str
                     else [assignment.user_id] if assignment.user_id in members else [])
         for user_id in user_ids:
             key = (user_id, assignment.course_id)
-            current = targets.get(key, assignment.due_at)
-            if current is None or (assignment.due_at is not None and assignment.due_at < current):
-                current = assignment.due_at
+            current = targets.get(key, assignment.due_on)
+            if current is None or (assignment.due_on is not None and assignment.due_on < current):
+                current = assignment.due_on
             targets[key] = current
     rows = db.session.execute(
-        select(Enrolment.user_id, Enrolment.course_id, Enrolment.status, Enrolment.due_at,
+        select(Enrolment.user_id, Enrolment.course_id, Enrolment.status, Enrolment.due_on,
                Enrolment.last_visited_at, CourseProgress.percent, CourseProgress.started_at,
                CourseProgress.completed_at)
         .outerjoin(CourseProgress, (CourseProgress.user_id == Enrolment.user_id)
@@ -263,12 +265,12 @@ def assignment_statuses(organisation: Organisation, now: datetime, language: str
     ).all()
     enrolled = {(r.user_id, r.course_id): r for r in rows}
     result = []
-    for (user_id, course_id), due_at in targets.items():
+    for (user_id, course_id), due_on in targets.items():
         row = enrolled.get((user_id, course_id))
         membership = members[user_id]
         completed_at = row.completed_at if row else None
-        if row is not None and row.status == "active" and row.due_at is not None:
-            due_at = row.due_at
+        if row is not None and row.status == "active" and row.due_on is not None:
+            due_on = row.due_on
         started = bool(row and row.status == "active" and (
             row.started_at or row.last_visited_at or (row.percent or 0) > 0))
         version = courses[course_id].published_version
@@ -277,8 +279,8 @@ def assignment_statuses(organisation: Organisation, now: datetime, language: str
             department=membership.department.name if membership.department else "",
             course_id=course_id,
             course_title=version.title(language) if version else courses[course_id].slug,
-            due_at=due_at,
-            status=status_of(completed_at=completed_at, started=started, due_at=due_at, now=now),
+            due_on=due_on,
+            status=status_of(completed_at=completed_at, started=started, due_on=due_on, now=now),
             percent=100 if completed_at else int(row.percent or 0) if row else 0,
             completed_at=completed_at,
         ))

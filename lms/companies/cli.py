@@ -8,6 +8,7 @@ from lms.companies.assignments import sync_assignments
 from lms.companies.reminders import run_reminders
 from lms.db import utcnow
 from lms.extensions import db
+from lms.sessions.attendance import close_ended_sessions
 
 
 @click.group("companies", help="Company portal: assignments and reminders.")
@@ -27,12 +28,15 @@ def sync_command():
 @companies_group.command("remind")
 @with_appcontext
 def remind_command():
-    """Sync department assignments, then mail due-date reminders and weekly digests (cron)."""
+    """Close ended sessions' rosters, sync department assignments, then mail due-date
+    reminders and weekly digests (cron): the digests then show the credited attendance."""
     now = utcnow()
+    closed = close_ended_sessions(now)
     created = sync_assignments(now)
     # mails carry links: build them against the public URL, as a request would
     with current_app.test_request_context("/", base_url=current_app.config["ATLAS_BASE_URL"]):
         counts = run_reminders(now)
     db.session.commit()
-    click.echo(f"{created} enrolments created, {counts['learners']} reminders, "
+    click.echo(f"{len(closed)} rosters closed, {created} enrolments created, "
+               f"{counts['learners']} reminders, "
                f"{counts['digests']} digests sent")

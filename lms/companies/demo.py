@@ -12,6 +12,7 @@ from lms.cli.demo import DEMO_ORGANISATION
 from lms.companies.assignments import assign_course
 from lms.companies.models import Assignment
 from lms.extensions import db
+from lms.local_time import local_day
 
 DEMO_EMPLOYEES = (
     # name, email local part, department, personnel number
@@ -54,7 +55,8 @@ def seed_demo_company(now) -> list[str]:
     if (not has_assignment and course is not None and course.published_version_id
             and manager is not None and departments.get("Stanzerei")):
         assign_course(manager, organisation, course, now=now,
-                      department_id=departments["Stanzerei"].id, due_at=now + timedelta(days=28))
+                      department_id=departments["Stanzerei"].id,
+                      due_on=local_day(now + timedelta(days=28)))
         lines.append(f"  Zuweisung: {DEMO_COURSE} an Stanzerei, fällig in 4 Wochen")
     return lines
 

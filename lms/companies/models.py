@@ -1,8 +1,8 @@
 """Company portal records: assignments, consent history, the access log and sent reminders."""
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.accounts.models import Department, Organisation, User
@@ -33,7 +33,8 @@ class Assignment(db.Model):
     user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
-    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: the Berlin calendar day by which to complete (a date, not an instant)
+    due_on: Mapped[date | None] = mapped_column(Date())
     #: mail learners 7 days before the due date and once when overdue
     has_reminders: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -5,7 +5,7 @@ scores and attempts only while the employee consents.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -26,7 +26,7 @@ class CourseRecord:
     course_id: int
     title: str
     enrolled_at: datetime | None = None
-    due_at: datetime | None = None
+    due_on: date | None = None
     status: str = ""
     source: str = ""
     withdrawn_at: datetime | None = None
@@ -80,7 +80,7 @@ def employee_record(actor: User, organisation: Organisation, user_id: int, now: 
             version = enrolment.course_version
             record = CourseRecord(
                 course_id=enrolment.course_id, title=version.title(language),
-                enrolled_at=enrolment.enrolled_at, due_at=enrolment.due_at,
+                enrolled_at=enrolment.enrolled_at, due_on=enrolment.due_on,
                 status=enrolment.status, source=enrolment.source,
                 withdrawn_at=enrolment.withdrawn_at,
             )

@@ -8,7 +8,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 from flask import url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -18,6 +18,7 @@ from lms.companies.assignments import assignment_statuses
 from lms.companies.models import Assignment, SentReminder
 from lms.extensions import db
 from lms.learning.models import CourseProgress, Enrolment
+from lms.local_time import local_day
 from lms.mail import queue_mail
 
 DUE_SOON = timedelta(days=7)
@@ -51,8 +52,9 @@ def remind_learners(now: datetime) -> int:
         .join(Membership, Membership.user_id == Enrolment.user_id)
         .outerjoin(CourseProgress, (CourseProgress.user_id == Enrolment.user_id)
                    & (CourseProgress.course_id == Enrolment.course_id))
-        .where(Enrolment.status == "active", Enrolment.due_at.is_not(None),
-               Enrolment.due_at <= now + DUE_SOON, CourseProgress.completed_at.is_(None))
+        .where(Enrolment.status == "active", Enrolment.due_on.is_not(None),
+               Enrolment.due_on <= local_day(now + DUE_SOON),
+               CourseProgress.completed_at.is_(None))
         .options(joinedload(Enrolment.user), joinedload(Enrolment.course_version))
         .order_by(Enrolment.id)
     ).all()
@@ -62,8 +64,8 @@ def remind_learners(now: datetime) -> int:
                 (membership.organisation_id, enrolment.course_id, None, enrolment.user_id)}
         if keys & silenced:
             continue
-        kind = "overdue" if enrolment.due_at < now else "due_soon"
-        key = f"{enrolment.course_id}:{enrolment.due_at.date().isoformat()}"
+        kind = "overdue" if enrolment.due_on < local_day(now) else "due_soon"
+        key = f"{enrolment.course_id}:{enrolment.due_on.isoformat()}"
         if _already_sent(enrolment.user_id, kind, key):
             continue
         _mail_learner(enrolment, kind)
@@ -77,7 +79,7 @@ def _mail_learner(enrolment: Enrolment, kind: str) -> None:
     user = enrolment.user
     with force_locale(user.locale):
         title = enrolment.course_version.title(user.locale)
-        due = enrolment.due_at.date().strftime("%d.%m.%Y")
+        due = format_date(enrolment.due_on, "medium")
         link = url_for("catalog.show_course", slug=enrolment.course.slug, _external=True)
         if kind == "overdue":
             subject = _("Überfällig: %(course)s – ATLAS Campus", course=title)

@@ -16,6 +16,7 @@ from lms.catalog.version_content import content_for
 from lms.extensions import db
 from lms.learning.models import CourseProgress, Enrolment, LessonProgress
 from lms.learning.player import DONE_STATUSES
+from lms.local_time import local_day
 
 
 @dataclass
@@ -67,7 +68,7 @@ def learner_dashboard(user: User, language: str, now: datetime) -> Dashboard:
                                         CourseProgress.course_id == Enrolment.course_id))
         .options(contains_eager(Enrolment.course), contains_eager(Enrolment.course_version))
         .where(Enrolment.user_id == user.id, Enrolment.status == "active")
-        .order_by(Enrolment.due_at.is_(None), Enrolment.due_at, Enrolment.enrolled_at.desc())
+        .order_by(Enrolment.due_on.is_(None), Enrolment.due_on, Enrolment.enrolled_at.desc())
     ).all()
     done: dict[int, set[str]] = {}
     if rows:
@@ -90,7 +91,8 @@ def learner_dashboard(user: User, language: str, now: datetime) -> Dashboard:
             next_lesson_id=lesson.id if lesson else None,
             next_lesson_title=lesson.title(language) if lesson else None,
             is_started=bool(enrolment.last_lesson_id or (progress and progress.started_at)),
-            is_overdue=bool(enrolment.due_at and enrolment.due_at < now and not completed_at),
+            is_overdue=bool(enrolment.due_on and enrolment.due_on < local_day(now)
+                            and not completed_at),
         )
         if completed_at:
             board.completed.append(card)

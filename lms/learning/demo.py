@@ -14,6 +14,7 @@ from lms.catalog.models import Course
 from lms.extensions import db
 from lms.learning import enrolment as enrolments
 from lms.learning import player
+from lms.local_time import local_day
 
 LEARNER = "lena@sauerland-metall.example"
 MANAGER = "manager@sauerland-metall.example"
@@ -46,7 +47,7 @@ def seed_demo_learning(now: datetime) -> list[str]:
     course = _course("digital-production")
     if course is not None and manager is not None \
             and enrolments.find_enrolment(learner, course) is None:
-        enrolments.enrol(learner, course, manager, now, due_at=now + timedelta(weeks=3))
+        enrolments.enrol(learner, course, manager, now, due_on=local_day(now + timedelta(weeks=3)))
         lines.append(f"  learning: {learner.email} assigned digital-production by "
                      f"{manager.email}, due in 3 weeks")
     return lines

@@ -7,7 +7,7 @@ after a withdrawal, or a retake): statements without a registration count from t
 """
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -21,6 +21,7 @@ from lms.errors import NotFoundError, PermissionDeniedError, ValidationFailedErr
 from lms.extensions import db
 from lms.learning import statements
 from lms.learning.models import CourseProgress, Enrolment, LessonProgress
+from lms.local_time import local_day
 from lms.lrs.embedded import record_statement
 
 
@@ -85,11 +86,12 @@ def _reset_progress(learner: User, course: Course) -> None:
 
 
 def enrol(learner: User, course: Course, actor: User, now: datetime,
-          due_at: datetime | None = None) -> Enrolment:
+          due_on: date | None = None) -> Enrolment:
     """Put ``learner`` on ``course`` (self-enrolment, assignment, or by admin or trainer).
 
     Idempotent: an active enrolment is returned as it is, except that a company manager
-    assigning an already enrolled learner turns it into an assignment with ``due_at``.
+    assigning an already enrolled learner turns it into an assignment with ``due_on``
+    (a Berlin calendar day; today is still in time).
     A withdrawn enrolment starts a new cycle (new registration, progress reset).
 
     :raises NotFoundError: the course has no published version.
@@ -103,16 +105,16 @@ def enrol(learner: User, course: Course, actor: User, now: datetime,
                 _("Für diesen Kurs kann Sie nur Ihr Unternehmen anmelden."))
     elif not (actor.is_admin or is_manager or is_course_trainer(actor, course)):
         raise PermissionDeniedError(_("Sie dürfen diese Person nicht für den Kurs anmelden."))
-    if due_at is not None and due_at <= now:
-        raise ValidationFailedError(_("Das Fälligkeitsdatum muss in der Zukunft liegen."),
-                                    field="due_at")
+    if due_on is not None and due_on < local_day(now):
+        raise ValidationFailedError(_("Das Fälligkeitsdatum darf nicht in der Vergangenheit "
+                                      "liegen."), field="due_at")
 
     enrolment = find_enrolment(learner, course)
     if enrolment is not None and enrolment.is_active:
         if is_manager:
             enrolment.source = "assigned"
             enrolment.assigned_by = actor
-            enrolment.due_at = due_at
+            enrolment.due_on = due_on
             db.session.flush()
             _fire_changed(enrolment, now)
         return enrolment
@@ -131,7 +133,7 @@ def enrol(learner: User, course: Course, actor: User, now: datetime,
     enrolment.enrolled_at = now
     enrolment.source = "assigned" if is_manager else "self"
     enrolment.assigned_by = actor if is_manager else None
-    enrolment.due_at = due_at if is_manager or actor.is_admin else None
+    enrolment.due_on = due_on if is_manager or actor.is_admin else None
     db.session.flush()
     _record_course_statement(enrolment, "registered", now)
     _fire_changed(enrolment, now)

@@ -1,8 +1,18 @@
 """Enrolments, quiz attempts and the progress projection built from the LRS's statements."""
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.accounts.models import User
@@ -42,7 +52,8 @@ class Enrolment(db.Model):
     status: Mapped[str] = mapped_column(String(12), default="active", nullable=False)
     source: Mapped[str] = mapped_column(String(12), default="self", nullable=False)
     assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: the Berlin calendar day by which to complete (a date, not an instant)
+    due_on: Mapped[date | None] = mapped_column(Date())
     enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: resume point: the last lesson opened and how far down it was scrolled (0…1)
@@ -92,6 +103,36 @@ class QuizAttempt(db.Model):
     statement_id: Mapped[str | None] = mapped_column(String(36))
     #: the enrolment cycle (xAPI registration) the attempt belongs to; limits count per cycle
     registration: Mapped[str | None] = mapped_column(String(36))
+
+
+class QuizAttemptGrant(db.Model):
+    """Extra attempts a trainer gave one learner at one quiz, with the reason (a record).
+
+    Counted per enrolment cycle (``registration``), like the attempts themselves.
+    """
+
+    __tablename__ = "quiz_attempt_grants"
+    __table_args__ = (Index("ix_quiz_attempt_grants_user_id_course_id_lesson_id",
+                            "user_id", "course_id", "lesson_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), nullable=False
+    )
+    course_id: Mapped[int] = mapped_column(
+        ForeignKey("courses.id", ondelete="CASCADE"), nullable=False
+    )
+    lesson_id: Mapped[str] = mapped_column(String(120), nullable=False)
+    registration: Mapped[str] = mapped_column(String(36), nullable=False)
+    extra_attempts: Mapped[int] = mapped_column(Integer, nullable=False)
+    reason: Mapped[str] = mapped_column(Text, nullable=False)
+    granted_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    granted_by: Mapped[User | None] = relationship(foreign_keys=[granted_by_id])
 
 
 class LessonProgress(db.Model):

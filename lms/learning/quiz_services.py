@@ -7,11 +7,11 @@ the lesson; the progress projection folds those into the learner's progress.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -19,12 +19,18 @@ from authoring.grading import QuizResult, grade_quiz
 from authoring.model import GRADED_KINDS, Lesson
 from authoring.model import Course as CourseModel
 from lms.accounts.models import User
-from lms.catalog.models import Course, CourseVersion
+from lms.catalog.models import Course, CourseTrainer, CourseVersion
+from lms.catalog.trainers import is_course_trainer
 from lms.catalog.version_content import content_for
-from lms.errors import ConflictError, NotFoundError
+from lms.errors import (
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationFailedError,
+)
 from lms.extensions import db
 from lms.learning import statements
-from lms.learning.models import Enrolment, QuizAttempt
+from lms.learning.models import Enrolment, QuizAttempt, QuizAttemptGrant
 from lms.learning.quiz_form import response_text
 from lms.lrs.embedded import record_statements
 
@@ -100,12 +106,86 @@ def next_attempt_number(user: User, course: Course, lesson_id: str) -> int:
     return (highest or 0) + 1
 
 
-def attempts_left(lesson: Lesson, used: int) -> int | None:
-    """Attempts remaining under the lesson's limit; ``None`` when unlimited."""
-    return None if lesson.attempts is None else max(0, lesson.attempts - used)
+#: how many extra attempts a trainer may give at once
+MAX_EXTRA_ATTEMPTS = 10
 
 
-def may_show_solutions(quiz: QuizLesson, attempts: list[QuizAttempt]) -> bool:
+def attempts_left(lesson: Lesson, used: int, extra: int = 0) -> int | None:
+    """Attempts remaining under the lesson's limit plus ``extra`` granted by a trainer;
+    ``None`` when unlimited."""
+    return None if lesson.attempts is None else max(0, lesson.attempts + extra - used)
+
+
+def extra_attempts(user: User, course: Course, lesson_id: str, registration: str) -> int:
+    """The attempts trainers granted ``user`` at the quiz in this enrolment cycle."""
+    return db.session.scalar(
+        select(func.coalesce(func.sum(QuizAttemptGrant.extra_attempts), 0))
+        .where(QuizAttemptGrant.user_id == user.id, QuizAttemptGrant.course_id == course.id,
+               QuizAttemptGrant.lesson_id == lesson_id,
+               QuizAttemptGrant.registration == registration)
+    ) or 0
+
+
+def retry_opens_at(quiz: QuizLesson, attempts: list[QuizAttempt]) -> datetime | None:
+    """When the next attempt opens after a failed one, under the course's ``retry_wait``.
+
+    ``None`` without a waiting time, before the first attempt, or once passed.
+    """
+    wait = quiz.model.retry_wait_minutes
+    if not wait or not attempts or any(attempt.is_passed for attempt in attempts):
+        return None
+    return attempts[-1].submitted_at + timedelta(minutes=wait)
+
+
+def waiting_until(quiz: QuizLesson, attempts: list[QuizAttempt], now: datetime
+                  ) -> datetime | None:
+    """The moment the learner may try again, while it is still ahead; else ``None``."""
+    opens = retry_opens_at(quiz, attempts)
+    return opens if opens is not None and opens > now else None
+
+
+def course_trainers(course: Course) -> list[User]:
+    """Who a learner at the end of their attempts should turn to, by name."""
+    return list(db.session.scalars(
+        select(User).join(CourseTrainer, CourseTrainer.user_id == User.id)
+        .where(CourseTrainer.course_id == course.id).order_by(User.name)))
+
+
+def grant_attempts(actor: User, learner: User, enrolment: Enrolment, quiz: QuizLesson,
+                   extra: int, reason: str, now: datetime) -> QuizAttemptGrant:
+    """Give ``learner`` ``extra`` more attempts at the quiz in their current cycle.
+
+    The grant is a record: who, when, how many and why.
+
+    :raises PermissionDeniedError: ``actor`` is neither admin nor a trainer of the course.
+    :raises ValidationFailedError: a quiz without a limit, a number out of range or no
+        reason.
+    """
+    if not (actor.is_admin or is_course_trainer(actor, quiz.course)):
+        raise PermissionDeniedError(
+            _("Nur Trainerinnen und Trainer dieses Kurses dürfen Versuche freigeben."))
+    if quiz.lesson.attempts is None:
+        raise ValidationFailedError(
+            _("Dieser Test hat unbegrenzt viele Versuche; es gibt nichts freizugeben."))
+    if not 1 <= extra <= MAX_EXTRA_ATTEMPTS:
+        raise ValidationFailedError(
+            _("Bitte geben Sie 1 bis %(max)d zusätzliche Versuche an.", max=MAX_EXTRA_ATTEMPTS),
+            field="extra")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailedError(
+            _("Bitte geben Sie einen Grund an; er wird mit der Freigabe gespeichert."),
+            field="reason")
+    grant = QuizAttemptGrant(
+        user_id=learner.id, course_id=quiz.course.id, lesson_id=quiz.lesson.id,
+        registration=enrolment.registration, extra_attempts=extra, reason=reason[:1000],
+        granted_by_id=actor.id, granted_at=now)
+    db.session.add(grant)
+    db.session.flush()
+    return grant
+
+
+def may_show_solutions(quiz: QuizLesson, attempts: list[QuizAttempt], extra: int = 0) -> bool:
     """Whether feedback and explanations may be shown for the attempts of a cycle.
 
     Quizzes always show them after submission. The final assessment shows only right or
@@ -116,7 +196,7 @@ def may_show_solutions(quiz: QuizLesson, attempts: list[QuizAttempt]) -> bool:
         return True
     if any(attempt.is_passed for attempt in attempts):
         return True
-    return attempts_left(quiz.lesson, len(attempts)) == 0
+    return attempts_left(quiz.lesson, len(attempts), extra) == 0
 
 
 def find_attempt(user: User, course: Course, lesson_id: str, number: int) -> QuizAttempt:
@@ -157,15 +237,21 @@ def submit_attempt(user: User, enrolment: Enrolment, quiz: QuizLesson,
         anything that is not an answer to one of the lesson's questions.
     :param number: the attempt number the form was shown for; a form sent again after
         its attempt was stored is refused instead of using up another attempt.
-    :raises ConflictError: no attempts left, or this attempt was already submitted
-        (a second click, or two submissions at the same time).
+    :raises ConflictError: no attempts left, the course's waiting time after a failed
+        attempt is not over, or this attempt was already submitted (a second click, or
+        two submissions at the same time).
     """
     lesson = quiz.lesson
-    used = len(cycle_attempts(user, quiz.course, lesson.id, enrolment.registration))
-    if attempts_left(lesson, used) == 0:
+    attempts = cycle_attempts(user, quiz.course, lesson.id, enrolment.registration)
+    extra = extra_attempts(user, quiz.course, lesson.id, enrolment.registration)
+    if attempts_left(lesson, len(attempts), extra) == 0:
         raise ConflictError(ngettext(
             "Sie haben Ihren Versuch für diesen Test bereits genutzt.",
-            "Sie haben alle %(num)s Versuche für diesen Test genutzt.", lesson.attempts))
+            "Sie haben alle %(num)s Versuche für diesen Test genutzt.", lesson.attempts + extra))
+    opens = waiting_until(quiz, attempts, now)
+    if opens is not None:
+        raise ConflictError(_("Der nächste Versuch ist ab %(when)s möglich.",
+                              when=format_datetime(opens, "short")))
     expected = next_attempt_number(user, quiz.course, lesson.id)
     if number is not None and number != expected:
         raise ConflictError(_("Dieser Versuch wurde bereits abgegeben."))
@@ -205,3 +291,71 @@ def submit_attempt(user: User, enrolment: Enrolment, quiz: QuizLesson,
     attempt.statement_id = record_statements(batch, now)[-1]
     db.session.flush()
     return attempt
+
+
+@dataclass
+class AttemptStanding:
+    """One learner's attempts at one limited quiz, as the trainer's page lists them."""
+
+    user: User
+    enrolment: Enrolment
+    lesson: Lesson
+    used: int
+    extra: int
+    is_passed: bool
+    best_percent: float | None
+
+    @property
+    def left(self) -> int:
+        return attempts_left(self.lesson, self.used, self.extra) or 0
+
+    @property
+    def is_stuck(self) -> bool:
+        return not self.is_passed and self.left == 0
+
+
+def _limited_quizzes(model: CourseModel) -> list[Lesson]:
+    return [lesson for lesson in model.lessons()
+            if lesson.kind in GRADED_KINDS and lesson.attempts is not None]
+
+
+def attempt_standings(course: Course) -> list[AttemptStanding]:
+    """Every active learner's standing at the quizzes with an attempt limit of the version
+    they learn on, for those who tried; those out of attempts first."""
+    enrolments = list(db.session.scalars(
+        select(Enrolment).join(Enrolment.user)
+        .where(Enrolment.course_id == course.id, Enrolment.status == "active")
+        .order_by(User.name, User.id)))
+    by_registration = {e.registration: e for e in enrolments}
+    attempts: dict[tuple[str, str], list[QuizAttempt]] = {}
+    for attempt in db.session.scalars(
+            select(QuizAttempt).where(QuizAttempt.course_id == course.id,
+                                      QuizAttempt.registration.in_(list(by_registration)))):
+        attempts.setdefault((attempt.registration, attempt.lesson_id), []).append(attempt)
+    extras: dict[tuple[str, str], int] = {}
+    for grant in db.session.scalars(
+            select(QuizAttemptGrant).where(
+                QuizAttemptGrant.course_id == course.id,
+                QuizAttemptGrant.registration.in_(list(by_registration)))):
+        key = (grant.registration, grant.lesson_id)
+        extras[key] = extras.get(key, 0) + grant.extra_attempts
+    standings = []
+    for enrolment in enrolments:
+        for lesson in _limited_quizzes(content_for(enrolment.course_version).course):
+            done = attempts.get((enrolment.registration, lesson.id), [])
+            if not done:
+                continue
+            standings.append(AttemptStanding(
+                user=enrolment.user, enrolment=enrolment, lesson=lesson, used=len(done),
+                extra=extras.get((enrolment.registration, lesson.id), 0),
+                is_passed=any(a.is_passed for a in done),
+                best_percent=max(a.percent for a in done)))
+    standings.sort(key=lambda s: (not s.is_stuck, s.user.name.casefold(), s.lesson.id))
+    return standings
+
+
+def grants_of(course: Course) -> list[QuizAttemptGrant]:
+    """The course's attempt grants, newest first: the record trainers and admins read."""
+    return list(db.session.scalars(
+        select(QuizAttemptGrant).where(QuizAttemptGrant.course_id == course.id)
+        .order_by(QuizAttemptGrant.granted_at.desc(), QuizAttemptGrant.id.desc())))

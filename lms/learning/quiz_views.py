@@ -1,19 +1,25 @@
 """Quiz and assessment pages, graded on the server."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import format_decimal, get_locale
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from werkzeug.routing import BuildError
 
 from authoring.learner_view import TRUE_FALSE_LABELS
 from authoring.model import GRADED_KINDS
+from lms.accounts.models import User
 from lms.actions import commit_or_flash
+from lms.catalog.trainers import is_course_trainer
 from lms.catalog.views import label_context
 from lms.db import utcnow
+from lms.errors import PermissionDeniedError
+from lms.extensions import db
 from lms.learning import quiz_form
 from lms.learning import quiz_services as quizzes
 from lms.learning.enrolment import active_enrolment
+from lms.learning.forms import GrantAttemptsForm
 
 bp = Blueprint("quizzes", __name__, url_prefix="/learn", template_folder="templates")
 
@@ -21,6 +27,13 @@ bp = Blueprint("quizzes", __name__, url_prefix="/learn", template_folder="templa
 @bp.context_processor
 def inject_labels():
     return {**label_context(), "decimal": format_decimal, "blank_gaps": quiz_form.blank_gaps}
+
+
+@bp.app_template_filter("read_only_questions")
+def read_only_questions(html: str) -> Markup:
+    """Lesson HTML for reading (catalogue, print, player): the gap inputs of quiz stems
+    become blanks, so no live input box stands outside the quiz form."""
+    return Markup(quiz_form.blank_gaps(str(html), _("Lücke")))
 
 
 def lesson_url(slug: str, lesson) -> str:
@@ -78,6 +91,8 @@ def take_quiz(slug: str, lesson_id: str):
         return redirect(url_for(".take_quiz", slug=slug, lesson_id=lesson_id))
 
     attempts = quizzes.cycle_attempts(current_user, course, lesson_id, enrolment.registration)
+    extra = quizzes.extra_attempts(current_user, course, lesson_id, enrolment.registration)
+    left = quizzes.attempts_left(quiz.lesson, len(attempts), extra)
     by_id = {view["id"]: view for view in views}
     segments = quiz_form.segments(_lesson_html(quiz, language))
     placed = {value for kind, value in segments if kind == "question"}
@@ -86,8 +101,10 @@ def take_quiz(slug: str, lesson_id: str):
         content=quiz.lesson.variant(language), language=language,
         page_language=str(get_locale() or "de"), segments=segments, views=by_id,
         unplaced=[view for view in views if view["id"] not in placed],
-        number=number, attempts=attempts,
-        left=quizzes.attempts_left(quiz.lesson, len(attempts)),
+        number=number, attempts=attempts, left=left,
+        limit=(quiz.lesson.attempts or 0) + extra,
+        waiting_until=quizzes.waiting_until(quiz, attempts, utcnow()),
+        trainers=quizzes.course_trainers(course) if left == 0 else [],
         total_points=sum(view["points"] for view in views),
         named_stem=quiz_form.with_named_gaps, field_name=quiz_form.field_name,
     )
@@ -100,10 +117,12 @@ def show_attempt(slug: str, lesson_id: str, number: int):
     course = quizzes.find_course(slug)
     attempt, quiz = quizzes.load_attempt(current_user, course, lesson_id, number)
     attempts = quizzes.cycle_attempts(current_user, course, lesson_id, attempt.registration)
-    left = quizzes.attempts_left(quiz.lesson, len(attempts))
+    extra = quizzes.extra_attempts(current_user, course, lesson_id, attempt.registration)
+    left = quizzes.attempts_left(quiz.lesson, len(attempts), extra)
     enrolment = active_enrolment(current_user, course)
-    may_retry = (enrolment is not None and enrolment.registration == attempt.registration
-                 and left != 0)
+    is_current_cycle = enrolment is not None and enrolment.registration == attempt.registration
+    waiting = quizzes.waiting_until(quiz, attempts, utcnow())
+    may_retry = is_current_cycle and left != 0 and waiting is None
     result = quizzes.regrade(quiz, attempt)
     labels = TRUE_FALSE_LABELS.get(attempt.language, TRUE_FALSE_LABELS["de"])
     questions = [
@@ -117,8 +136,60 @@ def show_attempt(slug: str, lesson_id: str, number: int):
     return render_template(
         "learning/quiz_result.html", course=course, quiz=quiz, lesson=quiz.lesson,
         attempt=attempt, questions=questions, attempts=attempts, left=left,
-        may_retry=may_retry, show_solutions=quizzes.may_show_solutions(quiz, attempts),
+        may_retry=may_retry, show_solutions=quizzes.may_show_solutions(quiz, attempts, extra),
+        limit=(quiz.lesson.attempts or 0) + extra, is_current_cycle=is_current_cycle,
+        waiting_until=waiting,
+        trainers=quizzes.course_trainers(course) if left == 0 else [],
         language=attempt.language, page_language=str(get_locale() or "de"),
         following=following,
         following_url=lesson_url(slug, following) if following else None,
     )
+
+
+# --- trainers: attempts and grants --------------------------------------------
+
+
+def _trained_course(slug: str):
+    course = quizzes.find_course(slug)
+    if not (current_user.is_admin or is_course_trainer(current_user, course)):
+        raise PermissionDeniedError(_("Nur Trainerinnen und Trainer dieses Kurses sehen "
+                                      "diese Seite."))
+    return course
+
+
+@bp.get("/<slug>/attempts")
+@login_required
+def manage_attempts(slug: str):
+    """Learners' attempts at the limited quizzes, with a grant form for those out of them."""
+    course = _trained_course(slug)
+    version = course.published_version
+    return render_template(
+        "learning/quiz_attempts_trainer.html", course=course,
+        title=version.title(str(get_locale() or "de")) if version else course.slug,
+        standings=quizzes.attempt_standings(course), grants=quizzes.grants_of(course),
+        form=GrantAttemptsForm(), page_language=str(get_locale() or "de"))
+
+
+@bp.post("/<slug>/attempts/grant")
+@login_required
+def grant_attempts(slug: str):
+    """Record a trainer's grant of extra attempts to one learner at one quiz."""
+    course = _trained_course(slug)
+    form = GrantAttemptsForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            flash(" ".join(str(error) for error in errors), "error")
+        return redirect(url_for(".manage_attempts", slug=slug))
+    learner = db.session.get(User, int(form.user_id.data)) if form.user_id.data.isdigit() \
+        else None
+    enrolment = active_enrolment(learner, course) if learner is not None else None
+    if enrolment is None:
+        abort(404)
+    quiz = quizzes.quiz_lesson(course, enrolment.course_version, form.lesson_id.data)
+    commit_or_flash(
+        lambda: quizzes.grant_attempts(current_user, learner, enrolment, quiz,
+                                       form.extra.data, form.reason.data, utcnow()),
+        ngettext("%(name)s hat %(num)d weiteren Versuch für „%(quiz)s“.",
+                 "%(name)s hat %(num)d weitere Versuche für „%(quiz)s“.", form.extra.data,
+                 name=learner.name, quiz=quiz.lesson.title(str(get_locale() or "de"))))
+    return redirect(url_for(".manage_attempts", slug=slug))

@@ -1,9 +1,13 @@
-"""Attendance: the trainer's roster, walk-ins and QR self check-in, each an xAPI statement.
+"""Attendance: the trainer's roster, walk-ins and QR self check-in, credited at the close.
 
-Every attendance writes an ``attended`` statement (``result.duration`` = the minutes that
-count as synchronous learning) in the same unit of work; the progress projection folds
-it in. Removing an attendance, or changing its minutes, voids the statement: the record
-is corrected by a statement too, never by editing the LRS.
+While a session runs, ticks and check-ins are marks only. Attendance counts when the
+roster is closed: by the trainer (who may first mark people as left early, with their
+minutes, or absent), or by the platform once the session has ended
+(``close_ended_sessions``, lazily on the roster pages and from the CLI). Closing writes
+one ``attended`` statement per person (``result.duration`` = the minutes that count as
+synchronous learning) in the same unit of work; the progress projection folds it in.
+After the close, removing an attendance or changing its minutes voids the statement:
+the record is corrected by a statement too, never by editing the LRS.
 """
 
 import uuid
@@ -90,14 +94,15 @@ def _ensure_enrolment(user: User, session: CourseSession, actor: User, now: date
     return active_enrolment(user, session.course) or enrol(user, session.course, actor, now)
 
 
-def _attended(session: CourseSession, user: User, minutes: int, actor: User,
+def _attended(session: CourseSession, user: User, minutes: int, actor: User | None,
               now: datetime) -> str:
-    enrolment = _ensure_enrolment(user, session, actor, now)
+    enrolment = _ensure_enrolment(user, session, actor or user, now)
     version = enrolment.course_version
     model = content_for(version).course
+    # the learning happened by the end of the session, even when credited later
     statement = statements.attended_statement(
         user, model, version.version, enrolment.registration, session.id, session.title,
-        minutes, now)
+        minutes, min(now, session.ends_at))
     return record_statement(statement, now)
 
 
@@ -119,13 +124,15 @@ def _void(attendance: Attendance, now: datetime) -> None:
 
 def _record(session: CourseSession, user: User, minutes: int, method: str, actor: User,
             now: datetime) -> Attendance:
+    """A new attendance row; credited at once only when the roster is already closed."""
     _ensure_enrolment(user, session, actor, now)  # before any row: a refusal leaves nothing
     attendance = Attendance(session=session, user=user, method=method, minutes=minutes,
                             recorded_at=now, recorded_by_id=actor.id)
     db.session.add(attendance)
     db.session.flush()
-    attendance.statement_id = _attended(session, user, minutes, actor, now)
-    db.session.flush()
+    if session.is_roster_closed:
+        attendance.statement_id = _attended(session, user, minutes, actor, now)
+        db.session.flush()
     return attendance
 
 
@@ -161,8 +168,9 @@ def save_roster(actor: User, session: CourseSession, marks: dict[int, int | None
     when not ticked; people not in ``marks`` are left as they are. ``was_present`` are
     the ids that were ticked when the form was shown: an unticked person outside it is
     left alone too, so a QR check-in made while the trainer had the page open survives
-    the save. New ticks record attendance, removed ticks delete it and void its
-    statement, changed minutes void the old statement and record a new one.
+    the save. Before the close, ticks and minutes only change the marks. After it (a
+    correction), new ticks are credited at once, removed ticks delete the attendance and
+    void its statement, changed minutes void the old statement and record a new one.
 
     :raises PermissionDeniedError: ``actor`` is not a trainer of the course.
     :raises ValidationFailedError: cancelled or not yet begun session, minutes out of range.
@@ -191,7 +199,8 @@ def save_roster(actor: User, session: CourseSession, marks: dict[int, int | None
             record.minutes = minutes
             record.recorded_at = now
             record.recorded_by_id = actor.id
-            record.statement_id = _attended(session, row.user, minutes, actor, now)
+            record.statement_id = (_attended(session, row.user, minutes, actor, now)
+                                   if session.is_roster_closed else None)
     db.session.flush()
     return build_roster(session)
 
@@ -228,11 +237,12 @@ def check_in(user: User, session: CourseSession, token: str, now: datetime
     """Record ``user`` as present by the QR code the trainer shows.
 
     Someone not yet enrolled is enrolled by themselves, where the course allows it.
-    Returns the attendance and whether it is new (a second scan changes nothing).
+    Returns the attendance and whether it is new (a second scan changes nothing). The
+    check-in is a mark: it is credited when the roster is closed.
 
     :raises ValidationFailedError: cancelled session, check-in not open (more than 15
-        minutes before the start, or after the end), wrong or expired token, or a course
-        without self-enrolment.
+        minutes before the start, after the end, or the roster closed), wrong or expired
+        token, or a course without self-enrolment.
     """
     checkin.ensure_open(session, token, now)
     existing = _find_attendance(session, user)
@@ -245,3 +255,70 @@ def check_in(user: User, session: CourseSession, token: str, now: datetime
             _("Sie sind für diesen Kurs nicht angemeldet, und selbst anmelden kann man sich "
               "für ihn nicht. Bitte wenden Sie sich an die Trainerin oder den Trainer.")
         ) from error
+
+
+# --- closing the roster: from here on attendance counts ----------------------
+
+
+def _ensure_closable(session: CourseSession, now: datetime) -> None:
+    if session.cancelled_at is not None:
+        raise ValidationFailedError(_("Für einen abgesagten Termin wird keine Anwesenheit "
+                                      "erfasst."))
+    if session.is_roster_closed:
+        raise ValidationFailedError(_("Die Anwesenheitsliste ist bereits abgeschlossen."))
+    if now < session.starts_at:
+        raise ValidationFailedError(_("Die Anwesenheitsliste kann erst nach Beginn des "
+                                      "Termins abgeschlossen werden."))
+
+
+def _credit_all(session: CourseSession, actor: User | None, now: datetime) -> int:
+    session.roster_closed_at = now
+    session.roster_closed_by_id = actor.id if actor is not None else None
+    credited = 0
+    for record in db.session.scalars(
+            select(Attendance).options(selectinload(Attendance.user))
+            .where(Attendance.session_id == session.id, Attendance.statement_id.is_(None))
+            .order_by(Attendance.id)):
+        try:
+            record.statement_id = _attended(session, record.user, record.minutes, actor, now)
+        except (PermissionDeniedError, ValidationFailedError):
+            # withdrawn since and may not re-enrol: the mark stays on the roster for the
+            # trainer to see, without credit
+            continue
+        credited += 1
+    db.session.flush()
+    return credited
+
+
+def close_roster(actor: User, session: CourseSession, now: datetime) -> int:
+    """Close the roster: every marked person's attendance counts from now on.
+
+    The trainer may close before the end (the session finished early); people who left
+    early are marked with their minutes on the roster first. Returns how many
+    attendances were credited.
+
+    :raises PermissionDeniedError: ``actor`` is not a trainer of the course.
+    :raises ValidationFailedError: cancelled, not yet begun, or already closed.
+    """
+    ensure_can_manage(actor, session.course)
+    _ensure_closable(session, now)
+    return _credit_all(session, actor, now)
+
+
+def close_ended_sessions(now: datetime, course_id: int | None = None) -> list[CourseSession]:
+    """Close the rosters of sessions that ended without the trainer closing them.
+
+    Called lazily where rosters and courses are looked at, and from the CLI
+    (``atlas sessions close-ended``, also part of ``atlas companies remind``), since a
+    learner's credit must not wait for a trainer to remember the button.
+    """
+    query = (select(CourseSession)
+             .where(CourseSession.ends_at <= now, CourseSession.cancelled_at.is_(None),
+                    CourseSession.roster_closed_at.is_(None))
+             .order_by(CourseSession.ends_at, CourseSession.id))
+    if course_id is not None:
+        query = query.where(CourseSession.course_id == course_id)
+    sessions = list(db.session.scalars(query.with_for_update(skip_locked=True)))
+    for session in sessions:
+        _credit_all(session, None, now)
+    return sessions

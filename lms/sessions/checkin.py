@@ -2,8 +2,9 @@
 
 The trainer's screen shows the code of the current window; a scan is accepted in that
 window and the one before, so a code photographed and passed on stops working within
-ten minutes. Check-in is open only from shortly before the start until the end, so
-nobody marks a future session.
+ten minutes. Check-in is open only from shortly before the start until the end (or the
+trainer's close of the roster), so nobody marks a future session; a check-in is a mark,
+credited when the roster closes (``lms.sessions.attendance``).
 """
 
 import hashlib
@@ -48,7 +49,8 @@ def opens_at(session: CourseSession) -> datetime:
 
 
 def is_open(session: CourseSession, now: datetime) -> bool:
-    return session.cancelled_at is None and opens_at(session) <= now <= session.ends_at
+    return (session.cancelled_at is None and session.roster_closed_at is None
+            and opens_at(session) <= now <= session.ends_at)
 
 
 def ensure_open(session: CourseSession, token: str, now: datetime) -> None:
@@ -59,6 +61,11 @@ def ensure_open(session: CourseSession, token: str, now: datetime) -> None:
     if now < opens_at(session):
         raise ValidationFailedError(
             _("Der Check-in öffnet erst 15 Minuten vor Beginn des Termins."))
+    if session.roster_closed_at is not None and now <= session.ends_at:
+        raise ValidationFailedError(_("Die Trainerin oder der Trainer hat die "
+                                      "Anwesenheitsliste bereits abgeschlossen; ein Check-in "
+                                      "ist nicht mehr möglich. Bitte wenden Sie sich an sie "
+                                      "oder ihn."))
     if now > session.ends_at:
         raise ValidationFailedError(_("Der Termin ist vorbei; ein Check-in ist nicht mehr "
                                       "möglich. Bitte wenden Sie sich an die Trainerin oder "

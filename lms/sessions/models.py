@@ -38,9 +38,15 @@ class CourseSession(TimestampMixin, db.Model):
     trainer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     checkin_secret: Mapped[str] = mapped_column(String(64), nullable=False)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: attendance counts from here on: the trainer closed the roster, or the session
+    #: ended (closed by the platform, ``roster_closed_by_id`` empty)
+    roster_closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    roster_closed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
 
     course: Mapped[Course] = relationship()
-    trainer: Mapped[User | None] = relationship()
+    trainer: Mapped[User | None] = relationship(foreign_keys=[trainer_id])
+    roster_closed_by: Mapped[User | None] = relationship(foreign_keys=[roster_closed_by_id])
     registrations: Mapped[list["SessionRegistration"]] = relationship(
         back_populates="session", cascade="all, delete-orphan",
         order_by="SessionRegistration.registered_at",
@@ -52,6 +58,10 @@ class CourseSession(TimestampMixin, db.Model):
     @property
     def duration_minutes(self) -> int:
         return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+    @property
+    def is_roster_closed(self) -> bool:
+        return self.roster_closed_at is not None
 
 
 class SessionRegistration(db.Model):
@@ -80,6 +90,8 @@ class Attendance(db.Model):
 
     Also for people who came without registering. ``minutes`` is what counts as
     synchronous learning time (the session's length unless the trainer says less).
+    Until the roster is closed the row is only a mark: ``statement_id`` stays empty and
+    nothing is credited, so a check-in at the start cannot complete a course.
     """
 
     __tablename__ = "attendances"

@@ -18,6 +18,13 @@ def lms_load_blueprints(app):
 
 
 @hookimpl
+def lms_cli_commands():
+    from lms.sessions.cli import sessions_group
+
+    return [sessions_group]
+
+
+@hookimpl
 def lms_navigation_entries(user):
     if user.is_authenticated and (user.is_trainer or user.is_admin):
         return [{"endpoint": "sessions.list_sessions", "label": _l("Termine"), "order": 30}]

@@ -17,9 +17,11 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
+from sqlalchemy import select
 
 from lms.actions import commit_or_flash
 from lms.catalog import services as catalog
+from lms.catalog.models import Course
 from lms.catalog.version_content import content_for
 from lms.db import utcnow
 from lms.errors import DomainError, PermissionDeniedError
@@ -29,6 +31,26 @@ from lms.sessions import attendance, calendar, checkin, services
 from lms.sessions.forms import ConfirmForm, SessionForm, WalkInForm
 
 bp = Blueprint("sessions", __name__, template_folder="templates")
+
+#: pages where a session's end is noticed and its roster closed (no job queue yet)
+_CLOSING_ENDPOINTS = {"catalog.show_course"}
+
+
+def close_ended(course_id: int | None = None) -> None:
+    """Credit the attendance of sessions that ended unclosed, in a unit of work of its own."""
+    if attendance.close_ended_sessions(utcnow(), course_id):
+        db.session.commit()
+
+
+@bp.before_app_request
+def close_ended_on_course_page():
+    """The course page is where a learner looks for their credit: close what has ended."""
+    if request.endpoint in _CLOSING_ENDPOINTS and request.method == "GET":
+        slug = (request.view_args or {}).get("slug")
+        course_id = db.session.scalar(select(Course.id).where(Course.slug == slug)) \
+            if slug else None
+        if course_id is not None:
+            close_ended(course_id)
 
 
 def _language() -> str:
@@ -81,6 +103,7 @@ def list_sessions():
     """The trainer's sessions across the courses they train, upcoming first."""
     if not (current_user.is_admin or current_user.is_trainer):
         abort(403)
+    close_ended()
     upcoming, past = services.trainer_sessions(current_user, utcnow())
     counts = services.seat_counts(upcoming)
     return render_template("sessions/list.html", upcoming=upcoming, past=past, counts=counts)
@@ -91,6 +114,7 @@ def list_sessions():
 def manage_sessions(slug: str):
     version, model = _published(slug)
     _ensure_trainer(version.course)
+    close_ended(version.course.id)
     sessions = services.course_sessions(version.course)
     return render_template("sessions/manage.html", version=version, course=version.course,
                            title=model.title.get(_language()) or model.title.get("de"),
@@ -267,21 +291,33 @@ def _marks_from(form, full_minutes: int) -> tuple[dict[int, int | None], set[int
 @login_required
 def roster(session_id: int):
     session = _managed_session(session_id)
+    close_ended(session.course_id)
     if request.method == "POST" and ConfirmForm().validate_on_submit():
         marks, was_present, error = _marks_from(request.form, session.duration_minutes)
         if error:
             flash(error, "error")
         else:
-            if commit_or_flash(
-                    lambda: attendance.save_roster(current_user, session, marks, utcnow(),
-                                                   was_present),
-                    _("Die Anwesenheit ist gespeichert.")):
+            closing = request.form.get("close") == "1"
+
+            def save():
+                now = utcnow()
+                attendance.save_roster(current_user, session, marks, now, was_present)
+                if closing:
+                    attendance.close_roster(current_user, session, now)
+
+            if commit_or_flash(save, _("Die Anwesenheitsliste ist abgeschlossen; die "
+                                       "Anwesenheit zählt jetzt.") if closing
+                               else _("Die Anwesenheit ist gespeichert.")):
                 return redirect(url_for("sessions.roster", session_id=session.id))
+    now = utcnow()
     return render_template("sessions/roster.html", session=session,
                            roster=attendance.build_roster(session), form=ConfirmForm(),
-                           walk_in_form=WalkInForm(), now=utcnow(),
-                           is_recordable=utcnow() >= checkin.opens_at(session)
-                           and session.cancelled_at is None)
+                           walk_in_form=WalkInForm(), now=now,
+                           is_recordable=now >= checkin.opens_at(session)
+                           and session.cancelled_at is None,
+                           is_closable=now >= session.starts_at
+                           and session.cancelled_at is None
+                           and not session.is_roster_closed)
 
 
 @bp.post("/sessions/<int:session_id>/roster/walk-in")
@@ -347,7 +383,9 @@ def check_in(session_id: int, token: str):
             error = refusal.message
         else:
             db.session.commit()
-            flash(_("Sie sind eingecheckt. Viel Erfolg beim Termin!") if created
+            flash(_("Sie sind eingecheckt. Ihre Teilnahme wird angerechnet, wenn der Termin "
+                    "endet oder die Trainerin oder der Trainer die Anwesenheitsliste "
+                    "abschließt. Viel Erfolg beim Termin!") if created
                   else _("Sie waren bereits eingecheckt."), "success")
             return _back_to_course(session.course)
     else:

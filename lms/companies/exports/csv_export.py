@@ -40,7 +40,7 @@ def csv_chunks(rows: Iterable[CompletionRow], headings: list[str], *,
     hours: dict[float, str] = {}
     formula = FORMULA_CHARS
     count = 0
-    for (name, email, personnel_number, department, course, status, enrolled_at, due_at,
+    for (name, email, personnel_number, department, course, status, enrolled_at, due_on,
          completed_at, self_paced, synchronous, number, certificate_state, *_ids) in rows:
         self_paced_text = hours.get(self_paced)
         if self_paced_text is None:
@@ -55,7 +55,7 @@ def csv_chunks(rows: Iterable[CompletionRow], headings: list[str], *,
             "'" + department if department[:1] in formula else department,
             "'" + course if course[:1] in formula else course,
             labels[status] if status in labels else _text(status),
-            day(enrolled_at), day(due_at), day(completed_at),
+            day(enrolled_at), due_on.isoformat() if due_on else "", day(completed_at),
             self_paced_text, synchronous_text,
             "'" + number if number[:1] in formula else number,
             labels[certificate_state] if certificate_state in labels

@@ -17,6 +17,7 @@ from sqlalchemy import and_, select
 from lms.accounts.models import Department, Membership, Organisation, User
 from lms.catalog.models import Course
 from lms.companies.exports.cells import LOCAL_ZONE
+from lms.companies.exports.time_spent import measured_minutes
 from lms.extensions import db
 from lms.learning.models import CourseProgress, Enrolment
 from lms.sessions.models import Attendance, CourseSession, SessionRegistration
@@ -41,11 +42,15 @@ class SessionSheet:
 
 @dataclass
 class HoursLine:
+    """One person's hours: attended sessions, and self-study as measured from their own
+    activity beside the nominal minutes of the lessons they marked done."""
+
     name: str
     personnel_number: str
     synchronous_minutes: int
-    self_paced_minutes: int
+    self_paced_minutes: int  # nominal: the authors' estimates of the lessons done
     status: str
+    measured_minutes: int = 0  # from the timestamps of the learner's activity
 
 
 @dataclass
@@ -89,8 +94,10 @@ def build_pack(organisation: Organisation, course: Course, starts: datetime, end
     """Collect the pack's facts for ``organisation``'s members in ``[starts, ends)``.
 
     Sessions are those of the course starting in the period (not cancelled). Participants
-    are members who registered or attended; synchronous hours are the attended minutes of
-    those sessions, self-paced hours come from the progress projection.
+    are members who registered or attended; synchronous hours are the credited attended
+    minutes of those sessions (a check-in counts once the roster is closed). Self-paced
+    hours are measured from the learner's activity (:mod:`.time_spent`), the projection's
+    nominal lesson minutes beside them.
     """
     version = course.published_version
     title = version.title_de if version else course.slug
@@ -139,26 +146,31 @@ def build_pack(organisation: Organisation, course: Course, starts: datetime, end
             if record is not None:
                 participant.method = record.method
                 participant.checked_in_at = record.recorded_at
-                participant.minutes = record.minutes
-                synchronous[user_id] += record.minutes
+                if record.statement_id is not None:  # credited: the roster was closed
+                    participant.minutes = record.minutes
+                    synchronous[user_id] += record.minutes
             sheet.participants.append(participant)
         sheet.participants.sort(key=lambda p: (p.name.casefold(), p.personnel_number))
         sheets.append(sheet)
 
     hours = []
     dropouts = []
-    for enrolment, progress in db.session.execute(
+    enrolments = db.session.execute(
         select(Enrolment, CourseProgress)
         .outerjoin(CourseProgress, and_(CourseProgress.user_id == Enrolment.user_id,
                                         CourseProgress.course_id == Enrolment.course_id))
         .where(Enrolment.course_id == course.id,
                Enrolment.user_id.in_(list(people)))
-    ):
+    ).all()
+    measured = measured_minutes(enrolment.registration for enrolment, _p in enrolments)
+    for enrolment, progress in enrolments:
         name, number, _department = people[enrolment.user_id]
         self_paced = progress.self_paced_minutes if progress else 0
-        if synchronous[enrolment.user_id] or self_paced or enrolment.status == "active":
+        spent = measured.get(enrolment.registration, 0)
+        if (synchronous[enrolment.user_id] or self_paced or spent
+                or enrolment.status == "active"):
             hours.append(HoursLine(name, number or "", synchronous[enrolment.user_id],
-                                   self_paced, enrolment.status))
+                                   self_paced, enrolment.status, spent))
         if (enrolment.status == "withdrawn" and enrolment.withdrawn_at is not None
                 and starts <= enrolment.withdrawn_at < ends):
             dropouts.append(Dropout(name, number or "", enrolment.enrolled_at,

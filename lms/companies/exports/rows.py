@@ -8,7 +8,7 @@ are never selected here: exports leave them out entirely, whatever consent exist
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
@@ -31,6 +31,7 @@ from lms.certificates.models import Certificate
 from lms.certificates.services import status_condition
 from lms.extensions import db
 from lms.learning.models import CourseProgress, Enrolment
+from lms.local_time import local_day
 
 STATUSES = ("not_started", "in_progress", "completed", "overdue", "withdrawn")
 
@@ -78,7 +79,7 @@ class CompletionRow(NamedTuple):
     course: str
     status: str
     enrolled_at: datetime | None
-    due_at: datetime | None
+    due_at: date | None  # a calendar day; the key is the export's and the API's field
     completed_at: datetime | None
     hours_self_paced: float
     hours_synchronous: float
@@ -113,7 +114,8 @@ def status_expression(now: datetime):
     return case(
         (Enrolment.status == "withdrawn", literal("withdrawn")),
         (CourseProgress.completed_at.is_not(None), literal("completed")),
-        (and_(Enrolment.due_at.is_not(None), Enrolment.due_at < now), literal("overdue")),
+        (and_(Enrolment.due_on.is_not(None), Enrolment.due_on < local_day(now)),
+         literal("overdue")),
         (or_(CourseProgress.started_at.is_not(None), CourseProgress.percent > 0),
          literal("in_progress")),
         else_=literal("not_started"),
@@ -189,7 +191,7 @@ def completion_query(organisation: Organisation, filters: CompletionFilter,
             User.name, User.email, Membership.personnel_number,
             Department.name.label("department"), CourseVersion.title_de,
             CourseVersion.title_en, status, _as_stored(Enrolment.enrolled_at),
-            _as_stored(Enrolment.due_at), _as_stored(CourseProgress.completed_at),
+            Enrolment.due_on, _as_stored(CourseProgress.completed_at),
             CourseProgress.self_paced_minutes, CourseProgress.synchronous_minutes,
             Certificate.number, certificate_state_expression(now).label("certificate_status"),
             Enrolment.id.label("enrolment_id"), User.id.label("person_id"), Course.slug,
@@ -257,13 +259,13 @@ def _hours(minutes: int | None) -> float:
 def to_row(raw, language: str = "de") -> CompletionRow:
     """Turn one result row of :func:`completion_query` into a :class:`CompletionRow`."""
     (name, email, personnel_number, department, title_de, title_en, status, enrolled_at,
-     due_at, completed_at, self_paced, synchronous, number, certificate_state,
+     due_on, completed_at, self_paced, synchronous, number, certificate_state,
      enrolment_id, person_id, slug, registration) = raw
     # positional: this runs once per exported row
     return CompletionRow(
         name, email, personnel_number or "", department or "",
         (title_en if language == "en" else "") or title_de, status, _moment(enrolled_at),
-        _moment(due_at), _moment(completed_at), _hours(self_paced), _hours(synchronous),
+        due_on, _moment(completed_at), _hours(self_paced), _hours(synchronous),
         number or "", certificate_state, enrolment_id, person_id, slug, registration,
     )
 
@@ -291,7 +293,7 @@ def _completion_rows(result, language: str) -> Iterator[CompletionRow]:
     make = CompletionRow._make
     try:
         for (name, email, personnel_number, department, title_de, title_en, status,
-             enrolled_at, due_at, completed_at, self_paced, synchronous, number,
+             enrolled_at, due_on, completed_at, self_paced, synchronous, number,
              certificate_state, enrolment_id, person_id, slug, registration) in result:
             self_paced_hours = hours.get(self_paced)
             if self_paced_hours is None:
@@ -302,7 +304,7 @@ def _completion_rows(result, language: str) -> Iterator[CompletionRow]:
             yield make((
                 name, email, personnel_number or "", department or "",
                 (title_en if english else "") or title_de, status, _moment(enrolled_at),
-                _moment(due_at), _moment(completed_at), self_paced_hours, synchronous_hours,
+                due_on, _moment(completed_at), self_paced_hours, synchronous_hours,
                 number or "", certificate_state, enrolment_id, person_id, slug, registration))
     finally:
         result.close()

@@ -40,7 +40,7 @@ def write_xlsx(rows: Iterable[CompletionRow], headings: list[str], path: str, *,
     day = LocalDays().date
     formula = FORMULA_CHARS
     count = 0
-    for (name, email, personnel_number, department, course, status, enrolled_at, due_at,
+    for (name, email, personnel_number, department, course, status, enrolled_at, due_on,
          completed_at, self_paced, synchronous, number, certificate_state, *_ids) in rows:
         append((
             "'" + name if name[:1] in formula else name,
@@ -49,7 +49,7 @@ def write_xlsx(rows: Iterable[CompletionRow], headings: list[str], path: str, *,
             "'" + department if department[:1] in formula else department,
             "'" + course if course[:1] in formula else course,
             labels.get(status) or neutralise(status),
-            day(enrolled_at), day(due_at), day(completed_at),
+            day(enrolled_at), due_on, day(completed_at),
             self_paced, synchronous,
             "'" + number if number[:1] in formula else number,
             labels.get(certificate_state) or neutralise(certificate_state),

@@ -1,7 +1,7 @@
 """REST API v1: authentication, scopes, tenant isolation, filters, pagination, errors."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -148,10 +148,13 @@ def test_post_assignment_enrols_with_due_date(client, world, bearer):
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
     assert body["person_id"] == world.dora.id and body["source"] == "assigned"
-    assert body["due_at"] == "2031-01-31T00:00:00Z"
+    # the due day, stored as a date, goes out as before as a UTC date-time: the last
+    # second of that day in Berlin, so it reads as 31.01. there (not 01.02.)
+    assert body["due_at"] == "2031-01-31T22:59:59Z"
     enrolment = db.session.scalar(select(Enrolment).where(Enrolment.user_id == world.dora.id))
     db.session.refresh(enrolment)
-    assert enrolment.due_at.year == 2031 and enrolment.assigned_by_id == world.manager.id
+    assert enrolment.due_on == date(2031, 1, 31)
+    assert enrolment.assigned_by_id == world.manager.id
     listed = client.get(f"/api/v1/assignments?person={world.dora.id}", headers=bearer).get_json()
     assert [item["id"] for item in listed["items"]] == [enrolment.id]
 

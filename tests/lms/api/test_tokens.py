@@ -70,3 +70,24 @@ def test_invalid_form_writes_nothing(client, auth, world):
     assert create(client, scopes=[]).status_code == 400
     assert create(client, expires_on="2001-01-01").status_code == 400
     assert db.session.scalar(select(ApiToken.id)) is None
+
+
+def test_expiry_day_is_shown_as_chosen_and_ends_with_that_berlin_day(client, auth, world):
+    """Chosen "valid until 07.12.2027", shown 07.12.2027 (was 08.12. from 23:59:59 UTC)."""
+    from datetime import UTC, datetime
+
+    from lms.local_time import LOCAL_ZONE, local_day
+
+    day = local_day(datetime.now(UTC)) + timedelta(days=365)
+    auth.login(world.manager.email)
+    assert create(client, expires_on=day.isoformat()).status_code == 200
+    token = db.session.scalar(select(ApiToken).where(ApiToken.organisation_id == world.org_a.id))
+    assert token.expires_at.astimezone(LOCAL_ZONE).date() == day
+    assert token.expires_at.astimezone(LOCAL_ZONE).strftime("%H:%M:%S") == "23:59:59"
+    html = client.get("/company/api-tokens/").get_data(as_text=True)
+    assert day.strftime("%d.%m.%Y") in html
+    assert (day + timedelta(days=1)).strftime("%d.%m.%Y") not in html
+    evening = datetime.combine(day, datetime.min.time(), tzinfo=LOCAL_ZONE).replace(hour=23,
+                                                                                 minute=30)
+    assert token.status(evening.astimezone(UTC)) == "active"
+    assert token.status((evening + timedelta(hours=1)).astimezone(UTC)) == "expired"

@@ -31,11 +31,11 @@ def _member(organisation, name, department=None, number="", role="employee") -> 
     return user
 
 
-def _enrol(user, version, *, status="active", due_at=None, withdrawn_at=None,
+def _enrol(user, version, *, status="active", due_on=None, withdrawn_at=None,
            enrolled_at=None) -> Enrolment:
     enrolment = Enrolment(
         user_id=user.id, course_id=version.course_id, course_version_id=version.id,
-        registration=str(uuid.uuid4()), status=status, source="assigned", due_at=due_at,
+        registration=str(uuid.uuid4()), status=status, source="assigned", due_on=due_on,
         enrolled_at=enrolled_at or datetime(2026, 9, 1, 8, 0, tzinfo=UTC),
         withdrawn_at=withdrawn_at,
     )
@@ -79,7 +79,7 @@ def build_world(version) -> SimpleNamespace:
     manager_b = _member(org_b, "Max Fremdmanager", role="manager")
     bernd = _member(org_b, "Bernd Fremd", None, "B-001")
 
-    anna_enrolment = _enrol(anna, version, due_at=NOW + timedelta(days=30))
+    anna_enrolment = _enrol(anna, version, due_on=(NOW + timedelta(days=30)).date())
     _progress(anna, version, percent=100, self_paced_minutes=150, synchronous_minutes=90,
               started_at=datetime(2026, 9, 2, tzinfo=UTC), completed_at=COMPLETED)
     certificate = issue_certificate(anna, version, COMPLETED, COMPLETED)
@@ -87,7 +87,7 @@ def build_world(version) -> SimpleNamespace:
         user_id=anna.id, course_id=version.course_id, course_version_id=version.id,
         lesson_id="quiz", number=1, responses={}, score=SCORE, max_score=100, percent=SCORE,
         is_passed=True, submitted_at=COMPLETED))
-    _enrol(ben, version, due_at=NOW - timedelta(days=3))
+    _enrol(ben, version, due_on=(NOW - timedelta(days=3)).date())
     _progress(ben, version, percent=40, self_paced_minutes=60,
               started_at=datetime(2026, 9, 3, tzinfo=UTC))
     _enrol(carla, version, status="withdrawn",
@@ -101,6 +101,7 @@ def build_world(version) -> SimpleNamespace:
         starts_at=datetime(2026, 10, 10, 7, 0, tzinfo=UTC),
         ends_at=datetime(2026, 10, 10, 8, 30, tzinfo=UTC), capacity=12,
         trainer_id=manager_b.id, checkin_secret="x" * 32,
+        roster_closed_at=datetime(2026, 10, 10, 8, 30, tzinfo=UTC),  # attendance credited
     )
     db.session.add(session)
     db.session.flush()
@@ -112,9 +113,11 @@ def build_world(version) -> SimpleNamespace:
         SessionRegistration(session_id=session.id, user_id=bernd.id, status="registered",
                             registered_at=datetime(2026, 9, 5, tzinfo=UTC)),
         Attendance(session_id=session.id, user_id=anna.id, method="qr", minutes=90,
-                   recorded_at=datetime(2026, 10, 10, 7, 2, tzinfo=UTC)),
+                   recorded_at=datetime(2026, 10, 10, 7, 2, tzinfo=UTC),
+                   statement_id="00000000-0000-4000-8000-00000000a001"),
         Attendance(session_id=session.id, user_id=bernd.id, method="roster", minutes=90,
-                   recorded_at=datetime(2026, 10, 10, 7, 5, tzinfo=UTC)),
+                   recorded_at=datetime(2026, 10, 10, 7, 5, tzinfo=UTC),
+                   statement_id="00000000-0000-4000-8000-00000000b001"),
     ])
     db.session.flush()
     store_completed_statement(anna, version, anna_enrolment, COMPLETED)

@@ -35,7 +35,8 @@ def other_learner(app):
 
 def make_session_attended(user, course, *, trainer=None, title="Hochvolt-Workshop",
                           starts_at=None, minutes=480):
-    """A blended session of ``course`` that ``user`` attended (flush only)."""
+    """A blended session of ``course`` that ``user`` attended, its roster closed and the
+    attendance credited (flush only; the statement id stands for the written statement)."""
     from datetime import timedelta
 
     from lms.extensions import db
@@ -47,11 +48,13 @@ def make_session_attended(user, course, *, trainer=None, title="Hochvolt-Worksho
         ends_at=starts_at + timedelta(minutes=minutes), location="Lüdenscheid",
         capacity=12, trainer_id=trainer.id if trainer else None, checkin_secret="x" * 32,
         created_at=starts_at, updated_at=starts_at,
+        roster_closed_at=starts_at + timedelta(minutes=minutes),
     )
     db.session.add(session)
     db.session.flush()
     db.session.add(Attendance(session_id=session.id, user_id=user.id, method="roster",
-                              minutes=minutes, recorded_at=starts_at))
+                              minutes=minutes, recorded_at=starts_at,
+                              statement_id=f"00000000-0000-4000-8000-{session.id:012d}"))
     db.session.flush()
     return session
 

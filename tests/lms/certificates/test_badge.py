@@ -30,7 +30,7 @@ def test_badge_is_an_open_badge_credential_with_a_valid_proof(app, certificate):
     assert credential["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
     assert credential["issuer"]["type"] == ["Profile"] and credential["issuer"]["name"]
     assert credential["validFrom"] == "2026-11-20T10:00:00Z"
-    assert credential["validUntil"] == "2027-11-20T10:00:00Z"
+    assert credential["validUntil"] == "2027-11-20T22:59:59Z"  # the Berlin day's end
     subject = credential["credentialSubject"]
     assert subject["type"] == ["AchievementSubject"]
     achievement = subject["achievement"]

@@ -2,7 +2,7 @@
 
 import re
 import stat
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -29,7 +29,8 @@ def test_issue_states_every_fact_and_is_idempotent(certificate, learner, emobili
     assert payload["completed_at"] == "2026-11-19"
     assert payload["expires_at"] == "2027-11-20"  # validity_months: 12, from the date of issue
     assert payload["verify_url"] == f"http://localhost/verify/{certificate.number}"
-    assert certificate.expires_at == NOW.replace(year=2027)
+    # valid through 20.11.2027 as read in Berlin: it ends with that day there
+    assert certificate.expires_at == datetime(2027, 11, 20, 22, 59, 59, tzinfo=UTC)
 
 
 def test_concurrent_issue_returns_the_winner(certificate, learner, emobility, monkeypatch):
@@ -82,3 +83,21 @@ def test_course_completed_hook_issues_certificate(app, learner, emobility):
     )
     issued = services.find_issued(learner.id, emobility.course_id, COMPLETED)
     assert issued is not None and issued.completed_at == COMPLETED
+
+
+@pytest.mark.parametrize(("issued", "issued_day", "expires_day"), [
+    # 00:30 in Berlin on 8 December is still 7 December in UTC
+    (datetime(2026, 12, 7, 23, 30, tzinfo=UTC), "2026-12-08", "2027-12-08"),
+    # 23:30 in Berlin on the night summer time begins, and on the one it ends
+    (datetime(2026, 3, 29, 21, 30, tzinfo=UTC), "2026-03-29", "2027-03-29"),
+    (datetime(2026, 10, 25, 22, 30, tzinfo=UTC), "2026-10-25", "2027-10-25"),
+])
+def test_certificate_days_are_berlin_days(learner, emobility, issued, issued_day, expires_day):
+    from lms.local_time import LOCAL_ZONE
+
+    certificate = services.issue_certificate(learner, emobility, issued - timedelta(hours=1),
+                                             issued)
+    assert certificate.payload["issued_at"] == issued_day
+    assert certificate.payload["expires_at"] == expires_day
+    last = certificate.expires_at.astimezone(LOCAL_ZONE)
+    assert (last.date().isoformat(), last.strftime("%H:%M:%S")) == (expires_day, "23:59:59")

@@ -10,6 +10,7 @@ from lms.companies.models import SentReminder
 from lms.companies.reminders import run_reminders
 from lms.extensions import db
 from lms.learning.models import CourseProgress, Enrolment
+from lms.local_time import local_day
 from tests.conftest import csrf_token_from
 from tests.factories import make_member
 
@@ -31,21 +32,21 @@ def test_department_assignment_enrols_members_with_due_date(client, auth, compan
     assert set(rows) == {p.id for p in company.employees}
     for row in rows.values():
         assert row.source == "assigned" and row.assigned_by_id == company.manager.id
-        assert row.due_at.date().isoformat() == "2031-03-31"
+        assert row.due_on.isoformat() == "2031-03-31"
     page = client.get("/company/assignments").get_data(as_text=True)
     assert company.employees[0].name in page and "nicht begonnen" in page
 
 
 def test_people_joining_later_are_enrolled_on_login(client, auth, company, course, now):
     assign_course(company.manager, company.organisation, course, now=now,
-                  department_id=company.department.id, due_at=now + timedelta(days=30))
+                  department_id=company.department.id, due_on=local_day(now + timedelta(days=30)))
     newcomer = make_member(company.organisation)
     newcomer.membership.department = company.department
     db.session.flush()
     assert newcomer.id not in enrolments(course)
     auth.login(newcomer.email)
     row = enrolments(course)[newcomer.id]
-    assert row.status == "active" and row.due_at is not None
+    assert row.status == "active" and row.due_on is not None
 
 
 def test_sync_command_enrols_newcomers_but_not_people_who_withdrew(runner, company, course,
@@ -70,7 +71,7 @@ def test_sync_command_enrols_newcomers_but_not_people_who_withdrew(runner, compa
 def test_individual_assignment_and_overdue_status(app, company, course, now):
     person, finisher = company.employees[0], company.employees[1]
     assign_course(company.manager, company.organisation, course, now=now,
-                  user_ids=[person.id, finisher.id], due_at=now + timedelta(days=2))
+                  user_ids=[person.id, finisher.id], due_on=local_day(now + timedelta(days=2)))
     db.session.add(CourseProgress(user_id=finisher.id, course_id=course.id, percent=100,
                                   completed_at=now))
     db.session.flush()
@@ -122,8 +123,8 @@ def test_works_council_sees_aggregates_only_for_large_groups(client, auth, compa
 def test_reminders_are_sent_once(app, company, course, now, mails):
     soon, late = company.employees[0], company.employees[1]
     assign_course(company.manager, company.organisation, course, now=now,
-                  user_ids=[soon.id, late.id], due_at=now + timedelta(days=5))
-    enrolments(course)[late.id].due_at = now - timedelta(days=1)
+                  user_ids=[soon.id, late.id], due_on=local_day(now + timedelta(days=5)))
+    enrolments(course)[late.id].due_on = local_day(now - timedelta(days=1))
     db.session.flush()
     counts = run_reminders(now)
     assert counts == {"learners": 2, "digests": 1}
@@ -138,7 +139,7 @@ def test_reminders_are_sent_once(app, company, course, now, mails):
 
 def test_remind_command(runner, company, course, now):
     assign_course(company.manager, company.organisation, course, now=now,
-                  user_ids=[company.employees[0].id], due_at=now + timedelta(days=1))
+                  user_ids=[company.employees[0].id], due_on=local_day(now + timedelta(days=1)))
     result = runner.invoke(args=["companies", "remind"])
     assert result.exit_code == 0, result.output
     assert "1 reminders" in result.output
@@ -151,5 +152,5 @@ def test_past_due_date_refused(app, company, course, now):
 
     with pytest.raises(ValidationFailedError):
         assign_course(company.manager, company.organisation, course, now=now,
-                      user_ids=[company.employees[0].id], due_at=now - timedelta(days=1))
+                      user_ids=[company.employees[0].id], due_on=local_day(now - timedelta(days=1)))
     assert assignments.list_assignments(company.organisation) == []

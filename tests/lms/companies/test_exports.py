@@ -232,3 +232,55 @@ def test_whole_export_restores_the_sqlite_page_cache(app, world):
     assert first.name and during == -rows.EXPORT_SQLITE_CACHE_KIB
     stream.close()  # e.g. the client went away mid-download
     assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == before
+
+
+def test_funding_pack_measures_self_study_from_activity(app, world):
+    """16 lessons clicked through in two minutes are two minutes, not ten nominal hours;
+    a learner who reads gets the time between her steps, each gap at most 30 minutes."""
+    from datetime import UTC, datetime, timedelta
+
+    from lms.companies.exports.funding_pack import build_pack
+    from lms.learning import player
+    from lms.learning.enrolment import enrol
+    from lms.learning.models import CourseProgress
+    from tests.factories import make_member
+
+    course = world.version.course
+    model_lessons = [lesson for lesson in player.lesson_state(
+        enrol(world.dora, course, world.manager, datetime(2026, 9, 1, 8, tzinfo=UTC))
+    ).model.lessons() if lesson.kind == "lesson"]
+    assert len(model_lessons) >= 8
+
+    def work_through(user, start, step, lessons):
+        enrolment = enrol(user, course, world.manager, start - timedelta(days=1))
+        moment = start
+        for lesson in lessons:
+            state = player.lesson_state(enrolment)
+            player.open_lesson(state, lesson.id, "de", moment)
+            moment += step
+            player.mark_lesson_done(player.lesson_state(enrolment), lesson.id, "de", moment)
+            moment += timedelta(seconds=1)
+        db.session.flush()
+
+    clicker = make_member(world.org_a, name="Klick Schnell")
+    work_through(clicker, datetime(2026, 9, 10, 8, tzinfo=UTC), timedelta(seconds=6),
+                 model_lessons)
+    reader = make_member(world.org_a, name="Lese Gründlich")
+    # two lessons of 20 minutes, then a pause over lunch (counted as 30 minutes at most)
+    work_through(reader, datetime(2026, 9, 10, 8, tzinfo=UTC), timedelta(minutes=20),
+                 model_lessons[:2])
+    work_through(reader, datetime(2026, 9, 10, 13, tzinfo=UTC), timedelta(minutes=20),
+                 model_lessons[2:3])
+
+    pack = build_pack(world.org_a, course, datetime(2026, 9, 1, tzinfo=UTC),
+                      datetime(2026, 11, 1, tzinfo=UTC))
+    lines = {line.name: line for line in pack.hours}
+    nominal = db.session.get(CourseProgress, db.session.scalar(
+        select(CourseProgress.id).where(CourseProgress.user_id == clicker.id)))
+    assert nominal.self_paced_minutes >= 60  # the projection's nominal minutes, hours of them
+    fast = lines["Klick Schnell"]
+    assert fast.self_paced_minutes == nominal.self_paced_minutes  # shown beside …
+    assert fast.measured_minutes <= 3  # … what was actually spent: about two minutes
+    slow = lines["Lese Gründlich"]
+    # 20 + 1 s + 20 min, then the lunch gap capped at 30 minutes, then 20 minutes
+    assert 89 <= slow.measured_minutes <= 91

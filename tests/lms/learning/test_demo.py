@@ -16,7 +16,7 @@ def test_demo_seed_enrols_the_learner(runner):
         select(Enrolment).where(Enrolment.user_id == lena.id))}
     assert enrolments["e-mobility"].source == "self"
     production = enrolments["digital-production"]
-    assert production.source == "assigned" and production.due_at is not None
+    assert production.source == "assigned" and production.due_on is not None
     progress = db.session.scalar(select(CourseProgress).where(
         CourseProgress.user_id == lena.id,
         CourseProgress.course_id == enrolments["e-mobility"].course_id))

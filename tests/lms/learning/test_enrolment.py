@@ -54,10 +54,10 @@ def test_manager_assigns_with_due_date_and_upgrades_self_enrolment(emobility, no
     company = make_organisation()
     employee, manager = make_member(company), make_member(company, role="manager")
     own = enrolments.enrol(employee, emobility, employee, now)
-    due = now + timedelta(days=21)
-    assigned = enrolments.enrol(employee, emobility, manager, now, due_at=due)
+    due = (now + timedelta(days=21)).date()
+    assigned = enrolments.enrol(employee, emobility, manager, now, due_on=due)
     assert assigned.id == own.id
-    assert (assigned.source, assigned.assigned_by_id, assigned.due_at) == (
+    assert (assigned.source, assigned.assigned_by_id, assigned.due_on) == (
         "assigned", manager.id, due)
 
 

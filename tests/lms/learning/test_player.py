@@ -184,7 +184,7 @@ def test_dashboard_lists_courses_with_due_date(client, auth, emobility, import_r
     employee, manager = make_member(company), make_member(company, role="manager")
     enrolments.enrol(employee, emobility, employee, now)
     production = import_real("digital-production")[0].version.course
-    enrolments.enrol(employee, production, manager, now, due_at=now + timedelta(days=21))
+    enrolments.enrol(employee, production, manager, now, due_on=(now + timedelta(days=21)).date())
     db.session.commit()
     login(client, auth, employee)
     page = client.get("/").get_data(as_text=True)

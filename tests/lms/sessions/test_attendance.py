@@ -38,12 +38,15 @@ def attendance_of(user, session) -> Attendance | None:
         Attendance.user_id == user.id, Attendance.session_id == session.id))
 
 
-def post_roster(client, session, **marks):
+def post_roster(client, session, close=False, **marks):
     """Submit the roster form as a browser would: the hidden ``shown-<id>`` fields of the
-    page, ``present-<id>`` for each ``u<id>`` given, with its minutes ('' = full length)."""
+    page, ``present-<id>`` for each ``u<id>`` given, with its minutes ('' = full length);
+    ``close`` presses "Speichern und Liste abschließen"."""
     path = f"/sessions/{session.id}/roster"
     page = client.get(path).get_data(as_text=True)
     data = {"csrf_token": csrf_token_from(page)}
+    if close:
+        data["close"] = "1"
     data.update(re.findall(r'name="(shown-\d+)" value="([01])"', page))
     for key, minutes in marks.items():
         data[f"present-{key.removeprefix('u')}"] = "1"
@@ -62,6 +65,14 @@ def test_roster_records_attendance_as_attended_statements(client, login, trainer
     assert "Anna Anwesend" in page and "Sauerland Metallwerke GmbH" in page
     response = post_roster(client, running, **{f"u{anna.id}": "", f"u{ben.id}": "90"})
     assert response.status_code == 302
+    assert stored("attended") == []  # ticks while the session runs are marks only
+    assert progress(anna, course) is None or progress(anna, course).sessions_attended == 0
+    # Ben left early: 90 minutes; the trainer closes the roster before the end
+    response = post_roster(client, running, close=True,
+                           **{f"u{anna.id}": "", f"u{ben.id}": "90"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert running.roster_closed_at is not None and running.roster_closed_by_id == trainer.id
 
     rows = {a.user_id: a for a in db.session.scalars(select(Attendance))}
     assert set(rows) == {anna.id, ben.id}
@@ -93,7 +104,7 @@ def test_unticking_deletes_the_attendance_and_voids_its_statement(client, login,
                                                                   course, learner, running):
     book(learner, running)
     login(trainer)
-    post_roster(client, running, **{f"u{learner.id}": ""})
+    post_roster(client, running, close=True, **{f"u{learner.id}": ""})
     statement_id = attendance_of(learner, running).statement_id
     assert progress(learner, course).sessions_attended == 1
 
@@ -124,14 +135,14 @@ def test_saving_an_old_roster_keeps_a_qr_checkin_made_meanwhile(client, login, t
     assert client.post(path, data=data).status_code == 302  # saved without the tick
     record = attendance_of(learner, running)
     assert record is not None and record.method == "qr"
-    assert [s["_voided"] for s in stored("attended")] == [False]
+    assert stored("attended") == [] and record.statement_id is None  # counts at the close
 
 
 def test_changing_minutes_replaces_the_statement(client, login, trainer, course, learner,
                                                  running):
     book(learner, running)
     login(trainer)
-    post_roster(client, running, **{f"u{learner.id}": ""})
+    post_roster(client, running, close=True, **{f"u{learner.id}": ""})
     first = attendance_of(learner, running).statement_id
     post_roster(client, running, **{f"u{learner.id}": "120"})
     db.session.expire_all()
@@ -165,6 +176,8 @@ def test_walk_in_is_enrolled_and_counted(client, login, trainer, course, make_le
     assert record is not None and record.minutes == 180
     enrolment = active_enrolment(walk_in, course)
     assert enrolment is not None
+    assert stored("attended") == []
+    post_roster(client, running, close=True, **{f"u{walk_in.id}": ""})
     (statement,) = stored("attended")
     assert statement["context"]["registration"] == enrolment.registration
     assert progress(walk_in, course).sessions_attended == 1
@@ -203,3 +216,105 @@ def test_sign_in_sheet_lists_people_with_a_signature_column(client, login, train
     assert "Unterschriftenliste" in page and "Unterschrift" in page
     assert "Hanna Hammer" in page and "Sauerland Metallwerke GmbH" in page
     assert "Tobias Trainer" in page
+
+
+def test_checkin_during_the_session_credits_nothing_until_it_ends(learner, course, make_session):
+    """12:58 check-in to a 12:25–15:55 workshop: no minutes, no session done, until the end."""
+    session = make_session(starts_at=utcnow() - timedelta(minutes=33), minutes=210)
+    book(learner, session)
+    now = session.starts_at + timedelta(minutes=33)
+    record, created = attendance.check_in(learner, session, checkin.make_token(session, now), now)
+    assert created and record.statement_id is None
+    assert stored("attended") == []
+    row = progress(learner, course)
+    assert row is None or (row.sessions_attended, row.synchronous_minutes) == (0, 0)
+    lesson = db.session.scalar(select(LessonProgress).where(
+        LessonProgress.user_id == learner.id, LessonProgress.lesson_id == SESSION_LESSON))
+    assert lesson is None or lesson.status != "done"
+
+    # nothing happens before the end …
+    assert attendance.close_ended_sessions(session.ends_at - timedelta(minutes=1)) == []
+    # … and once it has passed, the next look closes the roster and credits the minutes
+    assert attendance.close_ended_sessions(session.ends_at + timedelta(minutes=1)) == [session]
+    (statement,) = stored("attended")
+    assert statement["id"] == record.statement_id
+    assert statement["result"]["duration"] == "PT210M"
+    assert statement["timestamp"].startswith(session.ends_at.strftime("%Y-%m-%dT%H:%M"))
+    assert progress(learner, course).sessions_attended == 1
+    assert progress(learner, course).synchronous_minutes == 210
+    assert session.roster_closed_at is not None and session.roster_closed_by_id is None
+    assert attendance.close_ended_sessions(session.ends_at + timedelta(hours=1)) == []
+    assert len(stored("attended")) == 1
+
+
+def test_closing_with_left_early_minutes_credits_those_minutes(trainer, course, make_learner,
+                                                              running):
+    stays, leaves, absent = (make_learner("Bleibt Da"), make_learner("Geht Früh"),
+                             make_learner("Nicht Da"))
+    for user in (stays, leaves, absent):
+        book(user, running)
+    now = running.starts_at + timedelta(minutes=100)
+    for user in (stays, leaves, absent):  # all three checked in at the start
+        attendance.check_in(user, running, checkin.make_token(running, now), now)
+    attendance.save_roster(trainer, running, {stays.id: 180, leaves.id: 45, absent.id: None},
+                           now)
+    assert stored("attended") == []
+    assert attendance.close_roster(trainer, running, now) == 2
+    durations = sorted(s["result"]["duration"] for s in stored("attended"))
+    assert durations == ["PT180M", "PT45M"]
+    assert progress(leaves, course).synchronous_minutes == 45
+    assert attendance_of(absent, running) is None
+    later = now + timedelta(minutes=5)
+    with pytest.raises(ValidationFailedError, match="bereits abgeschlossen"):
+        attendance.check_in(make_learner("Zu Spät"), running,
+                            checkin.make_token(running, later), later)
+    with pytest.raises(ValidationFailedError, match="bereits abgeschlossen"):
+        attendance.close_roster(trainer, running, later)
+
+
+def test_roster_cannot_be_closed_before_the_start(trainer, learner, make_session):
+    future = make_session(starts_at=utcnow() + timedelta(minutes=10))
+    book(learner, future)
+    with pytest.raises(ValidationFailedError, match="erst nach Beginn"):
+        attendance.close_roster(trainer, future, utcnow())
+    assert future.roster_closed_at is None
+
+
+def test_roster_page_closes_an_ended_session_on_view(client, login, trainer, learner,
+                                                     make_session):
+    ended = make_session(starts_at=utcnow() - timedelta(hours=4), minutes=180)
+    book(learner, ended)
+    now = ended.starts_at + timedelta(minutes=5)
+    attendance.check_in(learner, ended, checkin.make_token(ended, now), now)
+    db.session.flush()
+    assert stored("attended") == []
+    login(trainer)
+    page = text_of(client.get(f"/sessions/{ended.id}/roster"))
+    assert "mit dem Ende des Termins" in page
+    assert len(stored("attended")) == 1
+
+
+def test_cli_closes_ended_sessions(app, trainer, learner, make_session):
+    ended = make_session(starts_at=utcnow() - timedelta(hours=4), minutes=180)
+    book(learner, ended)
+    now = ended.starts_at + timedelta(minutes=5)
+    attendance.check_in(learner, ended, checkin.make_token(ended, now), now)
+    db.session.flush()
+    result = app.test_cli_runner().invoke(args=["sessions", "close-ended"])
+    assert result.exit_code == 0, result.output
+    assert "1 rosters closed" in result.output
+    assert len(stored("attended")) == 1
+
+
+def test_course_page_credits_a_session_that_ended_unclosed(client, login, learner, course,
+                                                           make_session):
+    ended = make_session(starts_at=utcnow() - timedelta(hours=5), minutes=120)
+    book(learner, ended)
+    now = ended.starts_at + timedelta(minutes=5)
+    attendance.check_in(learner, ended, checkin.make_token(ended, now), now)
+    db.session.flush()
+    login(learner)
+    assert client.get(f"/courses/{course.slug}").status_code == 200
+    db.session.expire_all()
+    assert ended.roster_closed_at is not None
+    assert progress(learner, course).sessions_attended == 1

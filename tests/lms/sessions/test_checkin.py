@@ -25,11 +25,12 @@ def test_token_is_valid_during_the_session_and_records_qr_attendance(learner, se
     record, created = attendance.check_in(learner, session, token, now)
     assert created and record.method == "qr" and record.minutes == 120
     assert record.recorded_by_id == learner.id
-    (statement,) = stored("attended")
-    assert statement["id"] == record.statement_id
+    assert stored("attended") == [] and record.statement_id is None  # credited at the close
     again, created = attendance.check_in(learner, session, token, now + timedelta(minutes=1))
     assert again is record and not created
-    assert len(stored("attended")) == 1
+    attendance.close_ended_sessions(session.ends_at)
+    (statement,) = stored("attended")
+    assert statement["id"] == record.statement_id
 
 
 @pytest.mark.parametrize(("offset", "allowed"), [
@@ -106,6 +107,9 @@ def test_trainer_shows_the_code_and_learner_checks_in_over_http(client, login, t
     assert response.status_code == 302
     record = db.session.scalar(select(Attendance))
     assert record.user_id == learner.id and record.method == "qr"
+    assert record.statement_id is None  # a mark: the learner is told when it will count
+    page = text_of(client.get(response.headers["Location"]))
+    assert "Ihre Teilnahme wird angerechnet, wenn der Termin endet" in page
 
 
 def test_future_session_shows_no_code_and_refuses_the_link(client, login, trainer, learner,
