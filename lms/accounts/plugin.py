@@ -7,7 +7,8 @@ from lms.plugins import hookimpl
 
 @hookimpl
 def lms_model_modules():
-    return ["lms.accounts.models"]
+    # counters also registers the "atlas+db://" Flask-Limiter storage, before the limiter starts
+    return ["lms.accounts.models", "lms.accounts.counters"]
 
 
 @hookimpl
