@@ -42,6 +42,7 @@ ENVIRONMENT = {
     "ATLAS_LOGIN_LOCKOUT_MAX_MINUTES": ("15", "longest lockout (1 minute, doubling per failure)"),
     "ATLAS_LOGIN_IP_FAILURES": ("100", "failed logins from one address within 15 minutes"),
     "ATLAS_SECURITY_CONTACT": ("", "where to report vulnerabilities (mailto: or https: URL)"),
+    "ATLAS_PROXY_COUNT": ("0", "reverse proxies in front whose X-Forwarded-For/-Proto to trust"),
 }
 
 
@@ -122,4 +123,5 @@ def build_config(instance_path: Path, env: dict | None = None) -> dict:
         "ATLAS_LOGIN_LOCKOUT_MAX_MINUTES": int(env.get("ATLAS_LOGIN_LOCKOUT_MAX_MINUTES", "15")),
         "ATLAS_LOGIN_IP_FAILURES": int(env.get("ATLAS_LOGIN_IP_FAILURES", "100")),
         "ATLAS_SECURITY_CONTACT": env.get("ATLAS_SECURITY_CONTACT", "").strip(),
+        "ATLAS_PROXY_COUNT": int(env.get("ATLAS_PROXY_COUNT", "0")),
     }

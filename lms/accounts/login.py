@@ -5,6 +5,7 @@ from datetime import timedelta
 from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lms.accounts import login_sessions
 from lms.accounts.counters import configure_counters
@@ -20,6 +21,7 @@ def configure_login(app) -> None:
     # The remember cookie lives as long as the server keeps a remembered session.
     app.config["REMEMBER_COOKIE_DURATION"] = timedelta(days=app.config["ATLAS_REMEMBER_DAYS"])
     configure_counters(app)
+    trust_proxies(app)
 
     @login_manager.user_loader
     def load_user(token: str):
@@ -40,3 +42,14 @@ def configure_login(app) -> None:
         if login_sessions.touch_is_due(user.login_session, now):
             login_sessions.touch(user.login_session, now)
             db.session.commit()
+
+
+def trust_proxies(app) -> None:
+    """Read the client address from ``X-Forwarded-For`` behind ``ATLAS_PROXY_COUNT`` proxies.
+
+    Throttling counts failures per client address and the session list shows its network;
+    behind a reverse proxy every request would otherwise come from the proxy's address.
+    """
+    count = app.config.get("ATLAS_PROXY_COUNT", 0)
+    if count and not isinstance(app.wsgi_app, ProxyFix):
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)

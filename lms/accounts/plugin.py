@@ -14,10 +14,12 @@ def lms_model_modules():
 @hookimpl
 def lms_load_blueprints(app):
     from lms.accounts.login import configure_login
+    from lms.accounts.security_txt import bp as security_txt_bp
     from lms.accounts.views import bp
 
     configure_login(app)
     app.register_blueprint(bp)
+    app.register_blueprint(security_txt_bp)
 
 
 @hookimpl

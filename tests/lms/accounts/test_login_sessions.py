@@ -193,3 +193,24 @@ def test_sessions_from_before_the_upgrade_are_signed_out(client):
         session["_user_id"] = str(user.id)
         session["_fresh"] = True
     assert not is_signed_in(client)
+
+
+def test_operator_can_sign_a_user_out_everywhere(client, runner):
+    make_user(email="lena@example.org")
+    log_in(client, remember=True)
+    result = runner.invoke(args=["users", "end-sessions", "--email", "lena@example.org"])
+    assert result.exit_code == 0 and "ended 1 session(s)" in result.output
+    assert not is_signed_in(client)
+
+
+def test_security_txt_names_the_operators_contact(app, client):
+    assert client.get("/.well-known/security.txt").status_code == 404
+    app.config["ATLAS_SECURITY_CONTACT"] = "security@atlas-campus.example"
+    try:
+        response = client.get("/.well-known/security.txt")
+    finally:
+        app.config["ATLAS_SECURITY_CONTACT"] = ""
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and response.mimetype == "text/plain"
+    assert "Contact: mailto:security@atlas-campus.example" in body
+    assert "Expires: " in body and "Preferred-Languages: de, en" in body

@@ -7,9 +7,11 @@ counts add up only because they live in the database or in Redis.
 import uuid
 
 import pytest
+from flask import Flask, request
 from sqlalchemy import func, select
 
 from lms.accounts.counters import RedisCounters
+from lms.accounts.login import trust_proxies
 from lms.accounts.models import ThrottleCounter
 from lms.config import build_config
 from lms.extensions import db, limiter
@@ -104,3 +106,13 @@ def test_without_redis_the_limiter_counts_in_the_database(workers):
 def test_rate_limit_storage_is_shared_unless_told_otherwise(tmp_path, env, storage):
     config = build_config(tmp_path, {"ATLAS_SECRET_KEY": "x", **env})
     assert config["RATELIMIT_STORAGE_URI"] == storage
+
+
+def test_client_address_comes_from_the_trusted_proxy():
+    app = Flask(__name__)
+    app.config["ATLAS_PROXY_COUNT"] = 1
+    app.add_url_rule("/ip", "ip", lambda: request.remote_addr)
+    trust_proxies(app)
+    response = app.test_client().get("/ip", headers={"X-Forwarded-For": "198.51.100.7"},
+                                     environ_base={"REMOTE_ADDR": "127.0.0.1"})
+    assert response.get_data(as_text=True) == "198.51.100.7"
