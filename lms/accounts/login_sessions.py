@@ -155,3 +155,18 @@ def describe_device(user_agent: str) -> str:
     browser = next((name for marker, name in _BROWSERS if marker in user_agent), "")
     system = next((name for marker, name in _SYSTEMS if marker.search(user_agent)), "")
     return ", ".join(part for part in (browser, system) if part)
+
+
+def personal_data_sections(user: User, now: datetime) -> list[dict]:
+    """The user's live logins for "Meine Daten" (browser and network are personal data)."""
+    return [{
+        "key": "login_sessions",
+        "title": _("Angemeldete Geräte"),
+        "employer_sees": _("Ihr Unternehmen sieht Ihre Anmeldungen nicht."),
+        "items": [{
+            "device": describe_device(s.user_agent), "user_agent": s.user_agent,
+            "network": s.ip_prefix, "logged_in_at": s.created_at.isoformat(),
+            "last_seen_at": s.last_seen_at.isoformat(), "expires_at": s.expires_at.isoformat(),
+            "stay_logged_in": s.is_remembered,
+        } for s in list_sessions(user, now)],
+    }]

@@ -38,3 +38,11 @@ def lms_cli_commands():
     from lms.accounts.cli import users_group
 
     return [users_group]
+
+
+@hookimpl
+def lms_personal_data(user):
+    from lms.accounts.login_sessions import personal_data_sections
+    from lms.db import utcnow
+
+    return personal_data_sections(user, utcnow())

@@ -214,3 +214,13 @@ def test_security_txt_names_the_operators_contact(app, client):
     assert response.status_code == 200 and response.mimetype == "text/plain"
     assert "Contact: mailto:security@atlas-campus.example" in body
     assert "Expires: " in body and "Preferred-Languages: de, en" in body
+
+
+def test_my_data_lists_the_logins(client):
+    make_user(email="lena@example.org")
+    log_in(client, remember=True)
+    data = client.get("/me/data.json").get_json()
+    [section] = [s for s in data["sections"] if s["key"] == "login_sessions"]
+    [item] = section["items"]
+    assert item["device"] == "Firefox, Windows" and item["network"] == "127.0.0.0/24"
+    assert item["stay_logged_in"] is True
