@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload
 
 from lms.accounts.models import User, UserSession
 from lms.errors import NotFoundError
@@ -80,7 +81,8 @@ def user_for_token(token: str, now: datetime) -> User | None:
     if not token or len(token) > 100:
         return None
     login_session = db.session.scalar(
-        select(UserSession).where(UserSession.token_hash == _hash(token))
+        select(UserSession).options(joinedload(UserSession.user))
+        .where(UserSession.token_hash == _hash(token))
     )
     if login_session is None or login_session.expires_at <= now:
         return None

@@ -152,11 +152,10 @@ def register_user(*, email: str, name: str, password: str, locale: str, now: dat
     )
 
 
-def confirm_registration(token: str, now: datetime) -> User:
-    """Create the account of a registration whose mail link was opened.
+def find_pending_registration(token: str, now: datetime) -> PendingRegistration:
+    """Return the open registration of a confirmation link.
 
-    :raises ValidationFailedError: the link is unknown, used or expired, or the address got
-        an account in the meantime.
+    :raises ValidationFailedError: the link is unknown, used or expired.
     """
     pending = db.session.scalar(
         select(PendingRegistration).where(
@@ -168,6 +167,16 @@ def confirm_registration(token: str, now: datetime) -> User:
             _("Der Bestätigungslink ist ungültig, abgelaufen oder wurde bereits verwendet. "
               "Wenn Ihr Konto schon bestätigt ist, melden Sie sich bitte an.")
         )
+    return pending
+
+
+def confirm_registration(token: str, now: datetime) -> User:
+    """Create the account of a registration whose mail link was opened and confirmed.
+
+    :raises ValidationFailedError: the link is unknown, used or expired, or the address got
+        an account in the meantime.
+    """
+    pending = find_pending_registration(token, now)
     email = pending.email
     if find_user_by_email(email):
         raise ValidationFailedError(

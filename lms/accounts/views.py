@@ -152,10 +152,20 @@ def registration_sent():
     return render_template("accounts/registration_sent.html")
 
 
-@bp.get("/register/confirm/<token>")
+@bp.route("/register/confirm/<token>", methods=["GET", "POST"])
 def confirm_registration(token: str):
+    """The mail link shows a button; only its POST creates the account.
+
+    Mail scanners that open every link (common in companies) thus use nothing up.
+    """
     now = utcnow()
+    form = FlaskForm()
     try:
+        if not form.validate_on_submit():
+            pending = services.find_pending_registration(token, now)
+            status = 400 if form.is_submitted() else 200
+            return render_template("accounts/confirm_registration.html", form=form,
+                                   pending=pending), status
         user = services.confirm_registration(token, now)
     except DomainError as error:
         db.session.rollback()

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from lms.accounts import services
 from lms.accounts.models import UserSession
 from lms.db import utcnow
 from lms.extensions import db
@@ -224,3 +225,13 @@ def test_my_data_lists_the_logins(client):
     [item] = section["items"]
     assert item["device"] == "Firefox, Windows" and item["network"] == "127.0.0.0/24"
     assert item["stay_logged_in"] is True
+
+
+def test_locking_an_account_ends_its_sessions(client):
+    admin = make_user(email="admin@example.org", is_admin=True)
+    lena = make_user(email="lena@example.org")
+    log_in(client, remember=True)
+    services.set_platform_roles(admin, lena, is_admin=False, is_trainer=False, is_active=False)
+    db.session.commit()
+    assert db.session.scalar(select(UserSession).where(UserSession.user_id == lena.id)) is None
+    assert not is_signed_in(client)
