@@ -14,6 +14,7 @@ import hashlib
 import logging
 from datetime import datetime, timedelta
 
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 
 from lms.accounts.counters import counters
@@ -36,8 +37,16 @@ IP_WINDOW = timedelta(minutes=15)
 MAIL_WINDOW = timedelta(hours=1)
 
 
+def _canonical(email: str) -> str:
+    """The address as login looks it up, so spelling variants share one counter."""
+    try:
+        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        return email.strip().lower()
+
+
 def _account_key(email: str) -> str:
-    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    digest = hashlib.sha256(_canonical(email).encode()).hexdigest()
     return f"login:account:{digest}"
 
 
@@ -94,7 +103,7 @@ def record_login_success(email: str) -> None:
 
 def allow_mail(kind: str, email: str, now: datetime, per_hour: int) -> bool:
     """Whether another ``kind`` mail may go to ``email`` this hour (no mail bombing)."""
-    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    digest = hashlib.sha256(_canonical(email).encode()).hexdigest()
     try:
         return counters().hit(f"mail:{kind}:{digest}", MAIL_WINDOW, now) <= per_hour
     except STORE_ERRORS as error:
