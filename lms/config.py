@@ -20,7 +20,10 @@ ENVIRONMENT = {
     "ATLAS_MAIL_PASSWORD": ("", "SMTP password"),
     "ATLAS_MAIL_SENDER": ("ATLAS Campus <noreply@atlas-campus.example>", "From: header"),
     "ATLAS_SELF_REGISTRATION": ("1", "1 lets anyone register, 0 allows invitations only"),
-    "ATLAS_RATELIMIT_STORAGE_URL": ("memory://", "Flask-Limiter storage, e.g. redis://..."),
+    "ATLAS_REDIS_URL": ("", "Redis for shared counters (throttling, rate limits); empty: database"),
+    "ATLAS_REDIS_KEY_PREFIX": ("atlas:", "prefix of this site's keys in Redis"),
+    "ATLAS_RATELIMIT_STORAGE_URL": ("ATLAS_REDIS_URL, else atlas+db://",
+                                    "Flask-Limiter storage; the default is shared by all workers"),
     "ATLAS_RATELIMIT_ENABLED": ("1", "0 turns rate limits off (benchmarks; a proxy that limits)"),
     "ATLAS_PLUGINS": ("", "comma-separated names of third-party plugins to load"),
     "ATLAS_SECURE_COOKIES": ("0", "1 marks cookies Secure (behind HTTPS)"),
@@ -37,6 +40,13 @@ ENVIRONMENT = {
     "ATLAS_STUDIO_ZIP_MAX_FILE_MB": ("50", "one file of a studio zip upload, unpacked (max. 50)"),
     "ATLAS_STUDIO_ZIP_MAX_RATIO": ("100", "highest compression ratio of a zip member over 1 MB"),
     "ATLAS_EXTERNAL_IMAGE_HOSTS": ("", "hosts lessons may show images from: host,host or *"),
+    "ATLAS_REMEMBER_DAYS": ("30", "days a 'stay signed in' login lasts"),
+    "ATLAS_SESSION_IDLE_HOURS": ("8", "hours without a request that end any other login"),
+    "ATLAS_LOGIN_LOCKOUT_AFTER": ("5", "failed logins for one account before it is locked"),
+    "ATLAS_LOGIN_LOCKOUT_MAX_MINUTES": ("15", "longest lockout (1 minute, doubling per failure)"),
+    "ATLAS_LOGIN_IP_FAILURES": ("100", "failed logins from one address within 15 minutes"),
+    "ATLAS_SECURITY_CONTACT": ("", "where to report vulnerabilities (mailto: or https: URL)"),
+    "ATLAS_PROXY_COUNT": ("0", "reverse proxies in front whose X-Forwarded-For/-Proto to trust"),
 }
 
 
@@ -66,6 +76,7 @@ def build_config(instance_path: Path, env: dict | None = None) -> dict:
     database_url = env.get("ATLAS_DATABASE_URL") or f"sqlite:///{instance_path / 'atlas.db'}"
     secret_key = env.get("ATLAS_SECRET_KEY") or read_or_create_secret(instance_path, "secret_key")
     secure = _bool(env.get("ATLAS_SECURE_COOKIES", "0"))
+    redis_url = env.get("ATLAS_REDIS_URL", "").strip()
     return {
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": database_url,
@@ -81,7 +92,15 @@ def build_config(instance_path: Path, env: dict | None = None) -> dict:
         "MAIL_PASSWORD": env.get("ATLAS_MAIL_PASSWORD", ""),
         "MAIL_SENDER": env.get("ATLAS_MAIL_SENDER", "ATLAS Campus <noreply@atlas-campus.example>"),
         "MAIL_FOLDER": str(instance_path / "mail"),
-        "RATELIMIT_STORAGE_URI": env.get("ATLAS_RATELIMIT_STORAGE_URL", "memory://"),
+        "ATLAS_REDIS_URL": redis_url,
+        "ATLAS_REDIS_KEY_PREFIX": env.get("ATLAS_REDIS_KEY_PREFIX", "atlas:"),
+        # Shared by all workers: Redis when configured, else the database (never memory).
+        "RATELIMIT_STORAGE_URI": (
+            env.get("ATLAS_RATELIMIT_STORAGE_URL") or redis_url or "atlas+db://"
+        ),
+        "RATELIMIT_STORAGE_OPTIONS": {
+            "key_prefix": env.get("ATLAS_REDIS_KEY_PREFIX", "atlas:") + "limits"
+        } if redis_url else {},
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_ENABLED": _bool(env.get("ATLAS_RATELIMIT_ENABLED", "1")),
         "SESSION_COOKIE_HTTPONLY": True,
@@ -107,4 +126,11 @@ def build_config(instance_path: Path, env: dict | None = None) -> dict:
         "ATLAS_STUDIO_ZIP_MAX_RATIO": env.get("ATLAS_STUDIO_ZIP_MAX_RATIO", "100"),
         "ATLAS_EXTERNAL_IMAGE_HOSTS": [h.strip().lower() for h in env.get(
             "ATLAS_EXTERNAL_IMAGE_HOSTS", "").split(",") if h.strip()],
+        "ATLAS_REMEMBER_DAYS": int(env.get("ATLAS_REMEMBER_DAYS", "30")),
+        "ATLAS_SESSION_IDLE_HOURS": int(env.get("ATLAS_SESSION_IDLE_HOURS", "8")),
+        "ATLAS_LOGIN_LOCKOUT_AFTER": int(env.get("ATLAS_LOGIN_LOCKOUT_AFTER", "5")),
+        "ATLAS_LOGIN_LOCKOUT_MAX_MINUTES": int(env.get("ATLAS_LOGIN_LOCKOUT_MAX_MINUTES", "15")),
+        "ATLAS_LOGIN_IP_FAILURES": int(env.get("ATLAS_LOGIN_IP_FAILURES", "100")),
+        "ATLAS_SECURITY_CONTACT": env.get("ATLAS_SECURITY_CONTACT", "").strip(),
+        "ATLAS_PROXY_COUNT": int(env.get("ATLAS_PROXY_COUNT", "0")),
     }

@@ -3,7 +3,7 @@
 import click
 from flask.cli import with_appcontext
 
-from lms.accounts import services
+from lms.accounts import login_sessions, services
 from lms.db import utcnow
 from lms.errors import DomainError
 from lms.extensions import db
@@ -33,3 +33,16 @@ def create_user_command(email, name, password, admin, trainer):
         raise click.ClickException(error.message) from error
     db.session.commit()
     click.echo(f"created user {user.email} (id {user.id})")
+
+
+@users_group.command("end-sessions")
+@click.option("--email", required=True)
+@with_appcontext
+def end_sessions_command(email):
+    """Sign a user out everywhere (every browser, every remember cookie)."""
+    user = services.find_user_by_email(email.strip())
+    if user is None:
+        raise click.ClickException(f"no user with the address {email}")
+    ended = login_sessions.end_all_sessions(user)
+    db.session.commit()
+    click.echo(f"ended {ended} session(s) of {user.email}")

@@ -38,6 +38,29 @@ class User(UserMixin, TimestampMixin, db.Model):
         back_populates="user", uselist=False, foreign_keys="Membership.user_id"
     )
 
+    #: The login session this request runs under (set by lms.accounts.login_sessions,
+    #: never stored). Flask-Login keeps ``get_id()`` in the session and the remember
+    #: cookie, so both die when that login session is ended on the server.
+    login_session = None
+    login_token = None
+
+    def get_id(self) -> str:
+        if not self.login_token:
+            raise RuntimeError("log users in through lms.accounts.login_sessions")
+        return self.login_token
+
+    # UserMixin compares users by get_id(), which is a per-login token here: compare by key.
+    def __eq__(self, other):
+        if isinstance(other, User):
+            return self.id is not None and self.id == other.id
+        return NotImplemented
+
+    def __ne__(self, other):
+        result = self.__eq__(other)
+        return result if result is NotImplemented else not result
+
+    __hash__ = object.__hash__
+
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return self.is_active_account
@@ -152,3 +175,61 @@ class Invitation(TimestampMixin, db.Model):
         if self.expires_at <= now:
             return "expired"
         return "pending"
+
+
+class UserSession(db.Model):
+    """One signed-in browser: revocable on the server, listed on the account page.
+
+    Only a hash of the session's token is stored; the token itself lives in the user's
+    session and remember cookies.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True, nullable=False
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    user_agent: Mapped[str] = mapped_column(String(200), default="", nullable=False)
+    ip_prefix: Mapped[str] = mapped_column(String(50), default="", nullable=False)
+    is_remembered: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+
+    user: Mapped[User] = relationship()
+
+
+class ThrottleCounter(db.Model):
+    """A counter shared by every worker: login failures, lockouts, rate-limit windows.
+
+    Used when no Redis is configured (``lms.accounts.counters``). ``key`` never holds an
+    e-mail address, only a hash of it.
+    """
+
+    __tablename__ = "throttle_counters"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    window_ends_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True, nullable=False)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class PendingRegistration(db.Model):
+    """A self-registration waiting for its e-mail link; the account exists only after it.
+
+    So the registration form answers the same whether or not the address has an account,
+    and nobody can hold an address they cannot read mail at.
+    """
+
+    __tablename__ = "pending_registrations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True, nullable=False)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    locale: Mapped[str] = mapped_column(String(5), default="de", nullable=False)
+    password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)

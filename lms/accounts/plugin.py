@@ -7,16 +7,19 @@ from lms.plugins import hookimpl
 
 @hookimpl
 def lms_model_modules():
-    return ["lms.accounts.models"]
+    # counters also registers the "atlas+db://" Flask-Limiter storage, before the limiter starts
+    return ["lms.accounts.models", "lms.accounts.counters"]
 
 
 @hookimpl
 def lms_load_blueprints(app):
     from lms.accounts.login import configure_login
+    from lms.accounts.security_txt import bp as security_txt_bp
     from lms.accounts.views import bp
 
     configure_login(app)
     app.register_blueprint(bp)
+    app.register_blueprint(security_txt_bp)
 
 
 @hookimpl
@@ -35,3 +38,11 @@ def lms_cli_commands():
     from lms.accounts.cli import users_group
 
     return [users_group]
+
+
+@hookimpl
+def lms_personal_data(user):
+    from lms.accounts.login_sessions import personal_data_sections
+    from lms.db import utcnow
+
+    return personal_data_sections(user, utcnow())

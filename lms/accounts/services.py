@@ -9,10 +9,18 @@ from datetime import datetime, timedelta
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, or_, select
 
-from lms.accounts import tokens
-from lms.accounts.models import ORG_ROLES, Department, Invitation, Membership, Organisation, User
+from lms.accounts import login_sessions, throttle, tokens
+from lms.accounts.models import (
+    ORG_ROLES,
+    Department,
+    Invitation,
+    Membership,
+    Organisation,
+    PendingRegistration,
+    User,
+)
 from lms.accounts.passwords import (
     check_password_rules,
     hash_password,
@@ -24,6 +32,9 @@ from lms.extensions import db
 from lms.mail import queue_mail
 
 INVITATION_LIFETIME = timedelta(days=14)
+REGISTRATION_LIFETIME = timedelta(days=2)
+#: Mails a stranger can cause to one address per hour (reset links, registration notices).
+MAILS_PER_ADDRESS_PER_HOUR = 3
 
 
 def plugin_hook():
@@ -46,17 +57,22 @@ def find_user_by_email(email: str) -> User | None:
 
 
 def create_user(
-    *, email: str, name: str, password: str, now: datetime, locale: str = "de", **flags
+    *, email: str, name: str, password: str | None = None, now: datetime, locale: str = "de",
+    password_hash: str | None = None, **flags
 ) -> User:
     """Create an account; fires ``lms_user_registered``.
 
+    :param password_hash: instead of ``password``, a hash already checked and made (a
+        confirmed self-registration).
     :raises ValidationFailedError: invalid email, weak password, empty name or email taken.
     """
     email = normalise_email(email)
     name = name.strip()
     if not name:
         raise ValidationFailedError(_("Bitte geben Sie Ihren Namen an."), field="name")
-    check_password_rules(password, email)
+    if password_hash is None:
+        check_password_rules(password or "", email)
+        password_hash = hash_password(password)
     if find_user_by_email(email):
         raise ValidationFailedError(
             _("Mit dieser E-Mail-Adresse ist bereits ein Konto registriert."), field="email"
@@ -64,7 +80,7 @@ def create_user(
     user = User(
         email=email,
         name=name,
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         locale=locale if locale in ("de", "en") else "de",
         created_at=now,
         updated_at=now,
@@ -76,13 +92,105 @@ def create_user(
     return user
 
 
-def register_user(*, email: str, name: str, password: str, locale: str, now: datetime) -> User:
-    """Self-registration, when the platform allows it."""
+def register_user(*, email: str, name: str, password: str, locale: str, now: datetime) -> None:
+    """Self-registration: mail a confirmation link, or tell the owner if the address is taken.
+
+    Either way the caller shows the same "check your mailbox" page and the same work is
+    done (one password hash, one mail), so the form does not reveal which addresses have an
+    account. The account is created when the link is opened (``confirm_registration``).
+
+    :raises PermissionDeniedError: self-registration is switched off.
+    :raises ValidationFailedError: invalid email, empty name or weak password.
+    """
     if not current_app.config["ATLAS_SELF_REGISTRATION"]:
         raise PermissionDeniedError(
             _("Die Selbstregistrierung ist abgeschaltet. Bitte nutzen Sie Ihre Einladung.")
         )
-    return create_user(email=email, name=name, password=password, locale=locale, now=now)
+    email = normalise_email(email)
+    name = name.strip()
+    if not name:
+        raise ValidationFailedError(_("Bitte geben Sie Ihren Namen an."), field="name")
+    check_password_rules(password, email)
+    password_hash = hash_password(password)
+    owner = find_user_by_email(email)
+    if not throttle.allow_mail("register", email, now, MAILS_PER_ADDRESS_PER_HOUR):
+        return
+    if owner is not None:
+        queue_mail(
+            db.session,
+            owner.email,
+            _("Registrierung mit Ihrer Adresse – ATLAS Campus"),
+            _(
+                "Hallo %(name)s,\n\njemand hat versucht, mit dieser E-Mail-Adresse ein neues "
+                "Konto bei ATLAS Campus anzulegen. Sie haben bereits ein Konto.\n\n"
+                "Anmelden: %(login)s\nPasswort vergessen? %(forgot)s\n\n"
+                "Wenn Sie das nicht waren, können Sie diese Nachricht ignorieren.",
+                name=owner.name,
+                login=url_for("accounts.login", _external=True),
+                forgot=url_for("accounts.forgot_password", _external=True),
+            ),
+        )
+        return
+    token, token_hash = tokens.new_invitation_token()
+    db.session.add(PendingRegistration(
+        email=email, name=name, locale=locale if locale in ("de", "en") else "de",
+        password_hash=password_hash, token_hash=token_hash, created_at=now,
+        expires_at=now + REGISTRATION_LIFETIME,
+    ))
+    db.session.flush()
+    queue_mail(
+        db.session,
+        email,
+        _("Konto bestätigen – ATLAS Campus"),
+        _(
+            "Hallo %(name)s,\n\nbitte bestätigen Sie Ihre E-Mail-Adresse, um Ihr Konto bei "
+            "ATLAS Campus anzulegen (48 Stunden gültig):\n%(link)s\n\n"
+            "Wenn Sie sich nicht registriert haben, ignorieren Sie diese Nachricht.",
+            name=name,
+            link=url_for("accounts.confirm_registration", token=token, _external=True),
+        ),
+    )
+
+
+def find_pending_registration(token: str, now: datetime) -> PendingRegistration:
+    """Return the open registration of a confirmation link.
+
+    :raises ValidationFailedError: the link is unknown, used or expired.
+    """
+    pending = db.session.scalar(
+        select(PendingRegistration).where(
+            PendingRegistration.token_hash == tokens.hash_invitation_token(token)
+        )
+    )
+    if pending is None or pending.expires_at <= now:
+        raise ValidationFailedError(
+            _("Der Bestätigungslink ist ungültig, abgelaufen oder wurde bereits verwendet. "
+              "Wenn Ihr Konto schon bestätigt ist, melden Sie sich bitte an.")
+        )
+    return pending
+
+
+def confirm_registration(token: str, now: datetime) -> User:
+    """Create the account of a registration whose mail link was opened and confirmed.
+
+    :raises ValidationFailedError: the link is unknown, used or expired, or the address got
+        an account in the meantime.
+    """
+    pending = find_pending_registration(token, now)
+    email = pending.email
+    if find_user_by_email(email):
+        raise ValidationFailedError(
+            _("Für diese Adresse gibt es bereits ein Konto. Bitte melden Sie sich an.")
+        )
+    user = create_user(
+        email=email, name=pending.name, password_hash=pending.password_hash,
+        locale=pending.locale, now=now,
+    )
+    db.session.execute(delete(PendingRegistration).where(
+        or_(PendingRegistration.email == email, PendingRegistration.expires_at <= now)
+    ))
+    db.session.flush()
+    return user
 
 
 def authenticate(email: str, password: str, now: datetime) -> User | None:
@@ -118,6 +226,8 @@ def request_password_reset(email: str, now: datetime) -> None:
     user = find_user_by_email(email)
     if user is None or not user.is_active:
         return
+    if not throttle.allow_mail("reset", email, now, MAILS_PER_ADDRESS_PER_HOUR):
+        return
     link = url_for("accounts.reset_password", token=tokens.make_reset_token(user), _external=True)
     queue_mail(
         db.session,
@@ -134,7 +244,7 @@ def request_password_reset(email: str, now: datetime) -> None:
 
 
 def reset_password(token: str, password: str, now: datetime) -> User:
-    """Set a new password from a reset link.
+    """Set a new password from a reset link; every login session of the account ends.
 
     :raises ValidationFailedError: the link is invalid, expired or used, or the password is weak.
     """
@@ -147,11 +257,16 @@ def reset_password(token: str, password: str, now: datetime) -> User:
     check_password_rules(password, user.email)
     user.password_hash = hash_password(password)
     user.updated_at = now
+    login_sessions.end_all_sessions(user)
     db.session.flush()
     return user
 
 
 def change_password(user: User, current: str, new: str, now: datetime) -> None:
+    """Set a new password; every other login session of the account ends.
+
+    The session the change is made from (``user.login_session``) stays.
+    """
     if not verify_password(user.password_hash, current):
         raise ValidationFailedError(
             _("Das aktuelle Passwort stimmt nicht."), field="current_password"
@@ -159,6 +274,7 @@ def change_password(user: User, current: str, new: str, now: datetime) -> None:
     check_password_rules(new, user.email)
     user.password_hash = hash_password(new)
     user.updated_at = now
+    login_sessions.end_other_sessions(user, keep=user.login_session)
     db.session.flush()
 
 
@@ -448,4 +564,6 @@ def set_platform_roles(actor: User, user: User, *, is_admin: bool, is_trainer: b
     user.is_admin = is_admin
     user.is_trainer = is_trainer
     user.is_active_account = is_active
+    if not is_active:
+        login_sessions.end_all_sessions(user)
     db.session.flush()

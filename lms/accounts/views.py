@@ -1,9 +1,13 @@
 """Account pages: login, logout, registration, password reset, profile, invitations."""
 
+import math
+
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -11,9 +15,11 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
 
-from lms.accounts import services
+from lms.accounts import login_sessions, services, throttle
 from lms.accounts.forms import (
     AcceptInvitationForm,
     ChangeEmailForm,
@@ -33,11 +39,25 @@ from lms.extensions import db, limiter
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
 
+#: Per client address, counting only refused submissions (a 4xx answer): a workshop that
+#: fills in these forms correctly from one Wi-Fi is never stopped.
 AUTH_LIMIT = "10 per minute;50 per hour"
 
 
-def _start_session(user, remember: bool) -> None:
-    """Log ``user`` in on a fresh session (no session fixation), keeping the language."""
+def _refused(response) -> bool:
+    return response.status_code >= 400
+
+
+def _start_session(user, remember: bool, now) -> None:
+    """Log ``user`` in on a fresh session (no session fixation), keeping the language.
+
+    The login session is stored first, so its token is what the cookies carry.
+    """
+    login_sessions.open_session(
+        user, remember=remember, user_agent=request.user_agent.string,
+        address=request.remote_addr, now=now,
+    )
+    db.session.commit()
     locale = session.get("locale")
     session.clear()
     if locale:
@@ -45,19 +65,45 @@ def _start_session(user, remember: bool) -> None:
     login_user(user, remember=remember)
 
 
+def _locked_out(form, until, now):
+    """Refuse a login attempt until ``until``; the same words for every address typed."""
+    minutes = max(1, math.ceil((until - now).total_seconds() / 60))
+    flash(
+        ngettext(
+            "Zu viele fehlgeschlagene Anmeldeversuche. Bitte versuchen Sie es in %(num)d Minute "
+            "erneut.",
+            "Zu viele fehlgeschlagene Anmeldeversuche. Bitte versuchen Sie es in %(num)d Minuten "
+            "erneut.",
+            minutes,
+        ),
+        "error",
+    )
+    response = make_response(render_template("accounts/login.html", form=form), 429)
+    response.headers["Retry-After"] = str(max(1, math.ceil((until - now).total_seconds())))
+    return response
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(AUTH_LIMIT, methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("core.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data, utcnow())
+        now = utcnow()
+        email, address = form.email.data, request.remote_addr or ""
+        blocked_until = throttle.login_blocked_until(email, address, now)
+        if blocked_until:
+            return _locked_out(form, blocked_until, now)
+        user = services.authenticate(email, form.password.data, now)
         if user:
-            db.session.commit()
-            _start_session(user, form.remember.data)
+            throttle.record_login_success(email)
+            _start_session(user, bool(form.remember.data), now)
             return redirect(safe_next(request.args.get("next"), url_for("core.home")))
         db.session.rollback()
+        locked_until = throttle.record_login_failure(email, address, now)
+        db.session.commit()
+        if locked_until:
+            return _locked_out(form, locked_until, now)
         flash(_("E-Mail-Adresse oder Passwort ist falsch."), "error")
         return render_template("accounts/login.html", form=form), 400
     status = 400 if form.is_submitted() else 200
@@ -67,14 +113,18 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    logout_user()
+    """End this login session on the server too: its cookies, wherever copied, stop working."""
+    login_sessions.end_session(current_user.login_session)
+    db.session.commit()
     session.clear()
+    logout_user()  # after clear(): it marks the remember cookie for deletion in the session
     flash(_("Sie sind abgemeldet."), "info")
     return redirect(url_for("core.home"))
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(AUTH_LIMIT, methods=["POST"])
+@limiter.limit(AUTH_LIMIT, methods=["POST"], deduct_when=_refused)
+@limiter.limit("30 per hour", methods=["POST"])
 def register():
     if not current_app.config["ATLAS_SELF_REGISTRATION"]:
         return render_template("accounts/registration_closed.html"), 403
@@ -83,7 +133,7 @@ def register():
         form.locale.data = session.get("locale", "de")
     if form.validate_on_submit():
         try:
-            user = services.register_user(
+            services.register_user(
                 email=form.email.data, name=form.name.data, password=form.password.data,
                 locale=form.locale.data, now=utcnow(),
             )
@@ -92,11 +142,38 @@ def register():
             show_error(form, error)
         else:
             db.session.commit()
-            _start_session(user, remember=False)
-            flash(_("Willkommen bei ATLAS Campus, %(name)s!", name=user.name), "success")
-            return redirect(url_for("core.home"))
+            return redirect(url_for("accounts.registration_sent"))
     status = 400 if form.is_submitted() else 200
     return render_template("accounts/register.html", form=form), status
+
+
+@bp.get("/register/sent")
+def registration_sent():
+    return render_template("accounts/registration_sent.html")
+
+
+@bp.route("/register/confirm/<token>", methods=["GET", "POST"])
+def confirm_registration(token: str):
+    """The mail link shows a button; only its POST creates the account.
+
+    Mail scanners that open every link (common in companies) thus use nothing up.
+    """
+    now = utcnow()
+    form = FlaskForm()
+    try:
+        if not form.validate_on_submit():
+            pending = services.find_pending_registration(token, now)
+            status = 400 if form.is_submitted() else 200
+            return render_template("accounts/confirm_registration.html", form=form,
+                                   pending=pending), status
+        user = services.confirm_registration(token, now)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("accounts.login"))
+    _start_session(user, remember=False, now=now)
+    flash(_("Willkommen bei ATLAS Campus, %(name)s!", name=user.name), "success")
+    return redirect(url_for("core.home"))
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -117,7 +194,7 @@ def forgot_password():
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
-@limiter.limit(AUTH_LIMIT, methods=["POST"])
+@limiter.limit(AUTH_LIMIT, methods=["POST"], deduct_when=_refused)
 def reset_password(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():
@@ -137,8 +214,8 @@ def reset_password(token: str):
 @bp.route("/account", methods=["GET"])
 @login_required
 def profile():
-    return render_template(
-        "accounts/profile.html",
+    return _profile_page(
+        200,
         profile_form=ProfileForm(obj=current_user),
         password_form=ChangePasswordForm(),
         email_form=ChangeEmailForm(),
@@ -150,9 +227,48 @@ def _profile_page(status: int, **forms):
         "profile_form": ProfileForm(obj=current_user, formdata=None),
         "password_form": ChangePasswordForm(formdata=None),
         "email_form": ChangeEmailForm(formdata=None),
+        "sessions_form": FlaskForm(),
+        "login_sessions": login_sessions.list_sessions(current_user, utcnow()),
+        "current_session": current_user.login_session,
+        "describe_device": login_sessions.describe_device,
     }
     defaults.update(forms)
     return render_template("accounts/profile.html", **defaults), status
+
+
+@bp.post("/account/sessions/<int:session_id>/end")
+@login_required
+def end_session(session_id: int):
+    form = FlaskForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if session_id == current_user.login_session.id:
+        return logout()
+    try:
+        login_sessions.end_session_by_id(current_user, session_id)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("accounts.profile"))
+    db.session.commit()
+    flash(_("Die Sitzung wurde beendet."), "success")
+    return redirect(url_for("accounts.profile"))
+
+
+@bp.post("/account/sessions/end-others")
+@login_required
+def end_other_sessions():
+    form = FlaskForm()
+    if not form.validate_on_submit():
+        abort(400)
+    ended = login_sessions.end_other_sessions(current_user, keep=current_user.login_session)
+    db.session.commit()
+    flash(
+        ngettext("%(num)d andere Sitzung wurde beendet.",
+                 "%(num)d andere Sitzungen wurden beendet.", ended),
+        "success",
+    )
+    return redirect(url_for("accounts.profile"))
 
 
 @bp.post("/account/profile")
@@ -177,7 +293,7 @@ def update_profile():
 
 @bp.post("/account/password")
 @login_required
-@limiter.limit(AUTH_LIMIT)
+@limiter.limit(AUTH_LIMIT, deduct_when=_refused)
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
@@ -190,14 +306,15 @@ def change_password():
             show_error(form, error)
         else:
             db.session.commit()
-            flash(_("Ihr Passwort wurde geändert."), "success")
+            flash(_("Ihr Passwort wurde geändert. Ihre anderen Sitzungen wurden beendet."),
+                  "success")
             return redirect(url_for("accounts.profile"))
     return _profile_page(400, password_form=form)
 
 
 @bp.post("/account/email")
 @login_required
-@limiter.limit(AUTH_LIMIT)
+@limiter.limit(AUTH_LIMIT, deduct_when=_refused)
 def change_email():
     form = ChangeEmailForm()
     if form.validate_on_submit():
@@ -234,7 +351,7 @@ def confirm_email(token: str):
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
-@limiter.limit(AUTH_LIMIT, methods=["POST"])
+@limiter.limit(AUTH_LIMIT, methods=["POST"], deduct_when=_refused)
 def accept_invitation(token: str):
     invitation = services.find_open_invitation(token, utcnow())
     existing = services.find_user_by_email(invitation.email)
@@ -252,8 +369,7 @@ def accept_invitation(token: str):
             db.session.rollback()
             show_error(form, error)
         else:
-            db.session.commit()
-            _start_session(user, remember=False)
+            _start_session(user, remember=False, now=utcnow())
             flash(
                 _("Willkommen! Sie sind jetzt Mitglied von %(org)s.",
                   org=invitation.organisation.name),
