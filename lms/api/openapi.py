@@ -123,8 +123,9 @@ SCHEMAS = {
             "person_id": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
             "course": {"type": "string", "minLength": 1, "examples": ["e-mobility"]},
             "due_at": {"anyOf": [*MOMENT, {"type": "string", "maxLength": 0}, {"type": "null"}],
-                       "description": "Due date (ISO 8601 date or date-time, in the future); "
-                                      "null or an empty string: no due date."},
+                       "description": "Due day (ISO 8601 date, or a date-time read as its Berlin "
+                                      "day; today or later); null or an empty string: no due date. "
+                                      "Answers give the end of that day in Berlin."},
         },
     },
     "Completion": {

@@ -260,7 +260,8 @@ def test_empty_due_date_means_none(client, world, bearer, due_at):
 
 
 def test_rfc3339_lowercase_date_time_is_accepted(client, world, bearer):
+    """Lower-case t/z parse; the answer is the due day, as the end of that day in Berlin."""
     response = client.post("/api/v1/assignments", headers=bearer, json={
         "person_id": world.dora.id, "course": "e-mobility", "due_at": "2031-01-31t08:00:00z"})
     assert response.status_code == 201, response.get_json()
-    assert response.get_json()["due_at"] == "2031-01-31T08:00:00Z"
+    assert response.get_json()["due_at"] == "2031-01-31T22:59:59Z"
