@@ -1,11 +1,14 @@
 """The progress projection: lesson and course progress folded from the LRS's statements.
 
-The statement store is the source of truth. Every stored statement (from the platform or
-any other LRS client) about an activity of a course is folded into ``LessonProgress`` and
-``CourseProgress``; ``atlas progress rebuild`` deletes those rows and folds the statements
-again. A statement counts for a learner's current cycle when its ``context.registration``
-is the enrolment's registration, or when it has none (other tools) and was stored after
-the cycle began. A voided statement is undone by rebuilding that learner and course.
+The statement store is the source of truth. A stored statement about an activity of a
+course is folded into ``LessonProgress`` and ``CourseProgress`` only when its authority may
+credit that activity (``lms.lrs.crediting``): the platform for everything, a client for
+the ungraded activities an admin granted it; quiz and assessment results and attendance
+only from the platform. ``atlas progress rebuild`` deletes the rows and folds the
+statements again under the same rule. A statement counts for a learner's current cycle
+when its ``context.registration`` is the enrolment's registration, or when it has none
+(other tools) and was stored after the cycle began. A voided statement is undone by
+rebuilding that learner and course.
 """
 
 import json
@@ -28,7 +31,8 @@ from lms.catalog.version_content import content_for
 from lms.extensions import db
 from lms.learning import statements as builders
 from lms.learning.models import CourseProgress, Enrolment, LessonProgress
-from lms.lrs.embedded import PLATFORM_ACCOUNT, record_statement
+from lms.lrs.crediting import PLATFORM, CreditRule, is_platform_statement, load_credit_rule
+from lms.lrs.embedded import platform_authority, record_statement
 from xapi import vocabulary as v
 from xapi.agents import agent_key
 from xapi.isotime import parse_timestamp, truncate_ms
@@ -46,6 +50,8 @@ _DURATION = re.compile(
     r"(?:(?P<seconds>\d+(?:\.\d+)?)S)?)?$"
 )
 PAGE = 1000
+#: Lessons whose progress only the platform's own grading and rosters may credit.
+PLATFORM_ONLY_KINDS = (*GRADED_KINDS, "session")
 
 
 def duration_minutes(text: str | None) -> int:
@@ -203,13 +209,18 @@ class _Pair:
                 self.progress.self_paced_minutes += lesson.minutes
         row.status = status
 
-    def apply(self, statement: Mapping[str, Any], target: Target) -> None:
-        """Fold one statement of the current cycle into the rows."""
+    def apply(self, statement: Mapping[str, Any], target: Target, authority: str) -> None:
+        """Fold one statement of the current cycle into the rows.
+
+        :param authority: ``PLATFORM`` or ``GRANTED`` (see :mod:`lms.lrs.crediting`); a
+            granted client never credits graded lessons or sessions.
+        """
         verb = VERB_NAMES.get((statement.get("verb") or {}).get("id"))
         at = parse_timestamp(statement.get("timestamp") or statement["stored"])
+        platform = authority == PLATFORM
         if target.kind == "lesson":
             lesson = self.model.lesson(target.lesson_id)
-            if lesson is None:
+            if lesson is None or (not platform and lesson.kind in PLATFORM_ONLY_KINDS):
                 return
             self._course_row(at)
             row = self._lesson_row(lesson.id, at)
@@ -226,7 +237,7 @@ class _Pair:
                     self._mark_done(row, lesson, "passed", at)
                 elif row.status != "passed":
                     row.status = "failed"
-        elif target.kind == "session" and verb == "attended":
+        elif target.kind == "session" and verb == "attended" and platform:
             progress = self._course_row(at)
             iri = statement["object"]["id"]
             if iri in (progress.attended_sessions or []):
@@ -308,6 +319,7 @@ class _Pair:
                 statement_table.c.registration == self.enrolment.registration,
                 statement_table.c.is_voided.is_(False),
                 statement_table.c.actor_key == agent_key(builders.learner(self.user)),
+                statement_table.c.authority_key == agent_key(platform_authority()),
             ).order_by(statement_table.c.seq).limit(1)
         ).scalar()
         return stored
@@ -316,8 +328,9 @@ class _Pair:
 class _Folder:
     """Folds batches of statements into the projection, loading each pair once."""
 
-    def __init__(self, *, fresh: bool):
+    def __init__(self, *, fresh: bool, rule: CreditRule | None = None):
         self.fresh = fresh
+        self.rule = rule or load_credit_rule()
         self.base = v.platform_base(current_app.config["ATLAS_BASE_URL"])
         self.prefix = course_prefix()
         self.pairs: dict[tuple[int, int], _Pair] = {}
@@ -332,33 +345,37 @@ class _Folder:
             for slug in wanted:
                 self.courses[slug] = found.get(slug)
 
-    def _resolve(self, batch: list[Mapping[str, Any]]) -> list[tuple[Mapping, Target, str]]:
+    def _resolve(self, batch: list[Mapping[str, Any]]) -> list[tuple[Mapping, Target, str, str]]:
+        """The statements about a learner's lesson or session whose authority may credit it."""
         resolved = []
         for statement in batch:
             obj = statement.get("object") or {}
             target = parse_target(obj.get("id"), self.prefix)
             if target is None or target.kind not in ("lesson", "session"):
                 continue
+            authority = self.rule.authority_of(statement)
+            if authority is None:
+                continue  # stored and queryable, never counted
             name = learner_name(statement, self.base)
             if name:
-                resolved.append((statement, target, name))
+                resolved.append((statement, target, name, authority))
         return resolved
 
     def fold(self, batch: list[Mapping[str, Any]]) -> None:
         resolved = self._resolve(batch)
         if not resolved:
             return
-        names = {name for _s, _t, name in resolved}
+        names = {name for _s, _t, name, _a in resolved}
         users = {user.pseudonym: user for user in db.session.scalars(
             select(User).where(User.pseudonym.in_(names)))}
-        self._courses(target.slug for _s, target, _n in resolved)
-        for statement, target, name in resolved:
+        self._courses(target.slug for _s, target, _n, _a in resolved)
+        for statement, target, name, authority in resolved:
             user, course = users.get(name), self.courses.get(target.slug)
             if user is None or course is None:
                 continue
             pair = self.pair(user, course)
             if pair.counts(statement):
-                pair.apply(statement, target)
+                pair.apply(statement, target, authority)
 
     def pair(self, user: User, course: Course) -> _Pair:
         key = (user.id, course.id)
@@ -374,11 +391,6 @@ def _voided_ids(ids: list[str]) -> set[str]:
         statement_table.c.id.in_(ids), statement_table.c.is_voided.is_(True))).scalars())
 
 
-def _is_platform(statement: Mapping[str, Any]) -> bool:
-    account = (statement.get("authority") or {}).get("account") or {}
-    return account.get("name") == PLATFORM_ACCOUNT
-
-
 def fold_statements(stored: list[Mapping[str, Any]], now: datetime) -> None:
     """Fold newly stored statements into the projection (the ``lms_statements_stored`` hook).
 
@@ -387,11 +399,12 @@ def fold_statements(stored: list[Mapping[str, Any]], now: datetime) -> None:
     voided_verb = v.VERBS["voided"].id
     voiding = [s for s in stored if (s.get("verb") or {}).get("id") == voided_verb]
     plain = [s for s in stored if (s.get("verb") or {}).get("id") != voided_verb]
-    if plain and not all(_is_platform(s) for s in plain):
+    if plain and not all(is_platform_statement(s) for s in plain):
         # a voiding statement may have arrived before its target
         voided = _voided_ids([str(s["id"]) for s in plain])
         plain = [s for s in plain if str(s["id"]) not in voided]
-    folder = _Folder(fresh=False)
+    rule = load_credit_rule()
+    folder = _Folder(fresh=False, rule=rule)
     folder.fold(plain)
     for pair in folder.pairs.values():
         pair.finish(now, replay=False)
@@ -399,7 +412,7 @@ def fold_statements(stored: list[Mapping[str, Any]], now: datetime) -> None:
         targets = [str((s.get("object") or {}).get("id")) for s in voiding]
         rows = db.session.execute(select(statement_table.c.statement).where(
             statement_table.c.id.in_(targets))).scalars()
-        affected = _Folder(fresh=False)
+        affected = _Folder(fresh=False, rule=rule)
         affected.fold([json.loads(row) for row in rows])
         for user_id, course_id in list(affected.pairs):
             rebuild(now, user_ids=[user_id], course_ids=[course_id])

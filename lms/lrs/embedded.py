@@ -30,6 +30,8 @@ def build_lrs(app: Flask) -> LRS:
         more_path="/xapi/statements",
         page_size=app.config["ATLAS_LRS_PAGE_SIZE"],
         settle=timedelta(seconds=app.config["ATLAS_LRS_SETTLE_SECONDS"]),
+        # a client must not undo the platform's grading, rosters or another client's records
+        void_own_only=True,
     )
 
 

@@ -8,13 +8,14 @@ from flask import current_app
 from lms.extensions import db
 from lms.lrs.auth import require_scope
 from lms.lrs.blueprint import METHODS, bp, dispatch
-from lms.lrs.embedded import platform_lrs
+from lms.lrs.embedded import platform_authority, platform_lrs
 from lms.lrs.headers import json_response, no_content
 from lms.lrs.incoming import XapiRequest
 from lms.lrs.problems import RequestError
 from lms.lrs.scopes import STATEMENTS_WRITE
 from lms.lrs.statements_read import get_statements
 from lms.lrs.write_lock import serialized_writes
+from xapi.agents import agent_key
 from xapi.attachments import iter_attachments, parse_multipart, verify_attachments
 from xapi.isotime import utcnow
 from xapi.query import normalize_uuid
@@ -25,6 +26,7 @@ from xapi.validate import validate_statement, validate_statements
 WRITE_SCOPES = (STATEMENTS_WRITE,)
 CONTENT_RULE = "Communication-1.5/statement-content-type"
 JSON_RULE = "Communication-1.5.1/json"
+VOIDING_RULE = "Data-2.3.2/voiding-authority"
 
 
 @bp.route("/statements", methods=METHODS)
@@ -88,6 +90,27 @@ def check_attachments(
     }
 
 
+def refuse_foreign_voiding(x: XapiRequest, batch: list[dict]) -> None:
+    """Refuse voiding statements whose target another authority stored.
+
+    The LRS voids only a credential's own statements: a client could otherwise undo the
+    platform's grading and rosters, or another tool's records.
+
+    :raises RequestError: a target was stored by the platform or another client (403).
+    """
+    refused = platform_lrs().voiding_refused(db.session.connection(), batch, x.client.authority)
+    if not refused:
+        return
+    target, owner = refused[0]
+    if owner == agent_key(platform_authority()):
+        message = (f"statement {target} was recorded by the platform (its player, grading or "
+                   "rosters); only the platform may void it.")
+    else:
+        message = (f"statement {target} was stored by another credential; a client may void "
+                   "only the statements it stored itself.")
+    raise RequestError(403, VOIDING_RULE, message)
+
+
 def _after_store(result: StoreResult) -> None:
     """Tell plugins (the progress projection) about new statements, then commit."""
     if result.statements:
@@ -119,6 +142,7 @@ def put_statement(x: XapiRequest):
     validate_statement(received, x.version)
     data = check_attachments(received, [received], parts, x.version)
     with serialized_writes():
+        refuse_foreign_voiding(x, [{**received, "id": statement_id}])
         result = platform_lrs().put(
             db.session.connection(),
             statement_id,
@@ -150,6 +174,7 @@ def post_statements(x: XapiRequest):
         )
     data = check_attachments(received, batch, parts, x.version)
     with serialized_writes():
+        refuse_foreign_voiding(x, batch)
         result = platform_lrs().store(
             db.session.connection(),
             batch,
