@@ -1,6 +1,5 @@
 """The Statement resource: PUT one statement, POST a batch (all or nothing), GET statements."""
 
-import json
 from typing import Any
 
 from flask import current_app
@@ -15,6 +14,7 @@ from lms.lrs.problems import RequestError
 from lms.lrs.scopes import STATEMENTS_WRITE
 from lms.lrs.statements_read import get_statements
 from lms.lrs.write_lock import serialized_writes
+from xapi import jsontext
 from xapi.agents import agent_key
 from xapi.attachments import iter_attachments, parse_multipart, verify_attachments
 from xapi.isotime import utcnow
@@ -35,13 +35,12 @@ def statements():
 
 
 def _load_json(body: bytes) -> Any:
-    def refuse(constant: str) -> Any:
-        raise ValueError(f"{constant} is not JSON")
-
+    """The body's JSON; too deep, lone surrogates, NaN or broken JSON are 400 with a message."""
     try:
-        return json.loads(body, parse_constant=refuse)
-    except (UnicodeDecodeError, ValueError) as error:
-        raise RequestError(400, JSON_RULE, f"the body is not valid UTF-8 JSON: {error}") from None
+        return jsontext.loads(body, what="the body")
+    except jsontext.JsonTextError as error:
+        rule = JSON_RULE if error.rule == jsontext.SYNTAX_RULE else error.rule
+        raise RequestError(400, rule, error.message, pointer=error.pointer) from None
 
 
 def read_statements(x: XapiRequest) -> tuple[Any, tuple]:
@@ -139,7 +138,7 @@ def put_statement(x: XapiRequest):
             400, "Communication-2.1.1/single-statement",
             "PUT statements takes one statement object; POST a batch as an array.",
         )
-    validate_statement(received, x.version)
+    validate_statement(received, x.version, json_checked=True)
     data = check_attachments(received, [received], parts, x.version)
     with serialized_writes():
         refuse_foreign_voiding(x, [{**received, "id": statement_id}])
@@ -162,10 +161,10 @@ def post_statements(x: XapiRequest):
     x.single_params(())
     received, parts = read_statements(x)
     if isinstance(received, dict):
-        validate_statement(received, x.version)
+        validate_statement(received, x.version, json_checked=True)
         batch = [received]
     elif isinstance(received, list):
-        validate_statements(received, x.version)
+        validate_statements(received, x.version, json_checked=True)
         batch = received
     else:
         raise RequestError(
