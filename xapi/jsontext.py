@@ -23,6 +23,7 @@ SYNTAX_RULE = "RFC-8259/syntax"
 _ESCAPE = re.compile(rb"\\.", re.DOTALL)
 #: Every byte but the brackets and the quote, for bytes.translate(None, delete=…).
 _NOT_STRUCTURE = bytes(b for b in range(256) if b not in b'[]{}"')
+_INNERMOST = re.compile(rb"\[\]|\{\}")
 _STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
 #: Text that may hold a lone surrogate once parsed: an escape \\uD800–\\uDFFF, or the
 #: UTF-8-like bytes of one (json.loads decodes bytes with "surrogatepass").
@@ -84,8 +85,8 @@ def check_depth(text: str | bytes, *, max_depth: int = MAX_DEPTH, what: str = "t
     for _level in range(max_depth):
         if not bare:
             return
-        bare = bare.replace(b"[]", b"").replace(b"{}", b"")
-    if b"[]" in bare or b"{}" in bare:
+        bare = _INNERMOST.sub(b"", bare)  # one pass, one level: {[]} becomes {}
+    if _INNERMOST.search(bare):
         raise JsonTextError(
             DEPTH_RULE,
             f"{what} nests arrays and objects {nesting_depth(text)} levels deep; the LRS "
@@ -116,7 +117,11 @@ def check_value(value: Any, pointer: str = "", *, max_depth: int = MAX_DEPTH,
             for key, item in current.items():
                 place = f"{at}/{_escape(key)}" if type(key) is str else f"{at}/{key}"
                 if type(key) is str and _SURROGATE.search(key):
-                    raise JsonTextError(SURROGATE_RULE, _surrogate_message(what, key=True), place)
+                    # the pointer goes into a JSON answer: spell the surrogate as an escape
+                    printable = place.encode("utf-8", "backslashreplace").decode("utf-8")
+                    raise JsonTextError(
+                        SURROGATE_RULE, _surrogate_message(what, key=True), printable
+                    )
                 stack.append((item, place, depth + 1))
         elif kind is list:
             if depth > max_depth:

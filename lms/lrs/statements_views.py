@@ -37,7 +37,9 @@ def statements():
 def _load_json(body: bytes) -> Any:
     """The body's JSON; too deep, lone surrogates, NaN or broken JSON are 400 with a message."""
     try:
-        return jsontext.loads(body, what="the body")
+        return jsontext.loads(body.decode("utf-8"), what="the body")
+    except UnicodeDecodeError as error:
+        raise RequestError(400, JSON_RULE, f"the body is not valid UTF-8: {error}") from None
     except jsontext.JsonTextError as error:
         rule = JSON_RULE if error.rule == jsontext.SYNTAX_RULE else error.rule
         raise RequestError(400, rule, error.message, pointer=error.pointer) from None

@@ -6,13 +6,13 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from lms.catalog.version_content import content_for
+from lms.certificates.models import Certificate
+from lms.db import utcnow
 from lms.extensions import db
 from lms.learning import enrolment as enrolments
 from lms.learning import projection
 from lms.learning import statements as builders
 from lms.learning.models import CourseProgress, LessonProgress
-from lms.certificates.models import Certificate
-from lms.db import utcnow
 from lms.lrs import services as lrs_services
 from lms.lrs.embedded import platform_authority, record_statement, record_statements
 from tests.lms.learning.conftest import stored_statements

@@ -99,7 +99,7 @@ def test_read_mine_does_not_list_the_platforms_statements(caller, make_client):
     assert "pseudonym-of-lena" not in response.get_data(as_text=True)
 
 
-def test_grant_command_and_list(runner, make_client, import_real):
+def test_grant_command_and_list(runner, make_client, import_real):  # noqa: F811
     import_real("e-mobility")
     client, _auth = make_client("statements/write", name="Simulator")
     db.session.commit()
@@ -122,7 +122,8 @@ def test_grant_command_and_list(runner, make_client, import_real):
     assert db.session.scalars(select(LrsCreditGrant)).all() == []
 
 
-def test_admin_grants_and_withdraws_on_the_lrs_page(client, auth, make_client, import_real):
+def test_admin_grants_and_withdraws_on_the_lrs_page(client, auth, make_client,
+                                                   import_real):  # noqa: F811
     import_real("e-mobility")
     lrs_client, _auth = make_client("statements/write", name="Simulator")
     make_user(email="admin@example.org", is_admin=True)
