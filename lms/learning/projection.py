@@ -11,17 +11,16 @@ when its ``context.registration`` is the enrolment's registration, or when it ha
 rebuilding that learner and course.
 """
 
-import json
 import logging
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import unquote
 
 from flask import current_app
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import delete, select
 
 from authoring.model import GRADED_KINDS
 from authoring.model import Course as CourseModel
@@ -33,11 +32,10 @@ from lms.learning import statements as builders
 from lms.learning.models import CourseProgress, Enrolment, LessonProgress
 from lms.lrs.crediting import PLATFORM, CreditRule, is_platform_statement, load_credit_rule
 from lms.lrs.embedded import platform_authority, record_statement
+from lms.plugins import hooks
+from xapi import reads
 from xapi import vocabulary as v
-from xapi.agents import agent_key
 from xapi.isotime import parse_timestamp, truncate_ms
-from xapi.store_sql import statement_agents
-from xapi.store_sql import statements as statement_table
 
 log = logging.getLogger(__name__)
 
@@ -305,24 +303,22 @@ class _Pair:
         record_statement(builders.course_statement(
             self.user, "completed", self.model, self.version.version,
             self.enrolment.registration, now), now)
-        current_app.extensions["atlas_plugins"].hook.lms_course_completed(
+        hooks().lms_course_completed(
             user=self.user, course=self.course, completed_at=now)
         return True
 
     def _recorded_completion(self) -> datetime | None:
-        """The stored time of a ``completed`` statement for this course and registration."""
-        iri = v.course_iri(current_app.config["ATLAS_BASE_URL"], self.course.slug)
-        stored = db.session.execute(
-            select(statement_table.c.stored).where(
-                statement_table.c.object_activity_id == iri,
-                statement_table.c.verb_id == v.VERBS["completed"].id,
-                statement_table.c.registration == self.enrolment.registration,
-                statement_table.c.is_voided.is_(False),
-                statement_table.c.actor_key == agent_key(builders.learner(self.user)),
-                statement_table.c.authority_key == agent_key(platform_authority()),
-            ).order_by(statement_table.c.seq).limit(1)
-        ).scalar()
-        return stored
+        """The stored time of the platform's ``completed`` statement for this cycle."""
+        found = reads.find_statements(
+            db.session.connection(),
+            verb_id=v.VERBS["completed"].id,
+            activity_id=v.course_iri(current_app.config["ATLAS_BASE_URL"], self.course.slug),
+            registrations=[self.enrolment.registration],
+            actor=builders.learner(self.user),
+            authority=platform_authority(),
+            limit=1,
+        )
+        return found[0].stored if found else None
 
 
 class _Folder:
@@ -384,13 +380,6 @@ class _Folder:
         return self.pairs[key]
 
 
-def _voided_ids(ids: list[str]) -> set[str]:
-    if not ids:
-        return set()
-    return set(db.session.execute(select(statement_table.c.id).where(
-        statement_table.c.id.in_(ids), statement_table.c.is_voided.is_(True))).scalars())
-
-
 def fold_statements(stored: list[Mapping[str, Any]], now: datetime) -> None:
     """Fold newly stored statements into the projection (the ``lms_statements_stored`` hook).
 
@@ -401,7 +390,7 @@ def fold_statements(stored: list[Mapping[str, Any]], now: datetime) -> None:
     plain = [s for s in stored if (s.get("verb") or {}).get("id") != voided_verb]
     if plain and not all(is_platform_statement(s) for s in plain):
         # a voiding statement may have arrived before its target
-        voided = _voided_ids([str(s["id"]) for s in plain])
+        voided = reads.voided_ids(db.session.connection(), [str(s["id"]) for s in plain])
         plain = [s for s in plain if str(s["id"]) not in voided]
     rule = load_credit_rule()
     folder = _Folder(fresh=False, rule=rule)
@@ -410,10 +399,8 @@ def fold_statements(stored: list[Mapping[str, Any]], now: datetime) -> None:
         pair.finish(now, replay=False)
     if voiding:
         targets = [str((s.get("object") or {}).get("id")) for s in voiding]
-        rows = db.session.execute(select(statement_table.c.statement).where(
-            statement_table.c.id.in_(targets))).scalars()
         affected = _Folder(fresh=False, rule=rule)
-        affected.fold([json.loads(row) for row in rows])
+        affected.fold(reads.statements_by_id(db.session.connection(), targets))
         for user_id, course_id in list(affected.pairs):
             rebuild(now, user_ids=[user_id], course_ids=[course_id])
 
@@ -426,31 +413,6 @@ class RebuildResult:
     statements: int = 0
     pairs: int = 0
     completed_now: int = 0
-
-
-def _stream(user_keys: list[str] | None, prefixes: list[str]) -> Iterator[list[dict]]:
-    """Stored, unvoided, non-voiding statements in the scope, oldest first, in pages."""
-    for user_key in user_keys or [None]:
-        last = 0
-        while True:
-            query = (select(statement_table.c.seq, statement_table.c.statement)
-                     .where(statement_table.c.seq > last,
-                            statement_table.c.is_voided.is_(False),
-                            statement_table.c.is_voiding.is_(False)))
-            if user_key is not None:
-                query = query.join(statement_agents, and_(
-                    statement_agents.c.statement_seq == statement_table.c.seq,
-                    statement_agents.c.agent_key == user_key,
-                    statement_agents.c.is_direct.is_(True),
-                )).where(statement_table.c.actor_key == user_key)
-            query = query.where(or_(*[statement_table.c.object_activity_id.startswith(
-                prefix, autoescape=True) for prefix in prefixes]))
-            rows = db.session.execute(
-                query.order_by(statement_table.c.seq).limit(PAGE)).all()
-            if not rows:
-                break
-            last = rows[-1].seq
-            yield [json.loads(row.statement) for row in rows]
 
 
 def rebuild(now: datetime, user_ids: list[int] | None = None,
@@ -487,14 +449,15 @@ def rebuild(now: datetime, user_ids: list[int] | None = None,
     else:
         slugs = db.session.scalars(select(Course.slug).where(Course.id.in_(course_ids)))
         prefixes = [v.course_iri(base, slug) + "/" for slug in slugs]
-    user_keys = None
+    actors = None
     if user_ids is not None:
         pseudonyms = db.session.scalars(select(User.pseudonym).where(User.id.in_(user_ids)))
-        user_keys = [agent_key(v.learner_actor(base, name)) for name in pseudonyms]
+        actors = [v.learner_actor(base, name) for name in pseudonyms]
     result = RebuildResult()
     folder = _Folder(fresh=True)
-    if prefixes and user_keys != []:
-        for page in _stream(user_keys, prefixes):
+    if prefixes and actors != []:
+        for page in reads.iter_statements_about(db.session.connection(), prefixes,
+                                                actors=actors, page=PAGE):
             result.statements += len(page)
             folder.fold(page)
     for key, pair in folder.pairs.items():

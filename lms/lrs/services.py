@@ -25,7 +25,6 @@ from lms.lrs.scopes import SCOPES
 from xapi import outbox, privacy
 from xapi.agents import require_agent_key
 from xapi.store_errors import StoreError
-from xapi.store_sql import outbox as outbox_table
 from xapi.vocabulary import learner_actor
 
 log = logging.getLogger(__name__)
@@ -345,16 +344,8 @@ def upstream_statuses() -> list[UpstreamStatus]:
     conn = db.session.connection()
     statuses = []
     for upstream in outbox.list_upstreams(conn):
-        last_error = conn.execute(
-            select(outbox_table.c.last_error)
-            .where(
-                outbox_table.c.upstream_id == upstream.id,
-                outbox_table.c.last_error.is_not(None),
-            )
-            .order_by(outbox_table.c.id.desc())
-            .limit(1)
-        ).scalar()
-        statuses.append(UpstreamStatus(upstream, outbox.queue_counts(conn, upstream), last_error))
+        statuses.append(UpstreamStatus(
+            upstream, outbox.queue_counts(conn, upstream), outbox.last_error(conn, upstream)))
     return statuses
 
 

@@ -2,12 +2,10 @@
 
 from typing import Any
 
-from flask import current_app
-
 from lms.extensions import db
 from lms.lrs.auth import require_scope
 from lms.lrs.blueprint import METHODS, bp, dispatch
-from lms.lrs.embedded import platform_authority, platform_lrs
+from lms.lrs.embedded import announce_stored, platform_authority, platform_lrs
 from lms.lrs.headers import json_response, no_content
 from lms.lrs.incoming import XapiRequest
 from lms.lrs.problems import RequestError
@@ -18,9 +16,9 @@ from xapi import jsontext
 from xapi.agents import agent_key
 from xapi.attachments import iter_attachments, parse_multipart, verify_attachments
 from xapi.isotime import utcnow
+from xapi.lrs import AttachmentData, StoreResult
 from xapi.query import normalize_uuid
 from xapi.signature import verify_signed_statement
-from xapi.statement_store import AttachmentData, StoreResult
 from xapi.validate import validate_statement, validate_statements
 
 WRITE_SCOPES = (STATEMENTS_WRITE,)
@@ -114,10 +112,7 @@ def refuse_foreign_voiding(x: XapiRequest, batch: list[dict]) -> None:
 
 def _after_store(result: StoreResult) -> None:
     """Tell plugins (the progress projection) about new statements, then commit."""
-    if result.statements:
-        current_app.extensions["atlas_plugins"].hook.lms_statements_stored(
-            statements=result.statements, now=result.stored
-        )
+    announce_stored(result.statements, result.stored)
     db.session.commit()
 
 
