@@ -23,12 +23,12 @@ from flask import current_app
 from sqlalchemy import delete, select
 
 from authoring.model import GRADED_KINDS
-from authoring.model import Course as CourseModel
 from lms.accounts.models import User
 from lms.catalog.models import Course
 from lms.catalog.version_content import content_for
 from lms.extensions import db
 from lms.learning import statements as builders
+from lms.learning.completion import completion_percent, duration_minutes, rule_met
 from lms.learning.models import CourseProgress, Enrolment, LessonProgress
 from lms.lrs.crediting import PLATFORM, CreditRule, is_platform_statement, load_credit_rule
 from lms.lrs.embedded import platform_authority, record_statement
@@ -39,28 +39,13 @@ from xapi.isotime import parse_timestamp, truncate_ms
 
 log = logging.getLogger(__name__)
 
-VERB_NAMES = {verb.id: name for name, verb in v.VERBS.items()}
-_LESSON_TAIL = re.compile(r"^module/([^/]+)/lesson/([^/]+)$")
-_SESSION_TAIL = re.compile(r"^session/([^/]+)$")
-_DURATION = re.compile(
-    r"^P(?:(?P<days>\d+(?:\.\d+)?)D)?"
-    r"(?:T(?:(?P<hours>\d+(?:\.\d+)?)H)?(?:(?P<minutes>\d+(?:\.\d+)?)M)?"
-    r"(?:(?P<seconds>\d+(?:\.\d+)?)S)?)?$"
-)
 PAGE = 1000
 #: Lessons whose progress only the platform's own grading and rosters may credit.
 PLATFORM_ONLY_KINDS = (*GRADED_KINDS, "session")
 
-
-def duration_minutes(text: str | None) -> int:
-    """Return the whole minutes of an ISO 8601 duration (``PT90M``, ``PT1H30M``), else 0."""
-    match = _DURATION.match(text or "")
-    if not match or text in ("P", "PT"):
-        return 0
-    parts = {key: float(value) for key, value in match.groupdict().items() if value}
-    seconds = (parts.get("days", 0) * 86400 + parts.get("hours", 0) * 3600
-               + parts.get("minutes", 0) * 60 + parts.get("seconds", 0))
-    return int(round(seconds / 60))
+VERB_NAMES = {verb.id: name for name, verb in v.VERBS.items()}
+_LESSON_TAIL = re.compile(r"^module/([^/]+)/lesson/([^/]+)$")
+_SESSION_TAIL = re.compile(r"^session/([^/]+)$")
 
 
 @dataclass(frozen=True)
@@ -105,42 +90,6 @@ def learner_name(statement: Mapping[str, Any], base: str) -> str | None:
         return None
     name = account.get("name")
     return name if isinstance(name, str) else None
-
-
-def rule_met(progress: CourseProgress, model: CourseModel) -> bool:
-    """Tell whether ``progress`` meets the completion rule of ``model``."""
-    rule = model.completion
-    if rule.lessons == "all" and progress.lessons_done < progress.lessons_total:
-        return False
-    if isinstance(rule.lessons, int) and not isinstance(rule.lessons, bool) \
-            and progress.lessons_done < min(rule.lessons, progress.lessons_total):
-        return False
-    if rule.quizzes == "passed" and progress.quizzes_passed < progress.quizzes_total:
-        return False
-    has_assessment = any(True for _lesson in model.lessons("assessment"))
-    if rule.assessment == "passed" and has_assessment and not progress.is_assessment_passed:
-        return False
-    return progress.sessions_attended >= (rule.sessions or 0)
-
-
-def _percent(progress: CourseProgress, model: CourseModel) -> int:
-    rule = model.completion
-    parts: list[tuple[int, int]] = []
-    if rule.lessons == "all" or rule.lessons is None:
-        parts.append((progress.lessons_done, progress.lessons_total))
-    elif isinstance(rule.lessons, int):
-        wanted = min(rule.lessons, progress.lessons_total)
-        parts.append((min(progress.lessons_done, wanted), wanted))
-    if rule.quizzes == "passed":
-        parts.append((progress.quizzes_passed, progress.quizzes_total))
-    if rule.assessment == "passed" and any(True for _lesson in model.lessons("assessment")):
-        parts.append((int(progress.is_assessment_passed), 1))
-    if rule.sessions:
-        parts.append((min(progress.sessions_attended, rule.sessions), rule.sessions))
-    total = sum(whole for _done, whole in parts)
-    if not total:
-        return 100 if progress.completed_at else 0
-    return int(100 * sum(done for done, _whole in parts) // total)
 
 
 class _Pair:
@@ -271,7 +220,7 @@ class _Pair:
             status.get(i) == "passed" for i in assessments)
         progress.sessions_attended = len(progress.attended_sessions or [])
         progress.sessions_required = model.completion.sessions or 0
-        progress.percent = _percent(progress, model)
+        progress.percent = completion_percent(progress, model)
 
     def finish(self, now: datetime, *, replay: bool,
                previous: datetime | None = None) -> bool:
