@@ -8,7 +8,9 @@ from typing import Any
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
 
+from xapi.store_errors import BadRequestError
 from xapi.store_sql import activities, insert_ignore
+from xapi.validation.identifiers import is_iri
 
 # Roles of an activity in a statement, OR-ed into xapi_statement_activities.roles.
 ROLE_OBJECT = 1
@@ -211,8 +213,24 @@ def with_canonical_definitions(
     return result
 
 
+def require_activity_iri(activity_id: Any, name: str = "activityId") -> str:
+    """:raises BadRequestError: the value is not an absolute IRI, as activity ids must be."""
+    if not isinstance(activity_id, str) or not activity_id:
+        raise BadRequestError(f"{name} is required")
+    if not is_iri(activity_id):
+        raise BadRequestError(
+            f"{name} must be an absolute IRI such as https://example.org/activities/1, "
+            f"not {activity_id[:200]!r}"
+        )
+    return activity_id
+
+
 def get_activity(conn: Connection, activity_id: str) -> dict[str, Any]:
-    """The Activity object with the canonical definition, or with the id alone if none is known."""
+    """The Activity object with the canonical definition, or with the id alone if none is known.
+
+    :raises BadRequestError: ``activity_id`` is not an absolute IRI (Data 2.4.4.1).
+    """
+    require_activity_iri(activity_id)
     result: dict[str, Any] = {"objectType": "Activity", "id": activity_id}
     definition = load_definitions(conn, [activity_id]).get(activity_id)
     if definition:

@@ -6,12 +6,12 @@ back, validates the statements, then calls :func:`verify_attachments`.
 """
 
 import hashlib
-import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from xapi import jsontext
 from xapi.errors import AttachmentError
 from xapi.validation.identifiers import is_sha2_hex
 
@@ -231,12 +231,12 @@ def _essence(media_type: str) -> str:
 
 
 def _load_json(data: bytes) -> Any:
-    def refuse(constant: str) -> Any:
-        raise ValueError(f"{constant} is not JSON")
-
     try:
-        return json.loads(data.decode("utf-8"), parse_constant=refuse)
-    except (UnicodeDecodeError, ValueError) as exc:
+        return jsontext.loads(data.decode("utf-8"), what="the statement part")
+    except UnicodeDecodeError as exc:
         raise AttachmentError(
             STATEMENT_PART, f"the statement part is not valid UTF-8 JSON: {exc}"
-        ) from exc
+        ) from None
+    except jsontext.JsonTextError as exc:
+        rule = STATEMENT_PART if exc.rule == jsontext.SYNTAX_RULE else exc.rule
+        raise AttachmentError(rule, exc.message, pointer=exc.pointer) from None

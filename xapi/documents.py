@@ -10,6 +10,8 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Connection
 
+from xapi import jsontext
+from xapi.activities import require_activity_iri
 from xapi.agents import require_agent_key
 from xapi.query import normalize_uuid
 from xapi.store_errors import BadRequestError, ConflictError, NotFoundError, PreconditionFailedError
@@ -70,7 +72,7 @@ def state_key(
     return DocumentKey(
         kind=STATE,
         doc_id=_required(state_id, "stateId"),
-        activity_id=_required(activity_id, "activityId"),
+        activity_id=require_activity_iri(activity_id),
         agent_key=require_agent_key(agent),
         registration=normalize_uuid(registration, "registration") if registration else "",
     )
@@ -81,7 +83,7 @@ def activity_profile_key(activity_id: str | None, profile_id: str | None) -> Doc
     return DocumentKey(
         kind=ACTIVITY_PROFILE,
         doc_id=_required(profile_id, "profileId"),
-        activity_id=_required(activity_id, "activityId"),
+        activity_id=require_activity_iri(activity_id),
     )
 
 
@@ -231,10 +233,13 @@ def post_document(
     if not (_is_json(content_type) and _is_json(row.content_type)):
         raise BadRequestError("POST merges JSON documents: both must be application/json")
     try:
-        posted = json.loads(content)
-        existing = json.loads(row.content)
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise BadRequestError("POST merges JSON objects: a document is not valid JSON") from exc
+        posted = jsontext.loads(content, what="the posted document")
+        existing = jsontext.loads(row.content, what="the stored document")
+    except jsontext.JsonTextError as exc:
+        if exc.rule == jsontext.SYNTAX_RULE:
+            raise BadRequestError("POST merges JSON objects: a document is not valid JSON") \
+                from None
+        raise BadRequestError(f"POST merges JSON objects: {exc.message}") from None
     if not (isinstance(posted, dict) and isinstance(existing, dict)):
         raise BadRequestError("POST merges JSON objects: a document is not a JSON object")
     merged = json.dumps({**existing, **posted}, ensure_ascii=False).encode()
@@ -257,7 +262,7 @@ def _scope(kind: str, activity_id: str, agent: Any, registration: str | None) ->
         raise BadRequestError(f"unknown document kind {kind!r}")
     conditions = [documents.c.kind == kind]
     if kind in (STATE, ACTIVITY_PROFILE):
-        conditions.append(documents.c.activity_id == _required(activity_id, "activityId"))
+        conditions.append(documents.c.activity_id == require_activity_iri(activity_id))
     if kind in (STATE, AGENT_PROFILE):
         conditions.append(documents.c.agent_key == require_agent_key(agent))
     if registration:

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 from xapi import activities as activity_store
 from xapi.agents import agent_key, iter_statement_agents, person, require_agent_key
 from xapi.isotime import utcnow
-from xapi.model import canonical_languages, ids_format, parse_accept_language
+from xapi.model import VOIDED_VERB, canonical_languages, ids_format, parse_accept_language
 from xapi.query import (
     SingleStatementQuery,
     StatementQuery,
@@ -21,6 +21,7 @@ from xapi.query import (
     page_select,
     stored_seq_range,
 )
+from xapi.statement_refs import voiding_refused
 from xapi.statement_store import AttachmentData, StoreResult, store_statements
 from xapi.store_errors import BadRequestError, NotFoundError
 from xapi.store_sql import attachments, statement_agents, statement_attachments, statements
@@ -65,6 +66,9 @@ class LRS:
     :param page_size: the server maximum, also used for ``limit=0``.
     :param settle: how far behind now ``X-Experience-API-Consistent-Through`` lags, to
         cover transactions that took a ``stored`` time but have not committed yet.
+    :param void_own_only: a voiding statement voids only statements stored under its own
+        authority, so one credential cannot undo another's records (the specification
+        lets an LRS restrict voiding; Data 2.3.2).
     """
 
     def __init__(
@@ -75,7 +79,9 @@ class LRS:
         page_size: int = 100,
         settle: timedelta = timedelta(seconds=1),
         clock: Callable[[], datetime] = utcnow,
+        void_own_only: bool = False,
     ):
+        self.void_own_only = void_own_only
         self.secret = secret
         self.more_path = more_path
         self.page_size = page_size
@@ -111,7 +117,28 @@ class LRS:
             now=now or self.clock(),
             attachment_data=attachment_data,
             trust_authority=trust_authority,
+            void_own_only=self.void_own_only,
         )
+
+    def voiding_refused(
+        self, conn: Connection, statements_in: Iterable[Mapping[str, Any]], authority: Mapping
+    ) -> list[tuple[str, str | None]]:
+        """Targets of voiding statements in ``statements_in`` that ``authority`` may not void.
+
+        Empty unless the LRS voids own statements only. Each item is the target id and
+        the authority key it was stored under.
+        """
+        if not self.void_own_only:
+            return []
+        voiding = [
+            (str(s.get("id")), str((s.get("object") or {}).get("id", "")))
+            for s in statements_in
+            if (s.get("verb") or {}).get("id") == VOIDED_VERB
+            and (s.get("object") or {}).get("objectType") == "StatementRef"
+        ]
+        if not voiding:
+            return []
+        return voiding_refused(conn, voiding, agent_key(authority))
 
     def put(
         self,

@@ -330,6 +330,16 @@ def queue_counts(conn: Connection, upstream: Upstream) -> dict[str, int]:
     return counts
 
 
+def last_error(conn: Connection, upstream: Upstream) -> str | None:
+    """The newest error recorded for one upstream's items, if any (for the admin page)."""
+    return conn.execute(
+        select(outbox.c.last_error)
+        .where(outbox.c.upstream_id == upstream.id, outbox.c.last_error.is_not(None))
+        .order_by(outbox.c.id.desc())
+        .limit(1)
+    ).scalar()
+
+
 def purge_sent(conn: Connection, *, before: datetime) -> int:
     """Delete items sent before ``before``; the statements themselves stay."""
     result = conn.execute(

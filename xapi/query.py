@@ -13,6 +13,7 @@ from sqlalchemy import Select, exists, select, union
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
+from xapi import jsontext
 from xapi.agents import require_agent_key
 from xapi.isotime import format_timestamp, parse_timestamp
 from xapi.store_errors import BadRequestError
@@ -147,9 +148,11 @@ def parse_statement_params(params: Mapping[str, str]) -> StatementQuery | Single
     agent = None
     if "agent" in params:
         try:
-            agent = json.loads(params["agent"])
-        except ValueError as exc:
-            raise BadRequestError("agent must be JSON") from exc
+            agent = jsontext.loads(params["agent"], what="the agent parameter")
+        except jsontext.JsonTextError as exc:
+            if exc.rule == jsontext.SYNTAX_RULE:
+                raise BadRequestError("agent must be JSON") from None
+            raise BadRequestError(exc.message) from None
         require_agent_key(agent)
     try:
         limit = int(params.get("limit", "0"))

@@ -12,7 +12,6 @@ certificate is a separate decision, outside the spec (Data 2.6 note).
 
 import base64
 import binascii
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from xapi import jsontext
 from xapi.comparison import statements_equivalent
 from xapi.errors import SignatureError, StatementValidationError
 from xapi.model import SIGNATURE_CONTENT_TYPE, SIGNATURE_USAGE_TYPE
@@ -193,9 +193,13 @@ def _decode(segment: str, what: str, at: str) -> bytes:
 
 def _json_segment(segment: str, what: str, at: str) -> dict[str, Any]:
     try:
-        value = json.loads(_decode(segment, what, at).decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+        value = jsontext.loads(_decode(segment, what, at).decode("utf-8"), what=f"the JWS {what}")
+    except UnicodeDecodeError:
         raise SignatureError(MALFORMED, f"the JWS {what} is not JSON.", pointer=at) from None
+    except jsontext.JsonTextError as exc:
+        syntax = exc.rule == jsontext.SYNTAX_RULE
+        message = f"the JWS {what} is not JSON." if syntax else exc.message
+        raise SignatureError(MALFORMED, message, pointer=at) from None
     if type(value) is not dict:
         raise SignatureError(MALFORMED, f"the JWS {what} is not a JSON object.", pointer=at)
     return value

@@ -77,27 +77,64 @@ def save_ref_closure(conn: Connection, written: Sequence[tuple[int, dict[str, An
         conn.execute(insert_ignore(conn, statement_refs, ["statement_seq", "target_id"]), rows_out)
 
 
-def apply_voiding(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+def apply_voiding(
+    conn: Connection, rows: Sequence[Mapping[str, Any]], *, own_only: bool = False
+) -> None:
     """Mark voided the targets of new voiding statements, and new statements already voided.
 
     A voiding statement may arrive before its target; a voiding statement never
     becomes voided itself.
+
+    :param own_only: a voiding statement voids only a target stored under the same
+        authority (the rule of an LRS whose clients must not undo each other's records);
+        otherwise any voiding statement voids its target, as the specification allows.
     """
-    targets = sorted({r["object_statement_ref"] for r in rows if r["is_voiding"]})
+    pairs = [(r["authority_key"], r["object_statement_ref"]) for r in rows if r["is_voiding"]]
     plain = sorted(r["id"] for r in rows if not r["is_voiding"])
     for chunk in _chunks(plain):
         found = conn.execute(
-            select(statements.c.object_statement_ref).where(
+            select(statements.c.authority_key, statements.c.object_statement_ref).where(
                 statements.c.is_voiding.is_(True), statements.c.object_statement_ref.in_(chunk)
             )
         )
-        targets += [row.object_statement_ref for row in found]
-    for chunk in _chunks(sorted(set(targets))):
+        pairs += [(row.authority_key, row.object_statement_ref) for row in found]
+    targets = sorted({target for _voider, target in pairs})
+    if own_only and targets:
+        owner: dict[str, str | None] = {}
+        for chunk in _chunks(targets):
+            rows = conn.execute(
+                select(statements.c.id, statements.c.authority_key).where(
+                    statements.c.id.in_(chunk)
+                )
+            )
+            owner.update({row.id: row.authority_key for row in rows})
+        targets = sorted({t for voider, t in pairs if t in owner and owner[t] == voider})
+    for chunk in _chunks(targets):
         conn.execute(
             update(statements)
             .where(statements.c.id.in_(chunk), statements.c.is_voiding.is_(False))
             .values(is_voided=True)
         )
+
+
+def voiding_refused(
+    conn: Connection, voiding: Iterable[tuple[str, str]], authority_key: str | None
+) -> list[tuple[str, str | None]]:
+    """The targets of voiding statements that ``authority_key`` may not void, with their owner.
+
+    For an LRS that voids only a statement's own authority's statements: lets the binding
+    refuse such a request with a message rather than store a voiding that does nothing.
+
+    :param voiding: ``(voiding statement id, target id)`` pairs of a request.
+    """
+    wanted = sorted({str(target).lower() for _id, target in voiding})
+    refused: list[tuple[str, str | None]] = []
+    for chunk in _chunks(wanted):
+        rows = conn.execute(
+            select(statements.c.id, statements.c.authority_key).where(statements.c.id.in_(chunk))
+        )
+        refused += [(r.id, r.authority_key) for r in rows if r.authority_key != authority_key]
+    return sorted(refused)
 
 
 def unvoid_orphans(conn: Connection, target_ids: Iterable[str]) -> None:

@@ -279,9 +279,12 @@ def store_statements(
     now: datetime,
     attachment_data: Mapping[str, AttachmentData] | None = None,
     trust_authority: bool = False,
+    void_own_only: bool = False,
 ) -> StoreResult:
     """Store a batch of validated statements, all or nothing, in the caller's transaction.
 
+    :param void_own_only: a voiding statement voids only statements of its own authority
+        (see :func:`xapi.statement_refs.apply_voiding`).
     :raises BadRequestError: when two statements in the batch share an id.
     :raises ConflictError: when an id is already stored with a different statement.
     """
@@ -322,7 +325,7 @@ def store_statements(
     written_rows = [row for row in rows if row["id"] in seq_by_id]
     definitions = _insert_index_rows(conn, written)
     save_ref_closure(conn, written)
-    apply_voiding(conn, written_rows)
+    apply_voiding(conn, written_rows, own_only=void_own_only)
     save_definitions(conn, definitions.merged, now)
     if attachment_data:
         _save_attachments(conn, written, attachment_data, now)

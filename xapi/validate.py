@@ -2,13 +2,15 @@
 
 from typing import Any
 
+from xapi import jsontext
 from xapi.errors import StatementValidationError
 from xapi.validation.statement import check_statement
 from xapi.versions import SUPPORTED_VERSIONS, Version
 
 
 def validate_statement(
-    obj: Any, version: Version = "1.0.3", *, is_substatement: bool = False
+    obj: Any, version: Version = "1.0.3", *, is_substatement: bool = False,
+    json_checked: bool = False,
 ) -> None:
     """Check one statement against every MUST of the xAPI data model for ``version``.
 
@@ -18,17 +20,25 @@ def validate_statement(
     :param version: the rule set, as :func:`xapi.versions.negotiate_version` returns it.
     :param is_substatement: validate ``obj`` as a SubStatement (objectType
         ``"SubStatement"``, no id, stored, version or authority).
-    :raises StatementValidationError: at the first broken rule, with its pointer.
+    :param json_checked: ``obj`` was parsed by :func:`xapi.jsontext.loads`, which already
+        refused deep nesting and lone surrogates; skips that walk.
+    :raises StatementValidationError: at the first broken rule, with its pointer; nesting
+        deeper than 64 levels and lone surrogates in any string or key are broken rules too.
     """
     if version not in SUPPORTED_VERSIONS:
         raise ValueError(f"unknown xAPI version {version!r}; expected one of {SUPPORTED_VERSIONS}")
+    if not json_checked:
+        check_json_value(obj, "")
     check_statement(obj, "", v2=version == "2.0.0", is_substatement=is_substatement)
 
 
-def validate_statements(statements: Any, version: Version = "1.0.3") -> None:
+def validate_statements(
+    statements: Any, version: Version = "1.0.3", *, json_checked: bool = False
+) -> None:
     """Check a batch; it fails as a whole at the first invalid statement (Communication 3.2.s3.b9).
 
-    Pointers start with the statement's index: ``/3/actor/mbox``.
+    Pointers start with the statement's index: ``/3/actor/mbox``. ``json_checked`` as for
+    :func:`validate_statement`.
 
     :raises StatementValidationError: at the first broken rule.
     """
@@ -40,4 +50,18 @@ def validate_statements(statements: Any, version: Version = "1.0.3") -> None:
         )
     v2 = version == "2.0.0"
     for index, statement in enumerate(statements):
+        if not json_checked:
+            check_json_value(statement, f"/{index}")
         check_statement(statement, f"/{index}", v2=v2, is_substatement=False)
+
+
+def check_json_value(obj: Any, pointer: str) -> None:
+    """Refuse what no later step could handle: nesting past :data:`xapi.jsontext.MAX_DEPTH`
+    (recursion) and lone surrogates (not storable as UTF-8), wherever they are.
+
+    :raises StatementValidationError: with the pointer of the offending value.
+    """
+    try:
+        jsontext.check_value(obj, pointer, what="the statement")
+    except jsontext.JsonTextError as error:
+        raise StatementValidationError(error.rule, error.pointer, error.message) from None

@@ -1,62 +1,52 @@
 """The progress projection: lesson and course progress folded from the LRS's statements.
 
-The statement store is the source of truth. Every stored statement (from the platform or
-any other LRS client) about an activity of a course is folded into ``LessonProgress`` and
-``CourseProgress``; ``atlas progress rebuild`` deletes those rows and folds the statements
-again. A statement counts for a learner's current cycle when its ``context.registration``
-is the enrolment's registration, or when it has none (other tools) and was stored after
-the cycle began. A voided statement is undone by rebuilding that learner and course.
+The statement store is the source of truth. A stored statement about an activity of a
+course is folded into ``LessonProgress`` and ``CourseProgress`` only when its authority may
+credit that activity (``lms.lrs.crediting``): the platform for everything, a client for
+the ungraded activities an admin granted it; quiz and assessment results and attendance
+only from the platform. ``atlas progress rebuild`` deletes the rows and folds the
+statements again under the same rule. A statement counts for a learner's current cycle
+when its ``context.registration`` is the enrolment's registration, or when it has none
+(other tools) and was stored after the cycle began. A voided statement is undone by
+rebuilding that learner and course.
 """
 
-import json
 import logging
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import unquote
 
 from flask import current_app
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import delete, select
 
 from authoring.model import GRADED_KINDS
-from authoring.model import Course as CourseModel
 from lms.accounts.models import User
 from lms.catalog.models import Course
 from lms.catalog.version_content import content_for
 from lms.extensions import db
 from lms.learning import statements as builders
+from lms.learning.completion import completion_percent, duration_minutes, rule_met
 from lms.learning.models import CourseProgress, Enrolment, LessonProgress
-from lms.lrs.embedded import PLATFORM_ACCOUNT, record_statement
+from lms.learning.reopened import reopened_lessons
+from lms.lrs.crediting import PLATFORM, CreditRule, is_platform_statement, load_credit_rule
+from lms.lrs.embedded import platform_authority, record_statement
+from lms.plugins import hooks
+from xapi import reads
 from xapi import vocabulary as v
-from xapi.agents import agent_key
 from xapi.isotime import parse_timestamp, truncate_ms
-from xapi.store_sql import statement_agents
-from xapi.store_sql import statements as statement_table
 
 log = logging.getLogger(__name__)
+
+PAGE = 1000
+#: Lessons whose progress only the platform's own grading and rosters may credit.
+PLATFORM_ONLY_KINDS = (*GRADED_KINDS, "session")
 
 VERB_NAMES = {verb.id: name for name, verb in v.VERBS.items()}
 _LESSON_TAIL = re.compile(r"^module/([^/]+)/lesson/([^/]+)$")
 _SESSION_TAIL = re.compile(r"^session/([^/]+)$")
-_DURATION = re.compile(
-    r"^P(?:(?P<days>\d+(?:\.\d+)?)D)?"
-    r"(?:T(?:(?P<hours>\d+(?:\.\d+)?)H)?(?:(?P<minutes>\d+(?:\.\d+)?)M)?"
-    r"(?:(?P<seconds>\d+(?:\.\d+)?)S)?)?$"
-)
-PAGE = 1000
-
-
-def duration_minutes(text: str | None) -> int:
-    """Return the whole minutes of an ISO 8601 duration (``PT90M``, ``PT1H30M``), else 0."""
-    match = _DURATION.match(text or "")
-    if not match or text in ("P", "PT"):
-        return 0
-    parts = {key: float(value) for key, value in match.groupdict().items() if value}
-    seconds = (parts.get("days", 0) * 86400 + parts.get("hours", 0) * 3600
-               + parts.get("minutes", 0) * 60 + parts.get("seconds", 0))
-    return int(round(seconds / 60))
 
 
 @dataclass(frozen=True)
@@ -103,42 +93,6 @@ def learner_name(statement: Mapping[str, Any], base: str) -> str | None:
     return name if isinstance(name, str) else None
 
 
-def rule_met(progress: CourseProgress, model: CourseModel) -> bool:
-    """Tell whether ``progress`` meets the completion rule of ``model``."""
-    rule = model.completion
-    if rule.lessons == "all" and progress.lessons_done < progress.lessons_total:
-        return False
-    if isinstance(rule.lessons, int) and not isinstance(rule.lessons, bool) \
-            and progress.lessons_done < min(rule.lessons, progress.lessons_total):
-        return False
-    if rule.quizzes == "passed" and progress.quizzes_passed < progress.quizzes_total:
-        return False
-    has_assessment = any(True for _lesson in model.lessons("assessment"))
-    if rule.assessment == "passed" and has_assessment and not progress.is_assessment_passed:
-        return False
-    return progress.sessions_attended >= (rule.sessions or 0)
-
-
-def _percent(progress: CourseProgress, model: CourseModel) -> int:
-    rule = model.completion
-    parts: list[tuple[int, int]] = []
-    if rule.lessons == "all" or rule.lessons is None:
-        parts.append((progress.lessons_done, progress.lessons_total))
-    elif isinstance(rule.lessons, int):
-        wanted = min(rule.lessons, progress.lessons_total)
-        parts.append((min(progress.lessons_done, wanted), wanted))
-    if rule.quizzes == "passed":
-        parts.append((progress.quizzes_passed, progress.quizzes_total))
-    if rule.assessment == "passed" and any(True for _lesson in model.lessons("assessment")):
-        parts.append((int(progress.is_assessment_passed), 1))
-    if rule.sessions:
-        parts.append((min(progress.sessions_attended, rule.sessions), rule.sessions))
-    total = sum(whole for _done, whole in parts)
-    if not total:
-        return 100 if progress.completed_at else 0
-    return int(100 * sum(done for done, _whole in parts) // total)
-
-
 class _Pair:
     """One learner's projection rows in one course while statements are folded in."""
 
@@ -152,6 +106,8 @@ class _Pair:
         self.model = content_for(version).course if version is not None else None
         self.lessons: dict[str, LessonProgress] = {}
         self.progress: CourseProgress | None = None
+        # lessons a version move reopened: statements stored before the move don't count
+        self.reopened = reopened_lessons(self.enrolment) if self.enrolment else {}
         if not fresh:
             self.progress = db.session.scalar(select(CourseProgress).where(
                 CourseProgress.user_id == user.id, CourseProgress.course_id == course.id))
@@ -203,14 +159,22 @@ class _Pair:
                 self.progress.self_paced_minutes += lesson.minutes
         row.status = status
 
-    def apply(self, statement: Mapping[str, Any], target: Target) -> None:
-        """Fold one statement of the current cycle into the rows."""
+    def apply(self, statement: Mapping[str, Any], target: Target, authority: str) -> None:
+        """Fold one statement of the current cycle into the rows.
+
+        :param authority: ``PLATFORM`` or ``GRANTED`` (see :mod:`lms.lrs.crediting`); a
+            granted client never credits graded lessons or sessions.
+        """
         verb = VERB_NAMES.get((statement.get("verb") or {}).get("id"))
         at = parse_timestamp(statement.get("timestamp") or statement["stored"])
+        platform = authority == PLATFORM
         if target.kind == "lesson":
             lesson = self.model.lesson(target.lesson_id)
-            if lesson is None:
+            if lesson is None or (not platform and lesson.kind in PLATFORM_ONLY_KINDS):
                 return
+            if lesson.id in self.reopened and "stored" in statement \
+                    and parse_timestamp(statement["stored"]) < self.reopened[lesson.id]:
+                return  # about the lesson as it was before a version move reopened it
             self._course_row(at)
             row = self._lesson_row(lesson.id, at)
             if verb in ("completed", "experienced") and lesson.kind not in GRADED_KINDS:
@@ -226,7 +190,7 @@ class _Pair:
                     self._mark_done(row, lesson, "passed", at)
                 elif row.status != "passed":
                     row.status = "failed"
-        elif target.kind == "session" and verb == "attended":
+        elif target.kind == "session" and verb == "attended" and platform:
             progress = self._course_row(at)
             iri = statement["object"]["id"]
             if iri in (progress.attended_sessions or []):
@@ -262,7 +226,7 @@ class _Pair:
             status.get(i) == "passed" for i in assessments)
         progress.sessions_attended = len(progress.attended_sessions or [])
         progress.sessions_required = model.completion.sessions or 0
-        progress.percent = _percent(progress, model)
+        progress.percent = completion_percent(progress, model)
 
     def finish(self, now: datetime, *, replay: bool,
                previous: datetime | None = None) -> bool:
@@ -294,30 +258,30 @@ class _Pair:
         record_statement(builders.course_statement(
             self.user, "completed", self.model, self.version.version,
             self.enrolment.registration, now), now)
-        current_app.extensions["atlas_plugins"].hook.lms_course_completed(
+        hooks().lms_course_completed(
             user=self.user, course=self.course, completed_at=now)
         return True
 
     def _recorded_completion(self) -> datetime | None:
-        """The stored time of a ``completed`` statement for this course and registration."""
-        iri = v.course_iri(current_app.config["ATLAS_BASE_URL"], self.course.slug)
-        stored = db.session.execute(
-            select(statement_table.c.stored).where(
-                statement_table.c.object_activity_id == iri,
-                statement_table.c.verb_id == v.VERBS["completed"].id,
-                statement_table.c.registration == self.enrolment.registration,
-                statement_table.c.is_voided.is_(False),
-                statement_table.c.actor_key == agent_key(builders.learner(self.user)),
-            ).order_by(statement_table.c.seq).limit(1)
-        ).scalar()
-        return stored
+        """The stored time of the platform's ``completed`` statement for this cycle."""
+        found = reads.find_statements(
+            db.session.connection(),
+            verb_id=v.VERBS["completed"].id,
+            activity_id=v.course_iri(current_app.config["ATLAS_BASE_URL"], self.course.slug),
+            registrations=[self.enrolment.registration],
+            actor=builders.learner(self.user),
+            authority=platform_authority(),
+            limit=1,
+        )
+        return found[0].stored if found else None
 
 
 class _Folder:
     """Folds batches of statements into the projection, loading each pair once."""
 
-    def __init__(self, *, fresh: bool):
+    def __init__(self, *, fresh: bool, rule: CreditRule | None = None):
         self.fresh = fresh
+        self.rule = rule or load_credit_rule()
         self.base = v.platform_base(current_app.config["ATLAS_BASE_URL"])
         self.prefix = course_prefix()
         self.pairs: dict[tuple[int, int], _Pair] = {}
@@ -332,51 +296,43 @@ class _Folder:
             for slug in wanted:
                 self.courses[slug] = found.get(slug)
 
-    def _resolve(self, batch: list[Mapping[str, Any]]) -> list[tuple[Mapping, Target, str]]:
+    def _resolve(self, batch: list[Mapping[str, Any]]) -> list[tuple[Mapping, Target, str, str]]:
+        """The statements about a learner's lesson or session whose authority may credit it."""
         resolved = []
         for statement in batch:
             obj = statement.get("object") or {}
             target = parse_target(obj.get("id"), self.prefix)
             if target is None or target.kind not in ("lesson", "session"):
                 continue
+            authority = self.rule.authority_of(statement)
+            if authority is None:
+                continue  # stored and queryable, never counted
             name = learner_name(statement, self.base)
             if name:
-                resolved.append((statement, target, name))
+                resolved.append((statement, target, name, authority))
         return resolved
 
     def fold(self, batch: list[Mapping[str, Any]]) -> None:
         resolved = self._resolve(batch)
         if not resolved:
             return
-        names = {name for _s, _t, name in resolved}
+        names = {name for _s, _t, name, _a in resolved}
         users = {user.pseudonym: user for user in db.session.scalars(
             select(User).where(User.pseudonym.in_(names)))}
-        self._courses(target.slug for _s, target, _n in resolved)
-        for statement, target, name in resolved:
+        self._courses(target.slug for _s, target, _n, _a in resolved)
+        for statement, target, name, authority in resolved:
             user, course = users.get(name), self.courses.get(target.slug)
             if user is None or course is None:
                 continue
             pair = self.pair(user, course)
             if pair.counts(statement):
-                pair.apply(statement, target)
+                pair.apply(statement, target, authority)
 
     def pair(self, user: User, course: Course) -> _Pair:
         key = (user.id, course.id)
         if key not in self.pairs:
             self.pairs[key] = _Pair(user, course, fresh=self.fresh)
         return self.pairs[key]
-
-
-def _voided_ids(ids: list[str]) -> set[str]:
-    if not ids:
-        return set()
-    return set(db.session.execute(select(statement_table.c.id).where(
-        statement_table.c.id.in_(ids), statement_table.c.is_voided.is_(True))).scalars())
-
-
-def _is_platform(statement: Mapping[str, Any]) -> bool:
-    account = (statement.get("authority") or {}).get("account") or {}
-    return account.get("name") == PLATFORM_ACCOUNT
 
 
 def fold_statements(stored: list[Mapping[str, Any]], now: datetime) -> None:
@@ -387,20 +343,19 @@ def fold_statements(stored: list[Mapping[str, Any]], now: datetime) -> None:
     voided_verb = v.VERBS["voided"].id
     voiding = [s for s in stored if (s.get("verb") or {}).get("id") == voided_verb]
     plain = [s for s in stored if (s.get("verb") or {}).get("id") != voided_verb]
-    if plain and not all(_is_platform(s) for s in plain):
+    if plain and not all(is_platform_statement(s) for s in plain):
         # a voiding statement may have arrived before its target
-        voided = _voided_ids([str(s["id"]) for s in plain])
+        voided = reads.voided_ids(db.session.connection(), [str(s["id"]) for s in plain])
         plain = [s for s in plain if str(s["id"]) not in voided]
-    folder = _Folder(fresh=False)
+    rule = load_credit_rule()
+    folder = _Folder(fresh=False, rule=rule)
     folder.fold(plain)
     for pair in folder.pairs.values():
         pair.finish(now, replay=False)
     if voiding:
         targets = [str((s.get("object") or {}).get("id")) for s in voiding]
-        rows = db.session.execute(select(statement_table.c.statement).where(
-            statement_table.c.id.in_(targets))).scalars()
-        affected = _Folder(fresh=False)
-        affected.fold([json.loads(row) for row in rows])
+        affected = _Folder(fresh=False, rule=rule)
+        affected.fold(reads.statements_by_id(db.session.connection(), targets))
         for user_id, course_id in list(affected.pairs):
             rebuild(now, user_ids=[user_id], course_ids=[course_id])
 
@@ -413,31 +368,6 @@ class RebuildResult:
     statements: int = 0
     pairs: int = 0
     completed_now: int = 0
-
-
-def _stream(user_keys: list[str] | None, prefixes: list[str]) -> Iterator[list[dict]]:
-    """Stored, unvoided, non-voiding statements in the scope, oldest first, in pages."""
-    for user_key in user_keys or [None]:
-        last = 0
-        while True:
-            query = (select(statement_table.c.seq, statement_table.c.statement)
-                     .where(statement_table.c.seq > last,
-                            statement_table.c.is_voided.is_(False),
-                            statement_table.c.is_voiding.is_(False)))
-            if user_key is not None:
-                query = query.join(statement_agents, and_(
-                    statement_agents.c.statement_seq == statement_table.c.seq,
-                    statement_agents.c.agent_key == user_key,
-                    statement_agents.c.is_direct.is_(True),
-                )).where(statement_table.c.actor_key == user_key)
-            query = query.where(or_(*[statement_table.c.object_activity_id.startswith(
-                prefix, autoescape=True) for prefix in prefixes]))
-            rows = db.session.execute(
-                query.order_by(statement_table.c.seq).limit(PAGE)).all()
-            if not rows:
-                break
-            last = rows[-1].seq
-            yield [json.loads(row.statement) for row in rows]
 
 
 def rebuild(now: datetime, user_ids: list[int] | None = None,
@@ -474,14 +404,15 @@ def rebuild(now: datetime, user_ids: list[int] | None = None,
     else:
         slugs = db.session.scalars(select(Course.slug).where(Course.id.in_(course_ids)))
         prefixes = [v.course_iri(base, slug) + "/" for slug in slugs]
-    user_keys = None
+    actors = None
     if user_ids is not None:
         pseudonyms = db.session.scalars(select(User.pseudonym).where(User.id.in_(user_ids)))
-        user_keys = [agent_key(v.learner_actor(base, name)) for name in pseudonyms]
+        actors = [v.learner_actor(base, name) for name in pseudonyms]
     result = RebuildResult()
     folder = _Folder(fresh=True)
-    if prefixes and user_keys != []:
-        for page in _stream(user_keys, prefixes):
+    if prefixes and actors != []:
+        for page in reads.iter_statements_about(db.session.connection(), prefixes,
+                                                actors=actors, page=PAGE):
             result.statements += len(page)
             folder.fold(page)
     for key, pair in folder.pairs.items():

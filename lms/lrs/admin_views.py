@@ -10,15 +10,30 @@ from lms.db import utcnow
 from lms.errors import DomainError
 from lms.extensions import db
 from lms.lrs import services
-from lms.lrs.forms import SCOPE_LABELS, ClientForm, RevokeForm
+from lms.lrs.forms import SCOPE_LABELS, ClientForm, GrantForm, RevokeForm
+
+_UNSET = object()
 
 bp = Blueprint("lrs_admin", __name__, url_prefix="/admin/lrs", template_folder="templates")
 
 
-def _render(form: ClientForm, *, status: int = 200, created=None, secret: str | None = None):
+def _grant_form(formdata=_UNSET) -> GrantForm:
+    """The grant form with the active clients and the courses as choices."""
+    form = GrantForm() if formdata is _UNSET else GrantForm(formdata=formdata)
+    clients = [c for c in services.list_clients() if not c.is_revoked]
+    form.client.choices = [(c.key, f"{c.name} ({c.key})") for c in clients]
+    form.course.choices = [("", _("– kein Kurs –"))] + [
+        (slug, slug) for slug in services.course_slugs()
+    ]
+    return form
+
+
+def _render(form: ClientForm, *, status: int = 200, created=None, secret: str | None = None,
+            grant_form: GrantForm | None = None):
     page = render_template(
         "lrs/admin.html",
         form=form,
+        grant_form=grant_form or _grant_form(formdata=None),
         revoke_form=RevokeForm(),
         clients=services.list_clients(),
         upstreams=services.upstream_statuses(),
@@ -70,4 +85,46 @@ def revoke_client(key: str):
         return redirect(url_for("lrs_admin.show_lrs"))
     db.session.commit()
     flash(_("Der Client „%(name)s“ ist gesperrt.", name=client.name), "success")
+    return redirect(url_for("lrs_admin.show_lrs"))
+
+
+@bp.post("/grants")
+@admin_required
+def grant_credit():
+    """Grant a client the crediting of a course or of the activities under an IRI prefix."""
+    form = _grant_form()
+    if not form.validate_on_submit():
+        return _render(ClientForm(formdata=None), status=400, grant_form=form)
+    try:
+        grant = services.grant_credit(
+            current_user, form.client.data, now=utcnow(), course_slug=form.course.data,
+            activity_prefix=form.activity_prefix.data,
+        )
+    except DomainError as error:
+        db.session.rollback()
+        show_error(form, error)
+        return _render(ClientForm(formdata=None), status=400, grant_form=form)
+    db.session.commit()
+    flash(_("„%(name)s“ darf jetzt %(target)s anrechnen.", name=grant.client.name,
+            target=grant.target), "success")
+    return redirect(url_for("lrs_admin.show_lrs"))
+
+
+@bp.post("/clients/<key>/grants/<int:grant_id>/withdraw")
+@admin_required
+def withdraw_credit(key: str, grant_id: int):
+    if not RevokeForm().validate_on_submit():
+        flash(_("Das Formular ist abgelaufen. Bitte senden Sie es erneut."), "error")
+        return redirect(url_for("lrs_admin.show_lrs"))
+    try:
+        grant = services.get_grant(key, grant_id)
+        target = grant.target
+        services.withdraw_credit(current_user, key, course_slug=grant.course_slug,
+                                 activity_prefix=grant.activity_prefix)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("lrs_admin.show_lrs"))
+    db.session.commit()
+    flash(_("Die Freigabe %(target)s ist zurückgenommen.", target=target), "success")
     return redirect(url_for("lrs_admin.show_lrs"))

@@ -12,8 +12,11 @@ from lms.lrs.incoming import XapiRequest
 from lms.lrs.problems import RequestError
 from lms.lrs.scopes import DEFINE, STATEMENTS_READ
 
-#: Reading definitions and persons needs statement read access, or the define scope.
+#: Reading activity definitions needs statement read access, or the define scope.
 READ_SCOPES = (STATEMENTS_READ, DEFINE)
+#: A Person object is about a learner: only credentials that may read every statement
+#: (statements/read, all/read, all) see it; ``define`` alone does not.
+PERSON_SCOPES = (STATEMENTS_READ,)
 
 
 @bp.route("/activities", methods=METHODS)
@@ -39,7 +42,7 @@ def get_activity(x: XapiRequest):
 
 def get_person(x: XapiRequest):
     """GET agents?agent=…: the Person object, with every name the agent was seen with."""
-    require_scope(x, READ_SCOPES)
+    require_scope(x, PERSON_SCOPES)
     params = x.single_params(("agent",))
     agent = parse_agent_param(params.get("agent"))
     if agent is None:

@@ -73,6 +73,7 @@ def list_clients_command(as_json):
         "created_at": c.created_at.isoformat(),
         "last_used_at": c.last_used_at.isoformat() if c.last_used_at else None,
         "status": "revoked" if c.is_revoked else "active",
+        "credits": [g.target for g in c.grants],
     } for c in clients]
     if as_json:
         click.echo(json.dumps(rows, indent=2))
@@ -83,6 +84,50 @@ def list_clients_command(as_json):
         used = row["last_used_at"][:16] if row["last_used_at"] else "never"
         click.echo(f"{row['key']}  {row['status']:7}  {row['name']}  [{' '.join(row['scopes'])}]"
                    f"  last used: {used}")
+        if row["credits"]:
+            click.echo(f"  may credit: {', '.join(row['credits'])}")
+
+
+def _grant_options(command):
+    command = click.option(
+        "--activity-prefix", "activity_prefix",
+        help="Activities under this IRI (the IRI itself and below it at a path step).",
+    )(command)
+    return click.option("--course", "course_slug", help="Every ungraded lesson of this course.")(
+        command
+    )
+
+
+@lrs_group.command("grant")
+@click.argument("key")
+@_grant_options
+@with_appcontext
+def grant_command(key, course_slug, activity_prefix):
+    """Let client KEY's statements count toward progress in a course or under an IRI prefix.
+
+    Only statements stored from now on count. Quiz and assessment results and session
+    attendance never count from a client: only the platform's grading and rosters credit them.
+    """
+    with _DomainErrors():
+        grant = services.grant_credit(
+            None, key, now=utcnow(), course_slug=course_slug, activity_prefix=activity_prefix
+        )
+    db.session.commit()
+    click.echo(f"LRS client {key} may now credit {grant.target} (statements stored from now on)")
+
+
+@lrs_group.command("ungrant")
+@click.argument("key")
+@_grant_options
+@with_appcontext
+def ungrant_command(key, course_slug, activity_prefix):
+    """Withdraw a grant; run `atlas progress rebuild` to drop what it counted so far."""
+    with _DomainErrors():
+        grant = services.withdraw_credit(
+            None, key, course_slug=course_slug, activity_prefix=activity_prefix
+        )
+    db.session.commit()
+    click.echo(f"LRS client {key} may no longer credit {grant.target}")
 
 
 @lrs_group.command("revoke-client")

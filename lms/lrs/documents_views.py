@@ -4,7 +4,6 @@ The library keeps the rules (ETags, If-Match / If-None-Match, 409 for blind over
 2.0, JSON merge on POST); this module maps parameters and headers onto it.
 """
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -18,7 +17,7 @@ from lms.lrs.incoming import XapiRequest
 from lms.lrs.problems import RequestError
 from lms.lrs.scopes import PROFILE, STATE
 from lms.lrs.write_lock import serialized_writes
-from xapi import documents
+from xapi import documents, jsontext
 from xapi.isotime import parse_timestamp, utcnow
 
 AGENT_RULE = "Communication-2.3/agent-parameter"
@@ -32,9 +31,11 @@ def parse_agent_param(value: str | None, name: str = "agent") -> Any:
     if value is None:
         return None
     try:
-        return json.loads(value)
-    except ValueError:
-        raise RequestError(400, AGENT_RULE, f"{name} must be an Agent as JSON.") from None
+        return jsontext.loads(value, what=f"the {name} parameter")
+    except jsontext.JsonTextError as error:
+        if error.rule == jsontext.SYNTAX_RULE:
+            raise RequestError(400, AGENT_RULE, f"{name} must be an Agent as JSON.") from None
+        raise RequestError(400, error.rule, error.message, pointer=error.pointer) from None
 
 
 class DocumentResource:

@@ -13,6 +13,7 @@ from flask import Flask, current_app
 
 from lms.extensions import db
 from lms.lrs import credentials
+from lms.plugins import hooks
 from xapi.client import EmbeddedClient
 from xapi.isotime import truncate_ms
 from xapi.lrs import LRS
@@ -30,6 +31,8 @@ def build_lrs(app: Flask) -> LRS:
         more_path="/xapi/statements",
         page_size=app.config["ATLAS_LRS_PAGE_SIZE"],
         settle=timedelta(seconds=app.config["ATLAS_LRS_SETTLE_SECONDS"]),
+        # a client must not undo the platform's grading, rosters or another client's records
+        void_own_only=True,
     )
 
 
@@ -72,8 +75,8 @@ def record_statements(statements: Sequence[Mapping[str, Any]], now: datetime) ->
     programming error and must fail the action, not be stored. Storing the same statement
     (same id, same content) twice is harmless, so a retried action may resend. One call per
     action (a quiz submission's answers and result) means one store round trip and one fold
-    of the progress projection. Fires ``lms_statements_stored`` once, for the statements
-    actually written.
+    of the progress projection. Announces the statements actually written through
+    :func:`announce_stored`.
 
     :raises xapi.errors.StatementValidationError: a statement is invalid.
     :raises xapi.store_errors.ConflictError: an id is stored with other content.
@@ -88,8 +91,15 @@ def record_statements(statements: Sequence[Mapping[str, Any]], now: datetime) ->
         version=PLATFORM_VERSION,
         now=now,
     )
-    if result.statements:
-        current_app.extensions["atlas_plugins"].hook.lms_statements_stored(
-            statements=result.statements, now=now
-        )
+    announce_stored(result.statements, now)
     return list(result.ids)
+
+
+def announce_stored(statements: Sequence[Mapping[str, Any]], now: datetime) -> None:
+    """Fire ``lms_statements_stored`` for newly stored statements: the only place that does.
+
+    Called in the storing transaction by :func:`record_statements` (the platform's own)
+    and by the /xapi/ binding (any client); the progress projection listens there.
+    """
+    if statements:
+        hooks().lms_statements_stored(statements=list(statements), now=now)

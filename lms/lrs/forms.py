@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, StringField
+from wtforms import SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -11,13 +11,13 @@ from lms.lrs.scopes import SCOPES
 
 SCOPE_LABELS = {
     "statements/write": _l("Statements schreiben"),
-    "statements/read": _l("Alle Statements lesen"),
+    "statements/read": _l("Alle Statements lesen (mit den Pseudonymen der Lernenden)"),
     "statements/read/mine": _l("Nur eigene Statements lesen"),
     "state": _l("State-Dokumente"),
     "define": _l("Aktivitäten und Agenten definieren"),
     "profile": _l("Profil-Dokumente"),
-    "all/read": _l("Alles lesen"),
-    "all": _l("Voller Zugriff"),
+    "all/read": _l("Alles lesen (mit den Pseudonymen der Lernenden)"),
+    "all": _l("Voller Zugriff (mit den Pseudonymen der Lernenden)"),
 }
 
 
@@ -34,6 +34,17 @@ class ClientForm(FlaskForm):
         # Not DataRequired: its "required" flag would make the browser demand every box.
         if not field.data:
             raise ValidationError(_l("Bitte wählen Sie mindestens einen Scope."))
+
+
+class GrantForm(FlaskForm):
+    """Let a client credit one course (its ungraded lessons) or the activities under an IRI."""
+
+    client = SelectField(_l("Client"), validators=[DataRequired()])
+    course = SelectField(_l("Kurs"), choices=[])
+    activity_prefix = StringField(
+        _l("oder Aktivitäts-IRI-Präfix"), validators=[Length(max=500)],
+        description=_l("Die Aktivität selbst und alles unterhalb davon."),
+    )
 
 
 class RevokeForm(FlaskForm):

@@ -1,10 +1,11 @@
-"""Credentials of LRS clients (Basic auth key and secret, scopes, the authority they write as)."""
+"""Credentials of LRS clients (Basic auth key and secret, scopes, the authority they write as)
+and the activities an admin granted them to credit."""
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import UTCDateTime
 from lms.extensions import db
@@ -30,6 +31,43 @@ class LrsClient(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
+    grants: Mapped[list["LrsCreditGrant"]] = relationship(
+        back_populates="client", cascade="all, delete-orphan", order_by="LrsCreditGrant.id"
+    )
+
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class LrsCreditGrant(db.Model):
+    """An admin's grant that lets one client's statements count toward learners' progress.
+
+    Either a whole course (its ungraded lessons) or the activities under one IRI prefix.
+    Quiz and assessment results and session attendance are never granted: they count only
+    from the platform's own grading and rosters (see ``lms.lrs.crediting``). A grant counts
+    for statements stored from ``granted_at`` on, so the live projection and a rebuild agree.
+    """
+
+    __tablename__ = "lrs_credit_grants"
+    __table_args__ = (
+        UniqueConstraint("client_id", "course_slug", "activity_prefix"),
+        CheckConstraint(
+            "(course_slug IS NULL) <> (activity_prefix IS NULL)", name="one_target"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[int] = mapped_column(
+        ForeignKey("lrs_clients.id", ondelete="CASCADE"), index=True, nullable=False
+    )
+    course_slug: Mapped[str | None] = mapped_column(String(64))
+    activity_prefix: Mapped[str | None] = mapped_column(String(500))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+
+    client: Mapped[LrsClient] = relationship(back_populates="grants")
+
+    @property
+    def target(self) -> str:
+        """What the grant covers, as the admin page and CLI show it."""
+        return f"course:{self.course_slug}" if self.course_slug else str(self.activity_prefix)

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from flask import Response
 
-from xapi.statement_store import AttachmentData
+from xapi.lrs import AttachmentData
 
 CRLF = b"\r\n"
 

@@ -10,20 +10,21 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select, update
 
+from lms.catalog.models import Course
 from lms.errors import NotFoundError, PermissionDeniedError, ValidationFailedError
 from lms.extensions import db
 from lms.lrs import credentials
-from lms.lrs.models import LrsClient
+from lms.lrs.models import LrsClient, LrsCreditGrant
 from lms.lrs.scopes import SCOPES
 from xapi import outbox, privacy
 from xapi.agents import require_agent_key
 from xapi.store_errors import StoreError
-from xapi.store_sql import outbox as outbox_table
 from xapi.vocabulary import learner_actor
 
 log = logging.getLogger(__name__)
@@ -185,6 +186,105 @@ def note_client_use(client: ActiveClient | LrsClient, now: datetime) -> bool:
     return bool(result.rowcount)
 
 
+# --- crediting grants ----------------------------------------------------------------------
+
+
+def _grant_target(
+    course_slug: str | None, activity_prefix: str | None
+) -> tuple[str | None, str | None]:
+    """Check what a grant covers: one course by slug, or an absolute IRI prefix.
+
+    :raises ValidationFailedError: neither or both given, an unknown course, a prefix that
+        is not an absolute IRI.
+    """
+    course_slug = (course_slug or "").strip() or None
+    activity_prefix = (activity_prefix or "").strip() or None
+    if (course_slug is None) == (activity_prefix is None):
+        raise ValidationFailedError(
+            _("Geben Sie entweder einen Kurs oder ein Aktivitäts-IRI-Präfix an."), field="course"
+        )
+    if course_slug is not None:
+        if db.session.scalar(select(Course.id).where(Course.slug == course_slug)) is None:
+            raise ValidationFailedError(
+                _("Es gibt keinen Kurs mit der Kennung %(slug)s.", slug=course_slug),
+                field="course",
+            )
+        return course_slug, None
+    parts = urlsplit(activity_prefix)
+    if parts.scheme not in ("http", "https") or not parts.netloc or len(activity_prefix) > 500 \
+            or any(c.isspace() for c in activity_prefix):
+        raise ValidationFailedError(
+            _("Das Präfix muss ein absolutes http(s)-IRI mit höchstens 500 Zeichen sein, "
+              "z. B. https://campus.example/xapi/activities/course/kurs/module/m1."),
+            field="activity_prefix",
+        )
+    return None, activity_prefix
+
+
+def grant_credit(
+    actor, key: str, *, now: datetime, course_slug: str | None = None,
+    activity_prefix: str | None = None,
+) -> LrsCreditGrant:
+    """Let a client's statements count toward progress in one course or under one IRI prefix.
+
+    Only statements stored from now on count; quiz and assessment results and attendance
+    never count from a client (see :mod:`lms.lrs.crediting`).
+
+    :raises NotFoundError: unknown client key.
+    :raises ValidationFailedError: a revoked client, a bad target, or a grant that exists.
+    """
+    _require_admin(actor)
+    client = get_client(key)
+    if client.is_revoked:
+        raise ValidationFailedError(_("Dieser Client ist gesperrt."))
+    course_slug, activity_prefix = _grant_target(course_slug, activity_prefix)
+    for grant in client.grants:
+        if (grant.course_slug, grant.activity_prefix) == (course_slug, activity_prefix):
+            raise ValidationFailedError(
+                _("Der Client hat diese Freigabe bereits: %(target)s.", target=grant.target)
+            )
+    grant = LrsCreditGrant(
+        client=client, course_slug=course_slug, activity_prefix=activity_prefix, granted_at=now
+    )
+    db.session.add(grant)
+    db.session.flush()
+    log.info("LRS client %s may credit %s from %s", client.key, grant.target, now.isoformat())
+    return grant
+
+
+def withdraw_credit(
+    actor, key: str, *, course_slug: str | None = None, activity_prefix: str | None = None,
+) -> LrsCreditGrant:
+    """Withdraw a grant: the client's statements stop counting (a rebuild drops what counted).
+
+    :raises NotFoundError: unknown client key, or the client has no such grant.
+    """
+    _require_admin(actor)
+    client = get_client(key)
+    wanted = ((course_slug or "").strip() or None, (activity_prefix or "").strip() or None)
+    for grant in client.grants:
+        if (grant.course_slug, grant.activity_prefix) == wanted:
+            client.grants.remove(grant)
+            db.session.flush()
+            log.info("LRS client %s may no longer credit %s", client.key, grant.target)
+            return grant
+    raise NotFoundError(_("Der Client hat keine solche Freigabe."))
+
+
+def course_slugs() -> list[str]:
+    """Every course's slug, for the grant form."""
+    return list(db.session.scalars(select(Course.slug).order_by(Course.slug)))
+
+
+def get_grant(key: str, grant_id: int) -> LrsCreditGrant:
+    """:raises NotFoundError: no grant with this id on this client."""
+    client = get_client(key)
+    for grant in client.grants:
+        if grant.id == grant_id:
+            return grant
+    raise NotFoundError(_("Der Client hat keine solche Freigabe."))
+
+
 # --- upstream LRSs --------------------------------------------------------------------------
 
 
@@ -244,16 +344,8 @@ def upstream_statuses() -> list[UpstreamStatus]:
     conn = db.session.connection()
     statuses = []
     for upstream in outbox.list_upstreams(conn):
-        last_error = conn.execute(
-            select(outbox_table.c.last_error)
-            .where(
-                outbox_table.c.upstream_id == upstream.id,
-                outbox_table.c.last_error.is_not(None),
-            )
-            .order_by(outbox_table.c.id.desc())
-            .limit(1)
-        ).scalar()
-        statuses.append(UpstreamStatus(upstream, outbox.queue_counts(conn, upstream), last_error))
+        statuses.append(UpstreamStatus(
+            upstream, outbox.queue_counts(conn, upstream), outbox.last_error(conn, upstream)))
     return statuses
 
 

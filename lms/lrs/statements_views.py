@@ -1,30 +1,30 @@
 """The Statement resource: PUT one statement, POST a batch (all or nothing), GET statements."""
 
-import json
 from typing import Any
-
-from flask import current_app
 
 from lms.extensions import db
 from lms.lrs.auth import require_scope
 from lms.lrs.blueprint import METHODS, bp, dispatch
-from lms.lrs.embedded import platform_lrs
+from lms.lrs.embedded import announce_stored, platform_authority, platform_lrs
 from lms.lrs.headers import json_response, no_content
 from lms.lrs.incoming import XapiRequest
 from lms.lrs.problems import RequestError
 from lms.lrs.scopes import STATEMENTS_WRITE
 from lms.lrs.statements_read import get_statements
 from lms.lrs.write_lock import serialized_writes
+from xapi import jsontext
+from xapi.agents import agent_key
 from xapi.attachments import iter_attachments, parse_multipart, verify_attachments
 from xapi.isotime import utcnow
+from xapi.lrs import AttachmentData, StoreResult
 from xapi.query import normalize_uuid
 from xapi.signature import verify_signed_statement
-from xapi.statement_store import AttachmentData, StoreResult
 from xapi.validate import validate_statement, validate_statements
 
 WRITE_SCOPES = (STATEMENTS_WRITE,)
 CONTENT_RULE = "Communication-1.5/statement-content-type"
 JSON_RULE = "Communication-1.5.1/json"
+VOIDING_RULE = "Data-2.3.2/voiding-authority"
 
 
 @bp.route("/statements", methods=METHODS)
@@ -33,13 +33,14 @@ def statements():
 
 
 def _load_json(body: bytes) -> Any:
-    def refuse(constant: str) -> Any:
-        raise ValueError(f"{constant} is not JSON")
-
+    """The body's JSON; too deep, lone surrogates, NaN or broken JSON are 400 with a message."""
     try:
-        return json.loads(body, parse_constant=refuse)
-    except (UnicodeDecodeError, ValueError) as error:
-        raise RequestError(400, JSON_RULE, f"the body is not valid UTF-8 JSON: {error}") from None
+        return jsontext.loads(body.decode("utf-8"), what="the body")
+    except UnicodeDecodeError as error:
+        raise RequestError(400, JSON_RULE, f"the body is not valid UTF-8: {error}") from None
+    except jsontext.JsonTextError as error:
+        rule = JSON_RULE if error.rule == jsontext.SYNTAX_RULE else error.rule
+        raise RequestError(400, rule, error.message, pointer=error.pointer) from None
 
 
 def read_statements(x: XapiRequest) -> tuple[Any, tuple]:
@@ -88,12 +89,30 @@ def check_attachments(
     }
 
 
+def refuse_foreign_voiding(x: XapiRequest, batch: list[dict]) -> None:
+    """Refuse voiding statements whose target another authority stored.
+
+    The LRS voids only a credential's own statements: a client could otherwise undo the
+    platform's grading and rosters, or another tool's records.
+
+    :raises RequestError: a target was stored by the platform or another client (403).
+    """
+    refused = platform_lrs().voiding_refused(db.session.connection(), batch, x.client.authority)
+    if not refused:
+        return
+    target, owner = refused[0]
+    if owner == agent_key(platform_authority()):
+        message = (f"statement {target} was recorded by the platform (its player, grading or "
+                   "rosters); only the platform may void it.")
+    else:
+        message = (f"statement {target} was stored by another credential; a client may void "
+                   "only the statements it stored itself.")
+    raise RequestError(403, VOIDING_RULE, message)
+
+
 def _after_store(result: StoreResult) -> None:
     """Tell plugins (the progress projection) about new statements, then commit."""
-    if result.statements:
-        current_app.extensions["atlas_plugins"].hook.lms_statements_stored(
-            statements=result.statements, now=result.stored
-        )
+    announce_stored(result.statements, result.stored)
     db.session.commit()
 
 
@@ -116,9 +135,10 @@ def put_statement(x: XapiRequest):
             400, "Communication-2.1.1/single-statement",
             "PUT statements takes one statement object; POST a batch as an array.",
         )
-    validate_statement(received, x.version)
+    validate_statement(received, x.version, json_checked=True)
     data = check_attachments(received, [received], parts, x.version)
     with serialized_writes():
+        refuse_foreign_voiding(x, [{**received, "id": statement_id}])
         result = platform_lrs().put(
             db.session.connection(),
             statement_id,
@@ -138,10 +158,10 @@ def post_statements(x: XapiRequest):
     x.single_params(())
     received, parts = read_statements(x)
     if isinstance(received, dict):
-        validate_statement(received, x.version)
+        validate_statement(received, x.version, json_checked=True)
         batch = [received]
     elif isinstance(received, list):
-        validate_statements(received, x.version)
+        validate_statements(received, x.version, json_checked=True)
         batch = received
     else:
         raise RequestError(
@@ -150,6 +170,7 @@ def post_statements(x: XapiRequest):
         )
     data = check_attachments(received, batch, parts, x.version)
     with serialized_writes():
+        refuse_foreign_voiding(x, batch)
         result = platform_lrs().store(
             db.session.connection(),
             batch,

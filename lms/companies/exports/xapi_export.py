@@ -14,7 +14,8 @@ from sqlalchemy import select
 from lms.accounts.models import User
 from lms.companies.exports.rows import CompletionRow
 from lms.extensions import db
-from xapi import store_sql
+from lms.lrs.embedded import platform_authority
+from xapi import reads
 from xapi import vocabulary as v
 from xapi.agents import agent_key
 
@@ -46,18 +47,13 @@ def _statements_for(batch: list[CompletionRow]) -> list[dict]:
         )
         for row in batch
     }
-    table = store_sql.statements
-    found = db.session.execute(
-        select(table.c.registration, table.c.actor_key, table.c.object_activity_id,
-               table.c.statement)
-        .where(table.c.registration.in_(list(expected)), table.c.verb_id == COMPLETED,
-               table.c.is_voided.is_(False))
-        .order_by(table.c.seq)
-    )
     statements = []
-    for registration, actor, activity, text in found:
-        if expected.get(registration) == (actor, activity):
-            statements.append(completion_fact(json.loads(text)))
+    for found in reads.find_statements(
+        db.session.connection(), verb_id=COMPLETED, registrations=list(expected),
+        authority=platform_authority(),  # the platform's own completions, never a client's
+    ):
+        if expected.get(found.registration) == (found.actor_key, found.activity_id):
+            statements.append(completion_fact(found.statement))
     return statements
 
 

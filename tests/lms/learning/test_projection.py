@@ -6,12 +6,15 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from lms.catalog.version_content import content_for
+from lms.certificates.models import Certificate
+from lms.db import utcnow
 from lms.extensions import db
 from lms.learning import enrolment as enrolments
 from lms.learning import projection
 from lms.learning import statements as builders
 from lms.learning.models import CourseProgress, LessonProgress
-from lms.lrs.embedded import record_statement
+from lms.lrs import services as lrs_services
+from lms.lrs.embedded import platform_authority, record_statement, record_statements
 from tests.lms.learning.conftest import stored_statements
 from tests.lms.lrs.conftest import XapiCaller
 
@@ -86,23 +89,133 @@ def test_attendance_counts_sessions_and_synchronous_minutes(emobility, learner, 
     assert progress.sessions_attended == 1 and progress.synchronous_minutes == 90
 
 
-def test_statement_from_another_lrs_client_counts(client, make_client, emobility, learner,
-                                                  now):
+def _attack_batch(enrolment, now):
+    """Every statement that meets e-mobility's completion rule, as a client would send them.
+
+    The batch even claims the platform as its authority: the LRS replaces it with the
+    client's own.
+    """
+    model, user = _model(enrolment), enrolment.user
+    version, registration = enrolment.course_version.version, enrolment.registration
+    batch = [builders.lesson_statement(user, "completed", model, version, registration,
+                                       lesson, now) for lesson in model.lessons("lesson")]
+    batch += [builders.lesson_statement(user, "passed", model, version, registration, lesson,
+                                        now, builders.scaled_result(100, True, 10, 10))
+              for lesson in [*model.lessons("quiz"), *model.lessons("assessment")]]
+    batch.append(builders.attended_statement(user, model, version, registration, 987654,
+                                             "Workshop", 480, now))
+    for statement in batch:
+        statement["authority"] = platform_authority()
+    return batch
+
+
+def _certificates(user):
+    return db.session.scalars(select(Certificate).where(Certificate.user_id == user.id)).all()
+
+
+def test_a_write_only_client_cannot_complete_a_course(client, make_client, emobility, learner,
+                                                      now, completions):
+    """The attack of issue 21: passed/completed/attended about a learner, one POST."""
     enrolment = enrolments.enrol(learner, emobility, learner, now)
-    lesson = next(_model(enrolment).lessons("lesson"))
-    _lrs_client, auth = make_client("all", name="Simulator")
+    _lrs_client, auth = make_client("statements/write", name="Attacker")
     db.session.commit()
-    iri = builders.lesson_activity(_model(enrolment), lesson)["id"]
-    statement = {
-        "actor": builders.learner(learner),
-        "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
-        "object": {"objectType": "Activity", "id": iri},
-    }
-    response = XapiCaller(client, auth).post("statements", json=statement)
+    response = XapiCaller(client, auth).post("statements", json=_attack_batch(enrolment, now))
     assert response.status_code == 200, response.get_data(as_text=True)
     db.session.expire_all()
+    progress, lessons = _rows(learner, emobility)
+    assert progress is None and lessons == {}
+    assert completions.calls == [] and _certificates(learner) == []
+    # stored and queryable all the same, under the client's authority
+    stored = [s for s in stored_statements(learner) if s["verb"]["id"].endswith("/passed")]
+    assert stored and all(s["authority"]["account"]["name"] == _lrs_client.key for s in stored)
+    # and a rebuild applies the same rule
+    projection.rebuild(now, user_ids=[learner.id])
+    assert _rows(learner, emobility) == (None, {})
+    assert completions.calls == [] and _certificates(learner) == []
+
+
+def test_the_same_statements_from_the_platform_complete_the_course(emobility, learner, now,
+                                                                   completions):
+    """The control of the attack test: the platform's own statements do issue."""
+    enrolment = enrolments.enrol(learner, emobility, learner, now)
+    record_statements(_attack_batch(enrolment, now), now)
+    progress, _lessons = _rows(learner, emobility)
+    assert progress.completed_at is not None
+    assert len(completions.calls) == 1 and len(_certificates(learner)) == 1
+
+
+def test_a_granted_client_credits_only_ungraded_lessons_of_its_grant(
+        client, make_client, emobility, learner, now):
+    enrolment = enrolments.enrol(learner, emobility, learner, now)
+    model = _model(enrolment)
+    simulator, auth = make_client("statements/write", name="Simulator")
+    lrs_services.grant_credit(None, simulator.key, course_slug="e-mobility", now=now)
+    other = "another-course"
+    db.session.commit()
+    lesson = next(model.lessons("lesson"))
+    quiz = next(model.lessons("quiz"))
+    iri = builders.lesson_activity(model, lesson)["id"]
+    statements = [
+        {"actor": builders.learner(learner),
+         "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
+         "object": {"objectType": "Activity", "id": iri}},
+        builders.lesson_statement(learner, "passed", model, enrolment.course_version.version,
+                                  enrolment.registration, quiz, now,
+                                  builders.scaled_result(100, True, 10, 10)),
+        builders.attended_statement(learner, model, enrolment.course_version.version,
+                                    enrolment.registration, 4711, "Workshop", 90, now),
+        {"actor": builders.learner(learner),
+         "verb": {"id": "http://adlnet.gov/expapi/verbs/completed"},
+         "object": {"objectType": "Activity", "id": iri.replace("/e-mobility/", f"/{other}/")}},
+    ]
+    response = XapiCaller(client, auth).post("statements", json=statements)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    db.session.expire_all()
+    progress, lessons = _rows(learner, emobility)
+    assert lessons[lesson.id].status == "done"  # granted: an ungraded lesson
+    assert quiz.id not in lessons and progress.quizzes_passed == 0  # only the platform grades
+    assert progress.sessions_attended == 0  # only the platform's rosters
+    rebuilt = projection.rebuild(now, user_ids=[learner.id])
+    assert rebuilt.pairs == 1
+    progress, lessons = _rows(learner, emobility)
+    assert set(lessons) == {lesson.id} and progress.sessions_attended == 0
+
+
+def test_a_grant_counts_from_its_time_on_and_not_for_other_clients(
+        client, make_client, emobility, learner, now):
+    enrolment = enrolments.enrol(learner, emobility, learner, now)
+    model = _model(enrolment)
+    first, second = list(model.lessons("lesson"))[:2]
+    granted, granted_auth = make_client("statements/write", name="Simulator")
+    _other, other_auth = make_client("statements/write", name="Other tool")
+    db.session.commit()
+
+    def experienced(lesson):
+        return {"actor": builders.learner(learner),
+                "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
+                "object": {"objectType": "Activity",
+                           "id": builders.lesson_activity(model, lesson)["id"]}}
+
+    assert XapiCaller(client, granted_auth).post(
+        "statements", json=experienced(first)).status_code == 200  # before the grant
+    lrs_services.grant_credit(None, granted.key, activity_prefix=builders.lesson_activity(
+        model, second)["id"], now=utcnow())
+    db.session.commit()
+    for auth in (granted_auth, other_auth):
+        for lesson in (first, second):
+            assert XapiCaller(client, auth).post(
+                "statements", json=experienced(lesson)).status_code == 200
+    db.session.expire_all()
     _progress, lessons = _rows(learner, emobility)
-    assert lessons[lesson.id].status == "done"
+    assert lessons[second.id].status == "done" and first.id not in lessons
+    projection.rebuild(utcnow(), user_ids=[learner.id])
+    _progress, lessons = _rows(learner, emobility)
+    assert set(lessons) == {second.id}
+    # withdrawn: a rebuild no longer counts it
+    lrs_services.withdraw_credit(None, granted.key, activity_prefix=builders.lesson_activity(
+        model, second)["id"])
+    projection.rebuild(utcnow(), user_ids=[learner.id])
+    assert _rows(learner, emobility) == (None, {})
 
 
 def test_statements_of_an_earlier_cycle_do_not_count(emobility, learner, now):

@@ -161,3 +161,21 @@ def test_forecast_counts_who_moves_and_which_lessons_stay(app, source):
                                             .course.lessons())) - 1
     major = version_move.forecast(course, model, "2.0.0", None)
     assert major.is_major and (major.moving, major.staying_by_policy) == (0, 2)
+
+
+def test_a_rebuild_keeps_a_reopened_lesson_open(app, source):
+    """Statements about the old content of a reopened lesson never count again."""
+    from lms.learning import projection
+
+    course = services.import_course(source, None, utcnow()).version.course
+    learner = make_user()
+    plain = _halfway(learner, course)
+    _publish(source, "1.0.1", change="Ein neuer Absatz.")
+    assert version_move.move_if_due(_enrolment(learner, course), utcnow()) is not None
+    db.session.commit()
+    done_after_move = _done(learner, course)
+    assert plain[0].id not in done_after_move
+
+    projection.rebuild(utcnow(), user_ids=[learner.id], course_ids=[course.id])
+    db.session.commit()
+    assert _done(learner, course) == done_after_move
