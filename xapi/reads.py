@@ -121,3 +121,26 @@ def iter_statements_about(
                 break
             last = rows[-1].seq
             yield [json.loads(row.statement) for row in rows]
+
+
+def activity_times(
+    conn: Connection,
+    registrations: Sequence[str],
+    verb_ids: Sequence[str],
+    *,
+    authority: Mapping[str, Any] | None = None,
+) -> Iterator[tuple[str, datetime]]:
+    """``(registration, timestamp)`` of unvoided statements with these verbs, in time order.
+
+    Ordered by registration, then timestamp: what a consumer measuring time between a
+    learner's events (self-study hours) folds. With ``authority`` only statements stored
+    under exactly that authority.
+    """
+    query = select(statements.c.registration, statements.c.timestamp).where(
+        statements.c.registration.in_(list(registrations)),
+        statements.c.verb_id.in_(list(verb_ids)),
+        statements.c.is_voided.is_(False))
+    if authority is not None:
+        query = query.where(statements.c.authority_key == agent_key(authority))
+    yield from conn.execute(
+        query.order_by(statements.c.registration, statements.c.timestamp)).tuples()

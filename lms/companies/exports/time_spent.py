@@ -3,19 +3,17 @@
 The progress projection sums the authors' estimated minutes of the lessons done: 16
 lessons clicked through in two minutes are ten hours there. Funding asks for time
 actually spent, so this module measures it from the timestamps of the learner's
-statements in one enrolment (its registration): the gaps between consecutive activity
-events, each gap capped (a pause, or a closed browser, is not learning time). Time
+statements in one enrolment (its registration), as the platform recorded them: the gaps
+between consecutive activity events, each gap capped (a pause, or a closed browser, is not learning time). Time
 after the last event of a sitting is not seen and not counted: the figure errs low.
 """
 
 from collections.abc import Iterable
 from datetime import timedelta
 
-from sqlalchemy import select
-
 from lms.extensions import db
-from xapi import vocabulary
-from xapi.store_sql import statements as statement_table
+from lms.lrs.embedded import platform_authority
+from xapi import reads, vocabulary
 
 #: the longest gap between two events that still counts as learning in between
 MAX_GAP = timedelta(minutes=30)
@@ -34,12 +32,9 @@ def measured_minutes(registrations: Iterable[str]) -> dict[str, int]:
         chunk = wanted[start:start + _BATCH]
         previous: dict[str, object] = {}
         seconds: dict[str, float] = {}
-        for registration, moment in db.session.execute(
-                select(statement_table.c.registration, statement_table.c.timestamp)
-                .where(statement_table.c.registration.in_(chunk),
-                       statement_table.c.verb_id.in_(verb_ids),
-                       statement_table.c.is_voided.is_(False))
-                .order_by(statement_table.c.registration, statement_table.c.timestamp)):
+        # only what the platform recorded: a client's statements must not add hours
+        for registration, moment in reads.activity_times(
+                db.session.connection(), chunk, verb_ids, authority=platform_authority()):
             last = previous.get(registration)
             if last is not None:
                 seconds[registration] = seconds.get(registration, 0.0) + min(
