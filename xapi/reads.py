@@ -142,5 +142,5 @@ def activity_times(
         statements.c.is_voided.is_(False))
     if authority is not None:
         query = query.where(statements.c.authority_key == agent_key(authority))
-    yield from conn.execute(
-        query.order_by(statements.c.registration, statements.c.timestamp)).tuples()
+    rows = conn.execute(query.order_by(statements.c.registration, statements.c.timestamp))
+    yield from ((row.registration, row.timestamp) for row in rows)

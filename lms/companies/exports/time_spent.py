@@ -4,8 +4,9 @@ The progress projection sums the authors' estimated minutes of the lessons done:
 lessons clicked through in two minutes are ten hours there. Funding asks for time
 actually spent, so this module measures it from the timestamps of the learner's
 statements in one enrolment (its registration), as the platform recorded them: the gaps
-between consecutive activity events, each gap capped (a pause, or a closed browser, is not learning time). Time
-after the last event of a sitting is not seen and not counted: the figure errs low.
+between consecutive activity events, each gap capped (a pause, or a closed browser, is not
+learning time). Time after the last event of a sitting is not seen and not counted: the
+figure errs low.
 """
 
 from collections.abc import Iterable
