@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from lms.accounts.forms import LoginForm
+from lms.core import formatting
 from lms.db import utcnow
 from lms.extensions import db
 from lms.learning.dashboard import learner_dashboard
@@ -15,6 +16,11 @@ from lms.learning.dashboard import learner_dashboard
 log = logging.getLogger(__name__)
 
 bp = Blueprint("core", __name__, template_folder="templates")
+bp.add_app_template_filter(formatting.format_number, "number")
+bp.add_app_template_filter(formatting.format_hours, "hours")
+bp.add_app_template_filter(formatting.format_minutes_as_hours, "minutes_as_hours")
+bp.add_app_template_filter(formatting.course_title, "course_title")
+bp.add_app_template_filter(formatting.format_iso_date, "isodate")
 
 
 @bp.get("/")
