@@ -22,7 +22,13 @@ from lms.catalog.models import Course
 from lms.extensions import db
 
 #: sections with at most this many entries show each entry as a card, longer ones a table
-CARD_LIMIT = 4
+CARD_LIMIT = 2
+#: the order a person reads their data in: who they are, what they learn, who looked
+SECTION_ORDER = ("account", "enrolments", "course_progress", "lesson_progress",
+                 "quiz_attempts", "certificates", "session_registrations",
+                 "session_attendance", "consents", "access_log")
+#: codes that the page says in words in another column (the download keeps them)
+HIDDEN_KEYS = {"action"}
 
 FIELD_LABELS = {
     # account
@@ -98,6 +104,8 @@ class ReadableSection:
     count: int
     columns: list[tuple[str, str]] = field(default_factory=list)  # (key, label)
     rows: list[dict[str, Markup]] = field(default_factory=list)
+    #: per entry, only the fields it has: (label, value)
+    cards: list[list[tuple[str, Markup]]] = field(default_factory=list)
 
     @property
     def as_cards(self) -> bool:
@@ -154,17 +162,21 @@ def format_value(key: str, value: Any, course_titles: dict[str, str]) -> Markup:
 def readable_sections(sections: list[dict[str, Any]]) -> list[ReadableSection]:
     """The sections of ``personal_data`` with labelled columns and formatted values."""
     course_titles = _course_titles()
+    rank = {key: n for n, key in enumerate(SECTION_ORDER)}
+    ordered = sorted(sections, key=lambda s: rank.get(s["key"], len(rank)))
     result = []
-    for section in sections:
+    for section in ordered:
         items = section.get("items") or []
         keys: list[str] = []
         for item in items:
-            keys.extend(k for k in item if k not in keys)
-        columns = [(k, str(FIELD_LABELS.get(k, k.replace("_", " ")))) for k in keys]
+            keys.extend(k for k in item if k not in keys and k not in HIDDEN_KEYS)
+        label = {k: str(FIELD_LABELS.get(k, k.replace("_", " "))) for k in keys}
         rows = [{k: format_value(k, item.get(k), course_titles) for k in keys} for item in items]
+        cards = [[(label[k], format_value(k, item[k], course_titles))
+                  for k in keys if k in item] for item in items]
         result.append(ReadableSection(
             key=section["key"], title=section["title"], employer_sees=section["employer_sees"],
-            count=len(items), columns=columns, rows=rows,
+            count=len(items), columns=[(k, label[k]) for k in keys], rows=rows, cards=cards,
         ))
     return result
 
