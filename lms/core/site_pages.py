@@ -155,7 +155,9 @@ def stored_sources(key: str) -> tuple[str, str]:
 
 def render_markdown(text: str) -> Markup:
     """Markdown to HTML through the lessons' allowlist: no scripts, no styles, safe links."""
-    html = Markdown(extensions=["tables", "sane_lists"], output_format="html").convert(text)
+    # nl2br: an address is written line by line and must stay that way
+    html = Markdown(extensions=["tables", "sane_lists", "nl2br"],
+                    output_format="html").convert(text)
     return Markup(sanitize_html(html))
 
 
