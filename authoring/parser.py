@@ -9,6 +9,7 @@ from markdown.extensions import Extension
 from markdown.extensions.toc import TocExtension
 
 from authoring.blocks import BlockKind, default_blocks
+from authoring.blocks.autolink import AutolinkTreeprocessor
 from authoring.blocks.directive import DirectivePreprocessor, DirectiveProcessor
 from authoring.blocks.figure import FigureTreeprocessor
 from authoring.blocks.glossary import GlossaryInlineProcessor, GlossaryPipePreprocessor
@@ -50,6 +51,7 @@ class AtlasExtension(Extension):
         md.inlinePatterns.register(GlossaryInlineProcessor(md, self), "atlas_glossary", 185)
         md.treeprocessors.register(FigureTreeprocessor(md, self), "atlas_figure", 15)
         md.treeprocessors.register(LinkTreeprocessor(md, self), "atlas_links", 4)
+        md.treeprocessors.register(AutolinkTreeprocessor(md), "atlas_autolink", 2)
 
     def reset(self) -> None:
         self.directives = []

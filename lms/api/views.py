@@ -21,12 +21,13 @@ from lms.api.auth import (
 )
 from lms.api.openapi import document, query_parameters
 from lms.catalog.models import Course, CourseVersion
+from lms.companies.assignments import assign_course
 from lms.companies.audit import record_access
 from lms.companies.exports import rows
 from lms.db import utcnow
 from lms.errors import DomainError, render_error
 from lms.extensions import csrf, db, limiter
-from lms.learning.enrolment import enrol
+from lms.learning.enrolment import find_enrolment
 from lms.learning.models import Enrolment
 from lms.local_time import local_day
 
@@ -303,7 +304,11 @@ def create_assignment():
         raise ApiError(404, _("Diese Person gibt es in Ihrem Unternehmen nicht."), "person_id")
     course = course_by_slug(slug, "course", 404)
     now = utcnow()
-    enrolment = enrol(learner, course, acting_manager(), now, due_on=due_at)
+    # through the portal's service, so the assignment is listed under "Zuweisungen", can be
+    # revoked there, and the employee gets the assignment mail (an enrolment alone was not)
+    assign_course(acting_manager(), organisation, course, now=now, user_ids=[learner.id],
+                  due_on=due_at)
+    enrolment = find_enrolment(learner, course)
     record_access(acting_manager(), organisation, "api_assign", now, subject=learner,
                   detail=f"course={course.slug}")
     db.session.commit()

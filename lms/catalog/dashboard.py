@@ -16,7 +16,7 @@ def discover_courses_panel(user, exclude_course_ids: Collection[int] = ()) -> Ma
 
     :param exclude_course_ids: courses the learner is already on (the learning area knows).
     """
-    versions = [version for version in published_courses()
-                if version.course_id not in exclude_course_ids]
+    published = published_courses()
+    versions = [version for version in published if version.course_id not in exclude_course_ids]
     return Markup(render_template("catalog/_dashboard_panel.html",
-                                  versions=versions[:PANEL_SIZE]))
+                                  versions=versions[:PANEL_SIZE], published_count=len(published)))

@@ -37,14 +37,25 @@ def _logins_path() -> Path:
 
 
 def _load_or_create_passwords() -> dict:
+    """The demo logins file: ``{key: password, ..., "emails": {key: email}}``.
+
+    Passwords stay top-level by role key (scripts and tests read ``logins["learner"]``);
+    the e-mail addresses sit beside them so the file alone is enough to log in. An older
+    file without them gets them added, passwords unchanged.
+    """
     path = _logins_path()
+    emails = {key: email for key, _name, email, *_ in DEMO_ACCOUNTS}
     if path.exists():
-        return json.loads(path.read_text())
-    passwords = {key: secrets.token_urlsafe(9) for key, *_ in DEMO_ACCOUNTS}
+        logins = json.loads(path.read_text())
+        if logins.get("emails") == emails:
+            return logins
+    else:
+        logins = {key: secrets.token_urlsafe(9) for key, *_ in DEMO_ACCOUNTS}
+    logins["emails"] = emails
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(passwords, indent=2))
+    path.write_text(json.dumps(logins, indent=2, ensure_ascii=False))
     path.chmod(0o600)
-    return passwords
+    return logins
 
 
 def seed_demo(now) -> list[str]:

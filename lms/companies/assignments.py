@@ -19,6 +19,7 @@ from lms.accounts.models import Department, Membership, Organisation, User
 from lms.accounts.services import ensure_can_manage
 from lms.catalog.models import Course
 from lms.companies.models import Assignment
+from lms.companies.notices import mail_assignment
 from lms.errors import DomainError, NotFoundError, ValidationFailedError
 from lms.extensions import db
 from lms.learning.enrolment import enrol
@@ -56,6 +57,19 @@ def list_assignments(organisation: Organisation) -> list[Assignment]:
             .order_by(Assignment.created_at.desc(), Assignment.id.desc())
         )
     )
+
+
+def has_assignment(learner: User, course: Course) -> bool:
+    """True when an assignment of ``learner``'s company covers them for ``course``."""
+    membership = learner.membership
+    if membership is None:
+        return False
+    covers = Assignment.user_id == learner.id
+    if membership.department_id:
+        covers = covers | (Assignment.department_id == membership.department_id)
+    return db.session.scalar(select(Assignment.id).where(
+        Assignment.organisation_id == membership.organisation_id,
+        Assignment.course_id == course.id, covers).limit(1)) is not None
 
 
 def assignment_of(organisation: Organisation, assignment_id: int) -> Assignment:
@@ -100,30 +114,57 @@ def assign_course(
         department = db.session.get(Department, department_id)
         if department is None or department.organisation_id != organisation.id:
             raise ValidationFailedError(_("Unbekannte Abteilung."), field="department_id")
-        assignment = Assignment(
-            organisation_id=organisation.id, course_id=course.id, department_id=department.id,
-            due_on=due_on, has_reminders=has_reminders, created_by_id=actor.id, created_at=now,
-        )
-        db.session.add(assignment)
+        assignment, is_news = _upsert(organisation, course, actor, now, due_on, has_reminders,
+                                      department_id=department.id)
         created.append(assignment)
         targets = [m.user for m in members.values() if m.department_id == department.id]
         for learner in targets:
             enrol(learner, course, actor=actor, now=now, due_on=due_on)
+            if is_news:
+                mail_assignment(learner, course, organisation, due_on)
     for user_id in user_ids:
         membership = members.get(user_id)
         if membership is None:
             raise ValidationFailedError(
                 _("Diese Person gibt es in Ihrem Unternehmen nicht."), field="user_ids"
             )
-        assignment = Assignment(
-            organisation_id=organisation.id, course_id=course.id, user_id=user_id,
-            due_on=due_on, has_reminders=has_reminders, created_by_id=actor.id, created_at=now,
-        )
-        db.session.add(assignment)
+        assignment, is_news = _upsert(organisation, course, actor, now, due_on, has_reminders,
+                                      user_id=user_id)
         created.append(assignment)
         enrol(membership.user, course, actor=actor, now=now, due_on=due_on)
+        if is_news:
+            mail_assignment(membership.user, course, organisation, due_on)
     db.session.flush()
     return created
+
+
+def _upsert(organisation: Organisation, course: Course, actor: User, now: datetime,
+            due_on: date | None, has_reminders: bool, *, user_id: int | None = None,
+            department_id: int | None = None) -> tuple[Assignment, bool]:
+    """The assignment of ``course`` to this person or department, created or updated.
+
+    Assigning the same course to the same target again changes its due date and
+    reminders instead of adding a second row. Returns it and whether the learners should
+    hear about it (new, or a new due date).
+    """
+    assignment = db.session.scalar(select(Assignment).where(
+        Assignment.organisation_id == organisation.id, Assignment.course_id == course.id,
+        Assignment.user_id == user_id if user_id else Assignment.user_id.is_(None),
+        Assignment.department_id == department_id if department_id
+        else Assignment.department_id.is_(None),
+    ).limit(1))
+    if assignment is not None:
+        is_news = assignment.due_on != due_on
+        assignment.due_on = due_on
+        assignment.has_reminders = has_reminders
+        return assignment, is_news
+    assignment = Assignment(
+        organisation_id=organisation.id, course_id=course.id, department_id=department_id,
+        user_id=user_id, due_on=due_on, has_reminders=has_reminders, created_by_id=actor.id,
+        created_at=now,
+    )
+    db.session.add(assignment)
+    return assignment, True
 
 
 def delete_assignment(actor: User, assignment: Assignment) -> None:
@@ -188,6 +229,7 @@ def sync_assignments(now: datetime, organisation: Organisation | None = None,
             log.warning("assignment %s: could not enrol user %s: %s", assignment.id,
                         membership.user_id, error.message)
             continue
+        mail_assignment(membership.user, assignment.course, assignment.organisation, due_on)
         created += 1
     db.session.flush()
     return created

@@ -4,10 +4,11 @@ The employee sees their own entries at /me/access-log; the works council sees al
 entries of its company.
 """
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from lms.accounts.models import Organisation, User
 from lms.companies.access import company_role
@@ -28,7 +29,39 @@ ACTION_LABELS = {
     "api_people": _l("API: Personen abgerufen"),
     "api_assignments": _l("API: Zuweisungen abgerufen"),
     "api_completions": _l("API: Abschlüsse abgerufen"),
+    "profile_changed": _l("Sichtbarkeitsprofil geändert (kein Betriebsrat)"),
+    "profile_change_requested": _l("Änderung des Sichtbarkeitsprofils beantragt"),
+    "profile_change_withdrawn": _l("Antrag auf Profiländerung zurückgezogen"),
+    "profile_change_approved": _l("Betriebsrat hat die Profiländerung genehmigt"),
+    "profile_change_rejected": _l("Betriebsrat hat die Profiländerung abgelehnt"),
 }
+
+#: page views of the same data by the same person within this window make one entry
+VIEW_DEDUPE_WINDOW = timedelta(minutes=10)
+#: entries per page of the access log
+PAGE_SIZE = 50
+
+
+@dataclass
+class LogPage:
+    """One page of the access log, newest first."""
+
+    items: list[AccessLogEntry]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
 
 
 def action_label(action: str) -> str:
@@ -39,10 +72,18 @@ def record_access(actor: User, organisation: Organisation, action: str, now: dat
                   subject: User | None = None, detail: str = "") -> None:
     """Write one access-log entry (flush only).
 
+    Page views (``view_*``) of the same data by the same person within
+    ``VIEW_DEDUPE_WINDOW`` make one entry: a reload or a click back is not a new look at
+    someone's data, and a log full of repeats hides what matters. Exports and API calls
+    are always written.
+
     :param action: what happened, e.g. ``view_employee``, ``export_csv``, ``api_completions``.
     :param subject: the employee whose data was seen; None for lists and exports of many
         (``detail`` then says what, e.g. the filters).
     """
+    if action.startswith("view_") and actor is not None and _seen_recently(
+            actor, organisation, action, subject, now):
+        return
     db.session.add(
         AccessLogEntry(
             organisation_id=organisation.id, actor_id=actor.id if actor else None,
@@ -55,12 +96,20 @@ def record_access(actor: User, organisation: Organisation, action: str, now: dat
     db.session.flush()
 
 
-def entries_for_subject(user: User, limit: int = 500) -> list[AccessLogEntry]:
-    """The entries that concern ``user``, newest first.
+def _seen_recently(actor: User, organisation: Organisation, action: str,
+                   subject: User | None, now: datetime) -> bool:
+    subject_is = (AccessLogEntry.subject_id == subject.id if subject is not None
+                  else AccessLogEntry.subject_id.is_(None))
+    return db.session.scalar(
+        select(AccessLogEntry.id).where(
+            AccessLogEntry.organisation_id == organisation.id,
+            AccessLogEntry.actor_id == actor.id, AccessLogEntry.action == action, subject_is,
+            AccessLogEntry.at > now - VIEW_DEDUPE_WINDOW,
+        ).limit(1)
+    ) is not None
 
-    That is every entry naming them, plus the company-wide lists and exports of their
-    current employer since they joined (those include their data too).
-    """
+
+def _subject_filter(user: User):
     concerns = AccessLogEntry.subject_id == user.id
     membership = user.membership
     if membership is not None:
@@ -72,21 +121,42 @@ def entries_for_subject(user: User, limit: int = 500) -> list[AccessLogEntry]:
                 AccessLogEntry.at >= membership.created_at,
             ),
         )
+    return concerns
+
+
+def _page(condition, page: int, per_page: int) -> LogPage:
+    total = db.session.scalar(select(func.count(AccessLogEntry.id)).where(condition)) or 0
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), pages)
+    items = list(db.session.scalars(
+        select(AccessLogEntry).where(condition)
+        .order_by(AccessLogEntry.at.desc(), AccessLogEntry.id.desc())
+        .offset((page - 1) * per_page).limit(per_page)
+    ))
+    return LogPage(items=items, page=page, per_page=per_page, total=total)
+
+
+def subject_log_page(user: User, page: int = 1, per_page: int = PAGE_SIZE) -> LogPage:
+    """One page of the entries that concern ``user`` (see ``entries_for_subject``)."""
+    return _page(_subject_filter(user), page, per_page)
+
+
+def organisation_log_page(organisation: Organisation, page: int = 1,
+                          per_page: int = PAGE_SIZE) -> LogPage:
+    """One page of the organisation's entries, newest first."""
+    return _page(AccessLogEntry.organisation_id == organisation.id, page, per_page)
+
+
+def entries_for_subject(user: User, limit: int = 500) -> list[AccessLogEntry]:
+    """The entries that concern ``user``, newest first.
+
+    That is every entry naming them, plus the company-wide lists and exports of their
+    current employer since they joined (those include their data too).
+    """
     return list(
         db.session.scalars(
-            select(AccessLogEntry).where(concerns)
+            select(AccessLogEntry).where(_subject_filter(user))
             .order_by(AccessLogEntry.at.desc(), AccessLogEntry.id.desc()).limit(limit)
         )
     )
 
-
-def entries_for_organisation(organisation: Organisation, page: int = 1, per_page: int = 100
-                             ) -> list[AccessLogEntry]:
-    """The organisation's entries, newest first, one page."""
-    return list(
-        db.session.scalars(
-            select(AccessLogEntry).where(AccessLogEntry.organisation_id == organisation.id)
-            .order_by(AccessLogEntry.at.desc(), AccessLogEntry.id.desc())
-            .offset((page - 1) * per_page).limit(per_page + 1)
-        )
-    )

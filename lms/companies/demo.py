@@ -47,11 +47,13 @@ def seed_demo_company(now) -> list[str]:
             services.add_member(organisation, user, department=departments.get(department),
                                 personnel_number=number, now=now)
     lines = []
-    has_assignment = db.session.scalar(
-        select(Assignment.id).where(Assignment.organisation_id == organisation.id).limit(1)
-    )
     course = db.session.scalar(select(Course).where(Course.slug == DEMO_COURSE))
     manager = services.find_user_by_email("manager@sauerland-metall.example")
+    # the demo's own assignment, not any: the learning demo assigns a course to Lena
+    has_assignment = course is not None and departments.get("Stanzerei") is not None \
+        and db.session.scalar(select(Assignment.id).where(
+            Assignment.organisation_id == organisation.id, Assignment.course_id == course.id,
+            Assignment.department_id == departments["Stanzerei"].id).limit(1))
     if (not has_assignment and course is not None and course.published_version_id
             and manager is not None and departments.get("Stanzerei")):
         assign_course(manager, organisation, course, now=now,

@@ -3,8 +3,15 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, HiddenField, SelectField, SelectMultipleField
-from wtforms.validators import DataRequired, Optional
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.validators import DataRequired, Length, Optional
 
 
 class CsvUploadForm(FlaskForm):
@@ -34,3 +41,11 @@ class ConsentForm(FlaskForm):
 
 class ProfileChoiceForm(FlaskForm):
     profile = SelectField(_l("Sichtbarkeitsprofil"))
+
+
+class ProfileDecisionForm(FlaskForm):
+    """The works council's decision on a pending profile change, with an optional note."""
+
+    decision = HiddenField(validators=[DataRequired()])
+    note = StringField(_l("Begründung (optional, erscheint im Zugriffsprotokoll)"),
+                       validators=[Optional(), Length(max=300)])

@@ -135,3 +135,35 @@ class PrivacySetting(db.Model):
     profile: Mapped[str] = mapped_column(String(20), default="standard", nullable=False)
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+
+
+class ProfileChange(db.Model):
+    """A company manager's request to switch the visibility profile.
+
+    What an employer may see of its employees is subject to co-determination: where the
+    organisation has a works council the change waits here (``pending``) until the works
+    council approves or rejects it; without one it is ``applied`` at once. Rows are kept
+    as the record of who asked and who decided.
+    """
+
+    __tablename__ = "profile_changes"
+    __table_args__ = (Index("ix_profile_changes_organisation_id_status", "organisation_id",
+                            "status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), nullable=False
+    )
+    from_profile: Mapped[str] = mapped_column(String(20), nullable=False)
+    to_profile: Mapped[str] = mapped_column(String(20), nullable=False)
+    #: pending, approved, rejected, withdrawn, applied (no works council to ask)
+    status: Mapped[str] = mapped_column(String(20), default="pending", nullable=False)
+    requested_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    requested_by_name: Mapped[str] = mapped_column(String(200), nullable=False)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_by_name: Mapped[str] = mapped_column(String(200), default="", nullable=False)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    note: Mapped[str] = mapped_column(String(500), default="", nullable=False)

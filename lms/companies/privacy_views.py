@@ -1,24 +1,32 @@
 """Privacy pages: the visibility profile and its printable annex, the works council's page,
 and the employee's own consent and access log (``company_me`` blueprint under /me)."""
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from lms.actions import commit_or_flash
+from lms.admin.forms import ActionForm
 from lms.companies import assignments, audit, charts, consent, visibility
 from lms.companies.access import (
     managed_organisation,
     viewable_organisation,
     works_council_organisation,
 )
-from lms.companies.forms import ConsentForm, ProfileChoiceForm
+from lms.companies.forms import ConsentForm, ProfileChoiceForm, ProfileDecisionForm
 from lms.companies.views import bp, language
 from lms.db import utcnow
 
 me_bp = Blueprint("company_me", __name__, url_prefix="/me", template_folder="templates")
 
-LOG_PAGE_SIZE = 100
+CHANGE_STATUS_LABELS = {
+    "pending": _l("wartet auf den Betriebsrat"),
+    "approved": _l("vom Betriebsrat genehmigt"),
+    "rejected": _l("vom Betriebsrat abgelehnt"),
+    "withdrawn": _l("zurückgezogen"),
+    "applied": _l("sofort wirksam (kein Betriebsrat)"),
+}
 
 
 def _profile_form(organisation) -> ProfileChoiceForm:
@@ -43,6 +51,13 @@ def _profile_context(organisation) -> dict:
         "roles": visibility.ROLES,
         "is_locked": visibility.is_locked(),
         "min_group_size": visibility.min_group_size(),
+        "pending_change": visibility.pending_change(organisation),
+        "profile_changes": visibility.profile_changes(organisation),
+        "has_works_council": visibility.has_works_council(organisation),
+        "profile_label_of": lambda name: visibility.profile_label(name, language()),
+        "change_status_labels": CHANGE_STATUS_LABELS,
+        "decision_form": ProfileDecisionForm(formdata=None),
+        "action_form": ActionForm(formdata=None),
     }
 
 
@@ -64,12 +79,49 @@ def choose_profile():
     form = _profile_form(organisation)
     if not form.validate_on_submit():
         abort(400)
+    changes = []
+    if commit_or_flash(lambda: changes.append(visibility.choose_profile(
+            current_user, organisation, form.profile.data, utcnow()))):
+        change = changes[0]
+        if change.status == "pending":
+            flash(_("Die Änderung ist beantragt. Sie gilt, sobald der Betriebsrat zustimmt."),
+                  "success")
+        elif change.status == "withdrawn":
+            flash(_("Der Antrag ist zurückgezogen; das bisherige Profil gilt weiter."), "success")
+        else:
+            flash(_("Das Sichtbarkeitsprofil wurde geändert. Die Änderung ist im "
+                    "Zugriffsprotokoll vermerkt."), "success")
+    return redirect(url_for("companies.privacy"))
+
+
+@bp.post("/privacy/profile/withdraw")
+@login_required
+def withdraw_profile_change():
+    organisation = managed_organisation(current_user)
+    if not ActionForm().validate_on_submit():
+        abort(400)
     commit_or_flash(
-        lambda: visibility.choose_profile(current_user, organisation, form.profile.data,
-                                          utcnow()),
-        _("Das Sichtbarkeitsprofil wurde geändert."),
+        lambda: visibility.withdraw_profile_change(current_user, organisation, utcnow()),
+        _("Der Antrag ist zurückgezogen; das bisherige Profil gilt weiter."),
     )
     return redirect(url_for("companies.privacy"))
+
+
+@bp.post("/privacy/profile/<int:change_id>/decide")
+@login_required
+def decide_profile_change(change_id: int):
+    organisation = works_council_organisation(current_user)
+    form = ProfileDecisionForm()
+    if not form.validate_on_submit() or form.decision.data not in ("approve", "reject"):
+        abort(400)
+    approve = form.decision.data == "approve"
+    commit_or_flash(
+        lambda: visibility.decide_profile_change(current_user, organisation, change_id,
+                                                 approve, utcnow(), form.note.data or ""),
+        _("Die Änderung ist genehmigt und gilt ab sofort.") if approve
+        else _("Die Änderung ist abgelehnt; das bisherige Profil gilt weiter."),
+    )
+    return redirect(url_for("companies.works_council"))
 
 
 @bp.get("/privacy/annex")
@@ -86,16 +138,13 @@ def privacy_annex():
 @login_required
 def works_council():
     organisation = works_council_organisation(current_user)
-    page = max(request.args.get("page", 1, type=int), 1)
-    entries = audit.entries_for_organisation(organisation, page, LOG_PAGE_SIZE)
-    has_next = len(entries) > LOG_PAGE_SIZE
+    log = audit.organisation_log_page(organisation, request.args.get("page", 1, type=int))
     now = utcnow()
     statuses = assignments.assignment_statuses(organisation, now, language())
     minimum = visibility.min_group_size()
     return render_template(
         "companies/works_council.html", organisation=organisation,
-        entries=entries[:LOG_PAGE_SIZE], page=page, has_next=has_next,
-        action_label=audit.action_label,
+        log=log, action_label=audit.action_label,
         by_course=assignments.group_counts(statuses, "course", minimum),
         by_department=assignments.group_counts(statuses, "department", minimum),
         minimum=minimum, segments=charts.stacked_segments,
@@ -136,6 +185,7 @@ def consent_page():
 @login_required
 def access_log():
     return render_template(
-        "companies/access_log.html", entries=audit.entries_for_subject(current_user),
+        "companies/access_log.html",
+        log=audit.subject_log_page(current_user, request.args.get("page", 1, type=int)),
         action_label=audit.action_label,
     )

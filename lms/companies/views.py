@@ -15,6 +15,7 @@ from lms.accounts.forms import InvitationForm
 from lms.accounts.forms_errors import invite_from_form
 from lms.actions import commit_or_flash
 from lms.admin.forms import ActionForm
+from lms.certificates.forms import STATUS_LABELS as CERTIFICATE_STATUS_LABELS
 from lms.companies import csv_import, employees, records
 from lms.companies.access import managed_organisation, membership_in, viewable_organisation
 from lms.companies.audit import record_access
@@ -160,6 +161,7 @@ def show_employee(user_id: int):
     db.session.commit()
     return render_template(
         "companies/employee.html", organisation=organisation, record=record, now=now,
+        certificate_status_labels=CERTIFICATE_STATUS_LABELS,
     )
 
 

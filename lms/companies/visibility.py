@@ -15,9 +15,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from lms.accounts.models import Organisation, User
-from lms.companies.models import PrivacySetting
-from lms.errors import PermissionDeniedError, ValidationFailedError
+from lms.accounts.models import Membership, Organisation, User
+from lms.companies.audit import record_access
+from lms.companies.models import PrivacySetting, ProfileChange
+from lms.errors import NotFoundError, PermissionDeniedError, ValidationFailedError
 from lms.extensions import db
 
 #: every field a profile may name, in the order pages and the annex show them
@@ -142,11 +143,61 @@ def profile_table(organisation: Organisation | None = None) -> list[dict]:
     return rows
 
 
-def choose_profile(actor: User, organisation: Organisation, name: str, now: datetime) -> None:
-    """Let a company manager choose a profile for their company (flush only).
+def has_works_council(organisation: Organisation) -> bool:
+    """True when someone of ``organisation`` holds the works council role."""
+    return db.session.scalar(
+        select(Membership.id).where(Membership.organisation_id == organisation.id,
+                                    Membership.role == "works_council").limit(1)
+    ) is not None
+
+
+def pending_change(organisation: Organisation) -> ProfileChange | None:
+    """The profile change waiting for the works council, if any (at most one)."""
+    return db.session.scalar(
+        select(ProfileChange).where(ProfileChange.organisation_id == organisation.id,
+                                    ProfileChange.status == "pending")
+        .order_by(ProfileChange.requested_at.desc(), ProfileChange.id.desc()).limit(1)
+    )
+
+
+def profile_changes(organisation: Organisation, limit: int = 20) -> list[ProfileChange]:
+    """The organisation's profile changes, newest first (the record of co-determination)."""
+    return list(db.session.scalars(
+        select(ProfileChange).where(ProfileChange.organisation_id == organisation.id)
+        .order_by(ProfileChange.requested_at.desc(), ProfileChange.id.desc()).limit(limit)
+    ))
+
+
+def profile_label(name: str, language: str = "de") -> str:
+    profile = profiles()["profiles"].get(name)
+    if profile is None:
+        return name
+    return profile["label_en" if language == "en" else "label_de"]
+
+
+def _detail(change: ProfileChange) -> str:
+    # the log is read by the works council of a German company: German labels
+    return f"{profile_label(change.from_profile)} → {profile_label(change.to_profile)}"
+
+
+def _apply(organisation: Organisation, name: str, actor: User, now: datetime) -> None:
+    setting = _setting(organisation) or PrivacySetting(organisation_id=organisation.id)
+    setting.profile = name
+    setting.changed_by_id = actor.id
+    setting.changed_at = now
+    db.session.add(setting)
+
+
+def choose_profile(actor: User, organisation: Organisation, name: str, now: datetime
+                   ) -> ProfileChange:
+    """A company manager asks to switch the visibility profile (flush only).
+
+    Where the organisation has a works council the change waits for its decision
+    (co-determination, § 87 (1) no. 6 BetrVG); without one it applies at once. Either
+    way the request lands in the access log. A new request replaces a pending one.
 
     :raises PermissionDeniedError: the operator locked the profiles, or not a manager.
-    :raises ValidationFailedError: unknown profile.
+    :raises ValidationFailedError: unknown profile, or the profile applies already.
     """
     if is_locked():
         raise PermissionDeniedError(
@@ -157,9 +208,88 @@ def choose_profile(actor: User, organisation: Organisation, name: str, now: date
         raise PermissionDeniedError(_("Nur die Unternehmensverwaltung darf das ändern."))
     if name not in profiles()["profiles"]:
         raise ValidationFailedError(_("Unbekanntes Profil."), field="profile")
-    setting = _setting(organisation) or PrivacySetting(organisation_id=organisation.id)
-    setting.profile = name
-    setting.changed_by_id = actor.id
-    setting.changed_at = now
-    db.session.add(setting)
+    current = active_profile_name(organisation)
+    waiting = pending_change(organisation)
+    if name == current and waiting is None:
+        raise ValidationFailedError(_("Dieses Profil gilt bereits."), field="profile")
+    if waiting is not None:
+        if waiting.to_profile == name:
+            raise ValidationFailedError(
+                _("Diese Änderung wartet bereits auf die Zustimmung des Betriebsrats."),
+                field="profile")
+        _close(waiting, "withdrawn", actor, now)
+        record_access(actor, organisation, "profile_change_withdrawn", now,
+                      detail=_detail(waiting))
+        if name == current:
+            db.session.flush()
+            return waiting
+    change = ProfileChange(
+        organisation_id=organisation.id, from_profile=current, to_profile=name,
+        requested_by_id=actor.id, requested_by_name=actor.name, requested_at=now,
+    )
+    db.session.add(change)
+    if has_works_council(organisation):
+        change.status = "pending"
+        record_access(actor, organisation, "profile_change_requested", now,
+                      detail=_detail(change))
+    else:
+        change.status = "applied"
+        change.decided_at = now
+        _apply(organisation, name, actor, now)
+        record_access(actor, organisation, "profile_changed", now, detail=_detail(change))
     db.session.flush()
+    return change
+
+
+def _close(change: ProfileChange, status: str, actor: User, now: datetime,
+           note: str = "") -> None:
+    change.status = status
+    change.decided_by_id = actor.id
+    change.decided_by_name = actor.name
+    change.decided_at = now
+    change.note = note[:500]
+
+
+def withdraw_profile_change(actor: User, organisation: Organisation, now: datetime
+                            ) -> ProfileChange:
+    """The manager takes back the pending request (flush only).
+
+    :raises PermissionDeniedError: not a manager of ``organisation``.
+    :raises NotFoundError: nothing pending.
+    """
+    if not (actor.is_company_manager and actor.membership.organisation_id == organisation.id):
+        raise PermissionDeniedError(_("Nur die Unternehmensverwaltung darf das ändern."))
+    change = pending_change(organisation)
+    if change is None:
+        raise NotFoundError(_("Es wartet keine Änderung des Sichtbarkeitsprofils."))
+    _close(change, "withdrawn", actor, now)
+    record_access(actor, organisation, "profile_change_withdrawn", now, detail=_detail(change))
+    db.session.flush()
+    return change
+
+
+def decide_profile_change(actor: User, organisation: Organisation, change_id: int,
+                          approve: bool, now: datetime, note: str = "") -> ProfileChange:
+    """The works council approves (the profile applies now) or rejects a change (flush only).
+
+    :raises PermissionDeniedError: ``actor`` is not on this organisation's works council.
+    :raises NotFoundError: no such pending change of this organisation.
+    """
+    membership = actor.membership
+    if not (actor.is_works_council and membership is not None
+            and membership.organisation_id == organisation.id):
+        raise PermissionDeniedError(_("Darüber entscheidet der Betriebsrat."))
+    change = db.session.get(ProfileChange, change_id)
+    if change is None or change.organisation_id != organisation.id or change.status != "pending":
+        raise NotFoundError(_("Diese Änderung wartet nicht (mehr) auf eine Entscheidung."))
+    if approve:
+        _close(change, "approved", actor, now, note)
+        _apply(organisation, change.to_profile, actor, now)
+        record_access(actor, organisation, "profile_change_approved", now,
+                      detail=_detail(change) + (f" – {note}" if note else ""))
+    else:
+        _close(change, "rejected", actor, now, note)
+        record_access(actor, organisation, "profile_change_rejected", now,
+                      detail=_detail(change) + (f" – {note}" if note else ""))
+    db.session.flush()
+    return change

@@ -6,6 +6,11 @@ from lms.plugins import hookimpl
 
 
 @hookimpl
+def lms_model_modules():
+    return ["lms.core.models"]
+
+
+@hookimpl
 def lms_load_blueprints(app):
     from lms.core.views import bp
 

@@ -31,6 +31,7 @@ from lms.learning import enrolment as enrolments
 from lms.learning import player, version_move
 from lms.learning.personal_data import personal_data as collect_personal_data
 from lms.learning.personal_data import statements_json
+from lms.learning.personal_data_view import readable_sections
 
 LEADING_TITLE = re.compile(r"\A\s*<h1\b[^>]*>.*?</h1>\s*", re.S)
 
@@ -279,7 +280,7 @@ def save_position(slug: str, lesson_id: str):
 @login_required
 def personal_data():
     return render_template("learning/personal_data.html",
-                           sections=collect_personal_data(current_user))
+                           sections=readable_sections(collect_personal_data(current_user)))
 
 
 @bp.get("/me/data.json")

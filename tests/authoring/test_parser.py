@@ -141,3 +141,20 @@ def test_glossary_with_shown_text_inside_a_table_row(render):
     undefined = render(lesson_text("# T\n\n| A |\n|---|\n| {{Autos|PKW}} |\n"))
     assert [(d["line"], d["column"]) for d in undefined.diagnostics
             if d["code"] == "glossary-undefined"] == [(10, 3)]
+
+
+def test_bare_urls_in_text_become_links_that_survive_sanitising(render):
+    body = ("# T\n\n## Quellen\n\n"
+            "- IEA: Global EV Outlook 2025. https://www.iea.org/reports/global-ev-outlook-2025\n"
+            "- Norm (siehe https://example.org/a_(b)), Stand 2024.\n"
+            "- Schon verlinkt: [AFIR-Verordnung](https://eur-lex.europa.eu/eli/reg/2023/1804/oj)\n"
+            "- Im Code bleibt es Text: `https://example.com/raw`\n")
+    result = render(lesson_text(body))
+    html = result.content.html
+    assert ('<a class="bare-url" href="https://www.iea.org/reports/global-ev-outlook-2025" '
+            'rel="noopener noreferrer">https://www.iea.org/reports/global-ev-outlook-2025</a>'
+            ) in html
+    assert 'href="https://example.org/a_(b)"' in html and "</a>), Stand 2024." in html
+    assert html.count('href="https://eur-lex.europa.eu/eli/reg/2023/1804/oj"') == 1
+    assert "<code>https://example.com/raw</code>" in html
+    assert not [d for d in result.diagnostics if d["code"] == "link-text"]

@@ -133,7 +133,7 @@ def test_reminders_are_sent_once(app, company, course, now, mails):
                      (company.manager.id, "digest")}
     assert run_reminders(now + timedelta(hours=1)) == {"learners": 0, "digests": 0}
     db.session.commit()  # mails leave after commit
-    recipients = sorted(m["To"] for m in mails())
+    recipients = sorted(m["To"] for m in mails() if "Neuer Kurs" not in m["Subject"])
     assert recipients == sorted([soon.email, late.email, company.manager.email])
 
 
@@ -154,3 +154,32 @@ def test_past_due_date_refused(app, company, course, now):
         assign_course(company.manager, company.organisation, course, now=now,
                       user_ids=[company.employees[0].id], due_on=local_day(now - timedelta(days=1)))
     assert assignments.list_assignments(company.organisation) == []
+
+
+def test_assigned_people_get_a_mail_after_commit_and_only_then(app, company, course, now,
+                                                               mails):
+    person = company.employees[0]
+    person.locale = "en"
+    assign_course(company.manager, company.organisation, course, now=now,
+                  user_ids=[person.id], due_on=local_day(now + timedelta(days=10)))
+    assert mails() == []  # not before the commit
+    db.session.commit()
+    [mail] = mails()
+    assert mail["To"] == person.email
+    assert mail["Subject"].startswith("New course for you:")
+    body = mail.get_content()
+    assert company.organisation.name in body and "/courses/e-mobility" in body
+    # the same assignment again, same due date: no second mail, no second row
+    assign_course(company.manager, company.organisation, course, now=now,
+                  user_ids=[person.id], due_on=local_day(now + timedelta(days=10)))
+    db.session.commit()
+    assert len(mails()) == 1
+    assert len(assignments.list_assignments(company.organisation)) == 1
+
+
+def test_department_assignment_mails_every_member(app, company, course, now, mails):
+    assign_course(company.manager, company.organisation, course, now=now,
+                  department_id=company.department.id)
+    db.session.commit()
+    assert sorted(m["To"] for m in mails()) == sorted(p.email for p in company.employees)
+    assert all("Neuer Kurs für Sie" in m["Subject"] for m in mails())

@@ -28,6 +28,22 @@ def decide(client, decision: str):
                                             "decision": decision})
 
 
+def request_profile(client, profile: str):
+    page = client.get("/company/privacy").get_data(as_text=True)
+    return client.post("/company/privacy/profile",
+                       data={"csrf_token": csrf_token_from(page), "profile": profile})
+
+
+def approve_pending(client, decision: str, note: str = ""):
+    from lms.companies.models import ProfileChange
+
+    change = db.session.scalar(select(ProfileChange).where(ProfileChange.status == "pending"))
+    page = client.get("/company/works-council").get_data(as_text=True)
+    return client.post(f"/company/privacy/profile/{change.id}/decide",
+                       data={"csrf_token": csrf_token_from(page), "decision": decision,
+                             "note": note})
+
+
 def manager_view(client, auth, company, person) -> str:
     auth.login(company.manager.email)
     response = client.get(f"/company/employees/{person.id}")
@@ -153,6 +169,13 @@ def test_stricter_profile_hides_scores_even_with_consent(client, auth, company, 
     response = client.post("/company/privacy/profile",
                            data={"csrf_token": csrf_token_from(page), "profile": "strict"})
     assert response.status_code == 302
+    # the company has a works council: the change waits for it
+    assert "83 %" in client.get(f"/company/employees/{quiz_taker.id}").get_data(as_text=True)
+    auth.logout()
+    auth.login(company.works_council.email)
+    approve_pending(client, "approve")
+    auth.logout()
+    auth.login(company.manager.email)
     assert "83 %" not in client.get(f"/company/employees/{quiz_taker.id}").get_data(as_text=True)
 
 

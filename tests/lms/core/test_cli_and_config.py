@@ -21,6 +21,34 @@ def test_demo_seed_is_idempotent_and_prints_logins(app, runner):
     assert db.session.scalar(select(func.count()).select_from(User)) == count
     passwords = json.loads((Path(app.instance_path) / "demo-logins.json").read_text())
     assert passwords["learner"] in first.output and passwords["learner"] in second.output
+    assert passwords["emails"]["learner"] == "lena@sauerland-metall.example"
+    assert passwords["emails"]["works_council"] == "betriebsrat@sauerland-metall.example"
+
+
+def test_demo_logins_of_an_older_install_get_the_emails_keeping_passwords(app, runner):
+    path = Path(app.instance_path) / "demo-logins.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    old = {key: f"password-{key}" for key in ("admin", "trainer", "manager", "learner",
+                                        "works_council")}
+    path.write_text(json.dumps(old))
+    assert runner.invoke(args=["demo", "seed"]).exit_code == 0
+    logins = json.loads(path.read_text())
+    assert logins["learner"] == "password-learner"
+    assert logins["emails"]["manager"] == "manager@sauerland-metall.example"
+
+
+def test_seeded_assignment_is_listed_and_can_be_revoked(app, runner, client, auth):
+    from lms.companies.models import Assignment
+
+    assert runner.invoke(args=["demo", "seed"]).exit_code == 0
+    logins = json.loads((Path(app.instance_path) / "demo-logins.json").read_text())
+    auth.login("manager@sauerland-metall.example", logins["manager"])
+    page = client.get("/company/assignments").get_data(as_text=True)
+    rules = page[page.index('id="rules-title"'):]
+    assert "Lena Lernwig" in rules and "Abteilung Stanzerei" in rules
+    assert len(db.session.scalars(select(Assignment)).all()) == 2
+    assert runner.invoke(args=["demo", "seed"]).exit_code == 0
+    assert len(db.session.scalars(select(Assignment)).all()) == 2
 
 
 def test_users_create_command_reports_bad_input(runner):
