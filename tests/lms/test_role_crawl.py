@@ -548,3 +548,16 @@ def test_role_walks_every_page_without_errors(demo_site, role, capsys):
     assert crawl.german_pages, "the German word list recognises no German page: detector broken"
     assert not new, "\n".join(f.line() for f in new)
     assert not stale, f"fixed, remove from KNOWN_DEFECTS: {stale}"
+
+
+def test_english_pass_reads_ui_text_and_leaves_course_content_alone():
+    html = """<html lang="en"><body><nav aria-label="Hauptnavigation"><a href="/">Home</a></nav>
+    <div class="lesson-body"><p>Speichern Sie die Datei.</p></div>
+    <p lang="de">Zertifikat</p><p data-content-lang="de">Kurs</p>
+    <textarea>Abbrechen</textarea><select><option>Deutsch</option></select>
+    <h1>Digitale Produktion und Daten</h1><p>Contact betriebsrat@example.org</p>
+    <button>Weiter</button><img src="/x.svg" alt="Zurück"></body></html>"""
+    parser = _parse(html.encode(), "en")
+    found = german_words("\n".join(parser.text), {"Digitale Produktion und Daten"})
+    assert [w.split(" ")[0] for w in found] == ["Hauptnavigation", "Weiter", "Zurück"]
+    assert parser.assets == [("img", "/x.svg")] and parser.links == ["/"]
