@@ -29,7 +29,7 @@ from sqlalchemy import select
 
 from tests.conftest import dispose_engines, make_test_app
 from tests.databases import fresh_database
-from tests.live_server import ErrorLog, LiveServer
+from tests.live_server import ErrorLog, LiveServer, serve
 
 MAX_PAGES = 400  # per role and language; the demo site has far fewer distinct pages today
 MAX_DOWNLOAD = 1024 * 1024  # larger bodies are not read, only their status is checked
@@ -362,6 +362,9 @@ class Crawl:
             self.check_status(language, path, page.status, source)
             if 300 <= page.status < 400 and page.location:
                 target = self.visitor.site_path(page.location, path)
+                if self.role != "anonymous" and (target or "").startswith("/login"):
+                    self.add(language, "status", path, "a link shown sends to the login form",
+                             source)
                 if target and target not in seen and not _skipped(target):
                     seen.add(target)
                     queue.append((target, path))
@@ -561,3 +564,22 @@ def test_english_pass_reads_ui_text_and_leaves_course_content_alone():
     found = german_words("\n".join(parser.text), {"Digitale Produktion und Daten"})
     assert [w.split(" ")[0] for w in found] == ["Hauptnavigation", "Weiter", "Zurück"]
     assert parser.assets == [("img", "/x.svg")] and parser.links == ["/"]
+
+
+def test_error_log_sees_a_traceback_of_the_live_server(tmp_path):
+    """The crawl's traceback check is only as good as its view of the server log."""
+    with fresh_database(tmp_path) as url:
+        app = make_test_app(url, tmp_path / "instance", SERVER_NAME=None)
+
+        @app.get("/crawl-boom")
+        def boom():
+            raise RuntimeError("boom for the crawl")
+
+        try:
+            with ErrorLog().attached() as log, serve(app) as server:
+                page = Visitor(server.url).fetch("/crawl-boom")
+                records = log.drain()
+        finally:
+            dispose_engines(app)
+    assert page.status == 500
+    assert any("boom for the crawl" in text and "Traceback" in text for text in records), records
