@@ -36,6 +36,7 @@ MAX_DOWNLOAD = 1024 * 1024  # larger bodies are not read, only their status is c
 MAX_PER_ROUTE = 40  # pages of one route pattern (e.g. lessons) per role: enough to see each kind
 ENGLISH_PER_ROUTE = 8  # the English pass reads UI text, which comes from the route's template
 
+SEARCH_TERM = "Batterie"  # typed into search forms (q); the demo courses contain it
 ROLES = ("anonymous", "learner", "trainer", "manager", "works_council", "admin")
 
 # Links a person would not follow while looking around, or that act on a GET.
@@ -140,7 +141,7 @@ class PageParser(HTMLParser):
     CONTENT_CLASSES = {"lesson-body", "glossary", "quiz-stem", "quiz-choices", "studio-preview",
                        "studio-solution-stem", "studio-feedback", "studio-explanation"}
     SKIPPED_TAGS = {"script", "style", "textarea", "code", "pre", "option", "template"}
-    TEXT_INPUTS = {"hidden", "text", "email", "password", ""}
+    TEXT_INPUTS = {"hidden", "text", "search", "email", "password", "number", ""}
     TEXT_ATTRIBUTES = ("aria-label", "title", "placeholder", "alt")
     VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
             "track", "wbr"}
@@ -175,10 +176,14 @@ class PageParser(HTMLParser):
             elif "icon" in rel:
                 self.assets.append(("icon", a["href"]))
         elif tag == "form":
-            self.forms.append({"attrs": a, "fields": {}, "class": a.get("class", "")})
+            self.forms.append({"attrs": a, "fields": {}, "selects": set(),
+                               "class": a.get("class", ""),
+                               "method": a.get("method", "get").lower()})
         elif tag in {"input", "select"} and self.forms and a.get("name"):
             if tag == "select" or a.get("type", "text") in self.TEXT_INPUTS:
                 self.forms[-1]["fields"].setdefault(a["name"], a.get("value", ""))
+            if tag == "select":
+                self.forms[-1]["selects"].add(a["name"])
         if not self._excluded():  # what a screen reader or a tooltip says is UI text too
             self.text.extend(a[name] for name in self.TEXT_ATTRIBUTES if a.get(name))
             if tag == "input" and a.get("type") in {"submit", "button"} and a.get("value"):
@@ -375,7 +380,8 @@ class Crawl:
             parser = _parse(page.body, language)
             self.check_assets(language, path, parser)
             self.german_pages += bool(german_words("\n".join(parser.text), set()))
-            for href in parser.links:
+            for href in parser.links + [_search_url(f, path) for f in parser.forms
+                                        if f["method"] == "get"]:
                 target = self.visitor.site_path(href.split("#", 1)[0] or path, path)
                 if target and target not in seen and not _skipped(target):
                     seen.add(target)
@@ -419,6 +425,14 @@ class Crawl:
             words = german_words("\n".join(parser.text), content)
             if words:
                 self.add("en", "german", path, "; ".join(words))
+
+
+def _search_url(form: dict, page_path: str) -> str:
+    """The URL a person gets by searching with a GET form: a term typed, choices left as shown."""
+    fields = {name: SEARCH_TERM if name == "q" else value
+              for name, value in form["fields"].items() if name not in form["selects"]}
+    action = form["attrs"].get("action") or urllib.parse.urlsplit(page_path).path
+    return f"{action}?{urllib.parse.urlencode(fields)}"
 
 
 def _skipped(path: str) -> bool:
