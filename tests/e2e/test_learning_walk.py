@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from authoring.scaffold import new_course
@@ -80,10 +81,9 @@ def learner_statements(live_app, learner_id: int) -> list[dict]:
         return [json.loads(text) for text in rows.scalars()]
 
 
-def test_learner_walks_a_blended_course_to_completion(browser, live_app, walk_course,
+def test_learner_walks_a_blended_course_to_completion(new_page, live_app, walk_course,
                                                        demo_logins):
-    base = live_app.config["LIVE_URL"]
-    learner = browser.new_context(base_url=base, locale="de-DE").new_page()
+    learner = new_page()
     errors = []
     learner.on("console", lambda m: m.type == "error" and errors.append(m.text))
 
@@ -93,32 +93,32 @@ def test_learner_walks_a_blended_course_to_completion(browser, live_app, walk_co
     learner.get_by_role("button", name="Zum Kurs anmelden").click()
 
     # enrolling opens the first lesson; it is marked as done
-    assert learner.get_by_role("heading", name="Einstieg", level=1).is_visible()
+    expect(learner.get_by_role("heading", name="Einstieg", level=1)).to_be_visible()
     learner.get_by_role("button", name="Als erledigt markieren").click()
     shot(learner, "1-lesson")
 
     # book the session (starts in ten minutes) on the course page
     learner.goto(f"/courses/{SLUG}")
-    assert learner.get_by_text("Sie sind für diesen Kurs angemeldet.").is_visible()
+    expect(learner.get_by_text("Sie sind für diesen Kurs angemeldet.")).to_be_visible()
     learner.get_by_role("button", name="Platz buchen").click()
-    assert learner.get_by_text("Sie sind angemeldet", exact=True).is_visible()
+    expect(learner.get_by_text("Sie sind angemeldet", exact=True)).to_be_visible()
 
     # the quiz: a wrong attempt, then a right one
     learner.goto(f"/learn/{SLUG}/{SLUG}-quiz")
     answer_quiz(learner, "Mit einer Tabelle")
-    assert learner.get_by_text("Quiz nicht bestanden").is_visible()
+    expect(learner.get_by_text("Quiz nicht bestanden")).to_be_visible()
     shot(learner, "2-quiz-failed")
     answer_quiz(learner, "Mit einer Überschrift der Ebene 1")
-    assert learner.get_by_text("Quiz bestanden").is_visible()
+    expect(learner.get_by_text("Quiz bestanden")).to_be_visible()
     shot(learner, "3-quiz-passed")
 
     # the trainer records attendance on the roster
-    trainer = browser.new_context(base_url=base, locale="de-DE").new_page()
+    trainer = new_page()
     login(trainer, "trainer@atlas-campus.example", demo_logins["trainer"])
     trainer.goto(f"/sessions/{walk_course['session_id']}/roster")
     trainer.get_by_label("Walter Weiterbildung anwesend").check()
     trainer.get_by_role("button", name="Anwesenheit speichern").click()
-    assert trainer.get_by_label("Walter Weiterbildung anwesend").is_checked()
+    expect(trainer.get_by_label("Walter Weiterbildung anwesend")).to_be_checked()
     shot(trainer, "4-roster")
     logout(trainer)
 
@@ -126,7 +126,7 @@ def test_learner_walks_a_blended_course_to_completion(browser, live_app, walk_co
     learner.goto(f"/learn/{SLUG}/{SLUG}-abschlusstest/quiz")
     learner.locator("input[type=text]").first.fill("Quellen")
     learner.get_by_role("button", name="Antworten abgeben").click()
-    assert learner.get_by_text("Abschlusstest bestanden").is_visible()
+    expect(learner.get_by_text("Abschlusstest bestanden")).to_be_visible()
     shot(learner, "5-assessment")
 
     learner.goto("/")
@@ -136,7 +136,7 @@ def test_learner_walks_a_blended_course_to_completion(browser, live_app, walk_co
     certificates = learner.get_by_role("region", name="Meine Zertifikate")
     assert TITLE in certificates.inner_text() and "Gültig" in certificates.inner_text()
     learner.goto(f"/courses/{SLUG}")
-    assert learner.get_by_text("Abgeschlossen am").is_visible()
+    expect(learner.get_by_text("Abgeschlossen am")).to_be_visible()
     assert errors == []
 
     # the LRS holds the whole story, in the platform's profile

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
@@ -43,7 +44,7 @@ def test_trainer_publishes_new_quiz_lesson_and_learner_reads_it(page, demo_login
     login(page, "trainer@atlas-campus.example", demo_logins["trainer"])
     page.get_by_role("link", name="Kursstudio").click()
     page.get_by_role("link", name="E-Mobilität für Zulieferer").click()
-    assert page.get_by_role("heading", name="Prüfung des Entwurfs").is_visible()
+    expect(page.get_by_role("heading", name="Prüfung des Entwurfs")).to_be_visible()
 
     # a new quiz lesson in the charging module
     page.get_by_label("Modul", exact=True).select_option(label="04-laden-und-ladeinfrastruktur")
@@ -64,7 +65,7 @@ def test_trainer_publishes_new_quiz_lesson_and_learner_reads_it(page, demo_login
     preview = page.locator("#studio-preview")
     assert "Welche Steckernorm ist in Europa" in preview.inner_text()
     assert "Typ 2" in preview.locator(".is-correct").first.inner_text()
-    assert page.get_by_text("Keine Fehler oder Warnungen in dieser Datei.").is_visible()
+    expect(page.get_by_text("Keine Fehler oder Warnungen in dieser Datei.")).to_be_visible()
 
     # a typo shows a diagnostic with its line; clicking it moves the cursor there
     before = page.locator(".studio-editor").get_attribute("data-refreshed")
@@ -88,7 +89,7 @@ def test_trainer_publishes_new_quiz_lesson_and_learner_reads_it(page, demo_login
     page.set_viewport_size({"width": 1280, "height": 900})
 
     page.get_by_role("button", name="Entwurf speichern").click()
-    assert page.get_by_text("Entwurf gespeichert.").is_visible()
+    expect(page.get_by_text("Entwurf gespeichert.")).to_be_visible()
 
     # publish 1.0.1
     page.get_by_role("link", name="e-mobility").click()
@@ -96,17 +97,17 @@ def test_trainer_publishes_new_quiz_lesson_and_learner_reads_it(page, demo_login
     assert version.input_value() == "1.0.1"
     page.screenshot(path=str(SCREENSHOTS / "studio-overview-desktop.png"), full_page=True)
     page.get_by_role("button", name="Veröffentlichen").click()
-    assert page.get_by_text("Version 1.0.1 ist veröffentlicht.").is_visible()
+    expect(page.get_by_text("Version 1.0.1 ist veröffentlicht.")).to_be_visible()
     assert page.console_errors == []
     logout(page)
 
     # the learner sees the new lesson on the course page and opens it
     login(page, "lena@sauerland-metall.example", demo_logins["learner"])
     page.goto("/courses/e-mobility")
-    assert page.get_by_text("1.0.1").first.is_visible()
+    expect(page.get_by_text("1.0.1").first).to_be_visible()
     page.get_by_role("link", name="Quiz Steckertypen").click()
     page.wait_for_url("**/courses/e-mobility/stecker-quiz")
-    assert page.get_by_text("Welche Steckernorm ist in Europa").is_visible()
+    expect(page.get_by_text("Welche Steckernorm ist in Europa")).to_be_visible()
     assert "Richtig: Typ 2" not in page.content()
     page.screenshot(path=str(SCREENSHOTS / "lesson-learner-desktop.png"), full_page=True)
     assert page.console_errors == []
