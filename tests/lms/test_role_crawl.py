@@ -98,12 +98,7 @@ class Known:
 
 
 # Emptied by the lead as the fixes of issue 12 land on main.
-KNOWN_DEFECTS: tuple[Known, ...] = (
-    # lesson figures: <img src="media/x.svg"> resolves below /learn/<course>/ (and below
-    # /learn/<course>/<lesson>/ in the print view), where nothing serves them
-    Known("12.2 lesson figures 404", "asset", r"^/learn/[^/]+/(?:[^/]+/)?media/[^/]+$",
-          r"^img answers 404$", roles=("learner", "manager", "works_council")),
-)
+KNOWN_DEFECTS: tuple[Known, ...] = ()
 
 
 @dataclass
