@@ -31,4 +31,4 @@ def test_translation_with_another_type_is_an_error(course_dir):
         "minutes: 15", "minutes: 15\ntype: session\nformat: virtual\nduration_minutes: 30"),
         encoding="utf-8")
     _, diagnostics = load_course(course_dir)
-    assert [(d.line, d.code) for d in diagnostics if d.is_error] == [(5, "translation-mismatch")]
+    assert [(d.line, d.code) for d in diagnostics if d.is_error] == [(6, "translation-mismatch")]
