@@ -430,7 +430,7 @@ def upload_zip(slug: str):
     except DomainError as error:
         db.session.rollback()
         flash(_("Das Archiv wurde nicht übernommen: %(reason)s", reason=error.message), "error")
-        return show_course(slug), 422
+        return _render_course(course, 422)  # (page, status): not show_course's tuple again
     db.session.commit()
     if report.is_empty:
         flash(_("Das Archiv entspricht dem Entwurf; nichts geändert."), "success")
