@@ -112,3 +112,16 @@ def test_check_without_answer_or_unknown_check(client, auth, course_dir):
     assert client.post(f"{LESSON}/check/gibt-es-nicht",
                        data={"csrf_token": token}).status_code == 404
     assert client.post(f"{LESSON}/check/antriebe-check").status_code == 400  # no CSRF token
+
+
+def test_english_quiz_shows_english_feedback_and_grades_with_the_same_keys(client, auth,
+                                                                         course_dir):
+    _learner(client, auth, _import(course_dir), "en")
+    page = QuizPage(client.get("/learn/hv-basics/grundlagen-quiz/quiz").get_data(as_text=True))
+    assert "no longer have?" in page.html and "Exhaust system" in page.html
+    response = client.post("/learn/hv-basics/grundlagen-quiz/quiz", data=page.form(**{
+        "q-bev-auspuff": page.options("q-bev-auspuff")["Exhaust system"]}))
+    assert response.status_code == 302
+    result = client.get(response.location).get_data(as_text=True)
+    assert "Correct: no combustion engine, no exhaust." in result
+    assert "Richtig" not in result.split("<main", 1)[-1]
