@@ -103,3 +103,53 @@ class LinkTreeprocessor(Treeprocessor):
         link.set("href", lesson_id + (f"#{anchor}" if anchor else ""))
         link.set("class", "lesson-link")
         link.set("data-lesson-id", lesson_id)
+
+
+BARE_URL = re.compile(r"(?<![\w/@.=\"'<])https?://[^\s<>\"'()\[\]]*[^\s<>\"'()\[\].,;:!?]")
+_NO_LINKS_INSIDE = {"a", "code", "pre", "script", "style"}
+
+
+class BareUrlTreeprocessor(Treeprocessor):
+    """Turn bare ``https://…`` addresses in text into links (sources cite them that way).
+
+    Runs after inline parsing and before :class:`LinkTreeprocessor`, so the new links get
+    the same checks; text inside links, code and preformatted blocks stays as written.
+    """
+
+    def run(self, root: etree.Element) -> None:
+        self._walk(root)
+
+    def _walk(self, element: etree.Element) -> None:
+        if element.tag in _NO_LINKS_INSIDE:
+            return
+        if element.text and "://" in element.text:
+            text, links = self._split(element.text)
+            element.text = text
+            for index, link in enumerate(links):
+                element.insert(index, link)
+            children = list(element)[len(links):]
+        else:
+            children = list(element)
+        for child in children:
+            self._walk(child)
+            if child.tail and "://" in child.tail:
+                tail, links = self._split(child.tail)
+                child.tail = tail
+                position = list(element).index(child) + 1
+                for offset, link in enumerate(links):
+                    element.insert(position + offset, link)
+
+    @staticmethod
+    def _split(text: str) -> tuple[str, list[etree.Element]]:
+        """Return the text before the first URL and the links, each carrying what follows."""
+        matches = list(BARE_URL.finditer(text))
+        if not matches:
+            return text, []
+        links = []
+        for index, match in enumerate(matches):
+            link = etree.Element("a", {"href": match.group(0)})
+            link.text = match.group(0)
+            end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
+            link.tail = text[match.end():end]
+            links.append(link)
+        return text[:matches[0].start()], links
