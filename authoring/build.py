@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -54,6 +55,9 @@ def _assemble(source: CourseSource) -> Course:
                     pass_mark=(result.pass_mark if result.pass_mark is not None
                                else course.pass_mark) if graded else None,
                     attempts=result.attempts if graded else None,
+                    reviewed=result.reviewed,
+                    review_every_months=result.review_every_months,
+                    legal=result.legal,
                 )
             )
         course.modules.append(module)
@@ -61,10 +65,11 @@ def _assemble(source: CourseSource) -> Course:
 
 
 def _read(path: str | Path, cache: RenderCache | None, kinds: dict[str, BlockKind] | None,
-          image_hosts: Iterable[str] = ()) -> tuple[Course, CourseSource]:
+          image_hosts: Iterable[str] = (), today: datetime.date | None = None,
+          ) -> tuple[Course, CourseSource]:
     source = CourseReader(cache, kinds, image_hosts).read(path)
     course = _assemble(source)
-    CourseReader.guard(source, "course.yml", None, check_course, source, course)
+    CourseReader.guard(source, "course.yml", None, check_course, source, course, today)
     source.diagnostics = sorted(set(source.diagnostics))
     return course, source
 
@@ -72,6 +77,7 @@ def _read(path: str | Path, cache: RenderCache | None, kinds: dict[str, BlockKin
 def load_course(
     path: str | Path, cache: RenderCache | None = None,
     kinds: dict[str, BlockKind] | None = None, image_hosts: Iterable[str] = (),
+    today: datetime.date | None = None,
 ) -> tuple[Course, list[Diagnostic]]:
     """Read and validate the course folder at ``path``.
 
@@ -83,46 +89,74 @@ def load_course(
     :param kinds: ``:::`` block kinds (defaults to the built-in ones).
     :param image_hosts: hosts lessons may show images from (``"*"``: any); by default
         none, so only the course's own files.
+    :param today: the date lessons' review dates are compared with (default: today).
     :return: the course model and the diagnostics, sorted by file and line.
     """
-    course, source = _read(path, cache, kinds, image_hosts)
+    course, source = _read(path, cache, kinds, image_hosts, today)
     return course, source.diagnostics
 
 
-def validate_course(path: str | Path, cache: RenderCache | None = None) -> list[Diagnostic]:
+def validate_course(path: str | Path, cache: RenderCache | None = None,
+                    today: datetime.date | None = None) -> list[Diagnostic]:
     """Return the diagnostics of the course folder at ``path``."""
-    return load_course(path, cache)[1]
+    return load_course(path, cache, today=today)[1]
+
+
+#: model fields left out of content hashes: a new review date or a flag does not change
+#: what a learner read, and leaving out empty new fields keeps the hashes of lessons
+#: built before they existed (so publishing does not reopen anyone's progress)
+_UNHASHED_CONTENT = ("reviewed",)
+_UNHASHED_WHEN_EMPTY = ("checks",)
+_UNHASHED_LESSON = ("content", "reviewed", "review_every_months", "legal")
+
+
+def _hashable_content(content) -> dict:
+    data = content.to_dict()
+    for key in _UNHASHED_CONTENT:
+        data.pop(key, None)
+    for key in _UNHASHED_WHEN_EMPTY:
+        if not data.get(key):
+            data.pop(key, None)
+    return data
 
 
 def _hash_content(course: Course, media: dict[str, dict]) -> None:
     """Record content hashes on questions, lesson languages and lessons.
 
-    A lesson's hash covers its texts, questions and the bytes of the files it
-    uses, so the LMS can tell which lessons changed between two versions.
+    Each language has its own hash (text, questions, checks and the bytes of the
+    files it uses). The lesson's hash covers the German original only: the LMS
+    compares it to tell which lessons changed between two versions, and a new or
+    corrected translation must not reopen the progress of learners who read the
+    unchanged original. The English learner's record of a changed translation
+    stays valid for the same reason: the original, which the translation follows,
+    did not change.
     """
     for lesson in course.lessons():
         for content in lesson.content.values():
-            for question in content.questions:
+            for question in content.questions + content.checks:
                 question.content_hash = ""
                 question.content_hash = sha256_of(question.to_dict())
             content.content_hash = ""
             content.content_hash = sha256_of(
                 {
-                    "content": content.to_dict(),
+                    "content": _hashable_content(content),
                     "media": {ref.path: media[ref.path]["sha256"] for ref in content.media
                               if ref.path in media},
                 }
             )
         lesson.content_hash = ""
+        original = lesson.content.get(DEFAULT_LANGUAGE)
         lesson.content_hash = sha256_of(
-            {key: value for key, value in lesson.to_dict().items() if key != "content"}
-            | {"content": {lang: c.content_hash for lang, c in sorted(lesson.content.items())}}
+            {key: value for key, value in lesson.to_dict().items()
+             if key not in _UNHASHED_LESSON}
+            | {"content": {DEFAULT_LANGUAGE: original.content_hash if original else ""}}
         )
 
 
 def build_package(
     path: str | Path, out_dir: str | Path | None = None, cache: RenderCache | None = None,
     kinds: dict[str, BlockKind] | None = None, image_hosts: Iterable[str] = (),
+    today: datetime.date | None = None,
 ) -> Package:
     """Build the package of the course folder at ``path``.
 
@@ -134,7 +168,7 @@ def build_package(
     :param image_hosts: as for :func:`load_course`.
     :raises CourseInvalidError: when the course has errors.
     """
-    course, source = _read(path, cache, kinds, image_hosts)
+    course, source = _read(path, cache, kinds, image_hosts, today)
     if has_errors(source.diagnostics):
         raise CourseInvalidError(source.diagnostics)
     used = sorted({ref.path for lesson in course.lessons()

@@ -12,6 +12,7 @@ from typing import TextIO
 
 from authoring.build import CourseInvalidError, build_package, load_course
 from authoring.cache import DirectoryCache, MemoryCache, RenderCache
+from authoring.currency import stamp_translations
 from authoring.diagnostic import Diagnostic, has_errors, summarize
 from authoring.preview import serve
 from authoring.scaffold import ScaffoldError, new_course
@@ -99,6 +100,34 @@ def build_paths(
     return 1 if failed else 0
 
 
+def stamp_paths(paths: Sequence[str | Path], out: TextIO | None = None) -> int:
+    """Write ``translation_of`` into every translation of the course folders.
+
+    Run it after checking that each translation matches its German lesson: the
+    stamp records which German text the translation follows, and ``validate``
+    reports ``translation-outdated`` when the German file changes afterwards.
+
+    :return: 0, or 1 when a folder is not a course or a translation cannot be stamped.
+    """
+    out = out or sys.stdout
+    failed = False
+    for course_dir in find_courses(paths):
+        if not (course_dir / "course.yml").is_file():
+            out.write(f"error: {course_dir.as_posix()} is not a course folder (no course.yml)\n")
+            failed = True
+            continue
+        try:
+            changed = stamp_translations(course_dir)
+        except (OSError, ValueError, UnicodeDecodeError) as exc:
+            out.write(f"error: {course_dir.as_posix()}: {exc}\n")
+            failed = True
+            continue
+        for file in changed:
+            out.write(f"stamped {file.as_posix()}\n")
+        out.write(f"{course_dir.as_posix()}: {len(changed)} translation(s) stamped\n")
+    return 1 if failed else 0
+
+
 def new_path(dest: str | Path, course_id: str | None = None, out: TextIO | None = None) -> int:
     """Create a course folder from the scaffold; return the exit code."""
     out = out or sys.stdout
@@ -131,6 +160,9 @@ def _parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="build course packages")
     build.add_argument("paths", nargs="+")
     build.add_argument("--out", default="build/packages", help="output folder")
+    stamp = commands.add_parser("stamp-translations",
+                                help="record in each translation which German text it follows")
+    stamp.add_argument("paths", nargs="+")
     new = commands.add_parser("new", help="create a course folder")
     new.add_argument("dest")
     new.add_argument("--id", dest="course_id")
@@ -150,6 +182,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return validate_paths(args.paths, strict=args.strict, cache=cache)
     if args.command == "build":
         return build_paths(args.paths, args.out, cache=cache)
+    if args.command == "stamp-translations":
+        return stamp_paths(args.paths)
     if args.command == "new":
         return new_path(args.dest, args.course_id)
     serve(args.path, args.host, args.port)

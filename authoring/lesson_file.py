@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
+from authoring.blocks.directive import OPENER
+from authoring.currency import DEFAULT_REVIEW_MONTHS, parse_review_every
 from authoring.diagnostic import Diagnostic, DiagnosticSink
 from authoring.locator import SourceLocator
 from authoring.model import (
@@ -24,6 +27,12 @@ FRONT_MATTER_FENCE = "---"
 SESSION_FIELDS = ("format", "duration_minutes", "agenda", "bring", "trainer_checks")
 GRADED_FIELDS = ("pass_mark", "attempts")
 SOURCES_HEADINGS = ("quellen", "sources")
+#: front matter a translation must copy unchanged from the German lesson
+SHARED_FIELDS = ("id", "type", "minutes", "pass_mark", "attempts", "legal", "reviewed",
+                 "review_every")
+SOURCES_HEADING = re.compile(r"^##\s+(?:quellen|sources)\b", re.IGNORECASE)
+SECTION_END = re.compile(r"^#{1,2}\s")
+LINK = re.compile(r"https?://", re.IGNORECASE)
 
 
 @dataclass
@@ -79,6 +88,22 @@ class LessonFile(Record):
     media: list[dict] = field(default_factory=list)
     anchors: list[str] = field(default_factory=list)
     diagnostics: list[dict] = field(default_factory=list)
+    reviewed: str | None = None
+    review_every_months: int = DEFAULT_REVIEW_MONTHS
+    reviewed_line: int = 1
+    legal: bool = False
+    translation_of: str | None = None
+    translation_of_line: int = 1
+    #: the shared front matter as written: name → [value as text, line]
+    shared: dict[str, list] = field(default_factory=dict)
+    #: the ``:::`` blocks in order: name, line, id, src
+    blocks: list[dict] = field(default_factory=list)
+    has_front_matter: bool = False
+    #: the ``# Title`` line, and whether a ``:::summary`` block follows it directly
+    title_line: int = 1
+    opens_with_summary: bool = False
+    #: the line of a Quellen/Sources heading whose list has no link
+    sources_without_links: int | None = None
 
     def diagnostic_list(self) -> list[Diagnostic]:
         return [Diagnostic.from_dict(item) for item in self.diagnostics]
@@ -155,6 +180,7 @@ def read_lesson_file(
         content.session = _session(reader)
     else:
         _misplaced(reader, SESSION_FIELDS, "session")
+    _read_currency(reader, lesson, content, data is not None)
     reader.finish()
 
     body_lines = front.body.split("\n")
@@ -165,6 +191,8 @@ def read_lesson_file(
     )
     content.html = renderer.render(front.body, state)
     content.questions = state.questions
+    content.checks = state.checks
+    lesson.blocks = state.blocks
     content.glossary = state.glossary_used
     content.media = _media_refs(state.media)
     lesson.questions = [list(item) for item in state.question_lines]
@@ -172,6 +200,7 @@ def read_lesson_file(
     if data is not None:
         filled = [index for index, line in enumerate(body_lines) if line.strip()]
         _check_kind(lesson, state, sink, front.body_line + (filled[-1] if filled else 0))
+        _record_currency(lesson, body_lines, front.body_line)
     lesson.diagnostics = [item.to_dict() for item in sink.items]
     return lesson
 
@@ -200,3 +229,71 @@ def _check_kind(lesson: LessonFile, state: RenderState, sink: DiagnosticSink, la
             lesson.kind_line, 1, "quiz-none",
             f"a lesson of type {lesson.kind} needs at least one ':::quiz' question",
         )
+
+
+def _read_currency(reader: FieldReader, lesson: LessonFile, content: LessonContent,
+                   has_front_matter: bool) -> None:
+    """Read ``reviewed``, ``review_every``, ``legal`` and ``translation_of``."""
+    sink = reader.sink
+    for name in SHARED_FIELDS:
+        if name in reader.data:
+            lesson.shared[name] = [str(reader.data[name]), reader.position(name).line]
+    reviewed = reader.date("reviewed")
+    lesson.reviewed_line = reader.position("reviewed").line
+    if reviewed is not None:
+        lesson.reviewed = content.reviewed = reviewed.isoformat()
+    lesson.has_front_matter = has_front_matter
+    every = reader.raw("review_every")
+    if every is not None:
+        months = parse_review_every(every) if isinstance(every, str) else None
+        if months is None:
+            pos = reader.position("review_every")
+            sink.error(pos.line, pos.column, "review-every",
+                       f"'review_every' must read like '6 months' or '2 years', got {every!r}")
+        else:
+            lesson.review_every_months = months
+    lesson.legal = reader.boolean("legal", False)
+    lesson.translation_of = reader.text("translation_of")
+    lesson.translation_of_line = reader.position("translation_of").line
+
+
+def _first_block_after_title(body_lines: list[str]) -> tuple[int, str | None]:
+    """Return the index of the title line (or 0) and the name of the block right after it."""
+    filled = [index for index, line in enumerate(body_lines) if line.strip()]
+    if not filled:
+        return 0, None
+    title = filled[0] if body_lines[filled[0]].startswith("# ") else None
+    following = [index for index in filled if title is None or index > title]
+    if not following:
+        return title or 0, None
+    opener = OPENER.match(body_lines[following[0]])
+    return (title if title is not None else following[0]), (opener["name"] if opener else None)
+
+
+def _sources_without_links(body_lines: list[str]) -> int | None:
+    """Return the index of a Quellen/Sources heading whose section has no link, or None."""
+    for index, line in enumerate(body_lines):
+        if not SOURCES_HEADING.match(line):
+            continue
+        section = []
+        for following in body_lines[index + 1:]:
+            if SECTION_END.match(following):
+                break
+            section.append(following)
+        has_items = any(item.lstrip().startswith(("- ", "* ", "1.")) for item in section)
+        if has_items and not any(LINK.search(item) for item in section):
+            return index
+    return None
+
+
+def _record_currency(lesson: LessonFile, body_lines: list[str], first_line: int) -> None:
+    """Record what the course-wide currency rules need (see ``authoring.validate``).
+
+    The rules themselves run on the whole course, so that rendering one lesson
+    (previews, examples) is not judged by rules meant for finished courses.
+    """
+    title, first = _first_block_after_title(body_lines)
+    lesson.title_line = first_line + title
+    lesson.opens_with_summary = first == "summary"
+    heading = _sources_without_links(body_lines)
+    lesson.sources_without_links = None if heading is None else first_line + heading

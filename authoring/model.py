@@ -220,7 +220,14 @@ class LessonContent(Record):
     session: SessionSpec | None = None
     media: list[MediaRef] = field(default_factory=list)
     glossary: list[str] = field(default_factory=list)
+    #: ungraded understanding checks (``:::check``): graded in place, never counted
+    checks: list[Question] = field(default_factory=list)
+    #: the date this language was last checked against its sources (ISO ``YYYY-MM-DD``)
+    reviewed: str | None = None
     content_hash: str = ""
+
+    def check(self, check_id: str) -> Question | None:
+        return next((q for q in self.checks if q.id == check_id), None)
 
 
 @dataclass
@@ -235,7 +242,17 @@ class Lesson(Record):
     minutes: int | None = None
     pass_mark: int | None = None
     attempts: int | None = None
+    #: the German lesson's review date (ISO) and interval; not part of the content hash
+    reviewed: str | None = None
+    review_every_months: int = 12
+    #: the lesson explains a legal duty (and so carries a ``:::applies`` box)
+    legal: bool = False
     content_hash: str = ""
+
+    @property
+    def languages(self) -> list[str]:
+        """The languages this lesson is written in, German first."""
+        return sorted(self.content, key=lambda lang: (lang != DEFAULT_LANGUAGE, lang))
 
     def variant(self, language: str = DEFAULT_LANGUAGE) -> LessonContent:
         """Return the content in ``language``, falling back to the default language."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from authoring.diagnostic import DiagnosticSink
@@ -121,6 +122,21 @@ class FieldReader:
         if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
             self._error(key, "field-type", f"'{key}' must be a positive number, got {value!r}")
             return default
+        return value
+
+    def date(self, key: str) -> datetime.date | None:
+        """Read a calendar date written as ``YYYY-MM-DD`` (YAML reads it as a date)."""
+        value = self._get(key, False)
+        if value is _MISSING:
+            return None
+        if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
+            if isinstance(value, str):
+                try:
+                    return datetime.date.fromisoformat(value.strip())
+                except ValueError:
+                    pass
+            self._error(key, "field-type", f"'{key}' must be a date YYYY-MM-DD, got {value!r}")
+            return None
         return value
 
     def boolean(self, key: str, default: bool) -> bool:

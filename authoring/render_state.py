@@ -51,6 +51,9 @@ class RenderState:
     glossary_used: list[str] = field(default_factory=list)
     headings: list[dict] = field(default_factory=list)
     question_lines: list[tuple[str, int]] = field(default_factory=list)
+    checks: list[Question] = field(default_factory=list)
+    #: every ``:::`` block in order (name, line, key), for comparing translations
+    blocks: list[dict] = field(default_factory=list)
     trusted: list[str] = field(default_factory=list)
 
     def add_media(self, path: str, kind: str, line: int, column: int, **extra) -> None:

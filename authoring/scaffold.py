@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from authoring import currency
 from authoring.ids import is_valid_id
 
 COURSE_YML = """\
@@ -66,9 +67,15 @@ type: lesson
 minutes: 15
 objectives:
   - Sie kennen das {{{{Lernziel}}}} dieser Lektion.
+reviewed: {reviewed}
 ---
 
 # Einstieg
+
+:::summary
+Jede Lektion beginnt mit diesem Kasten. Er sagt das Wichtigste in einfacher Sprache.
+Die Sätze sind kurz. Jeder Satz sagt eine Sache.
+:::
 
 Jede Lektion beginnt mit einer Überschrift der Ebene 1 und nennt ihr {{{{Lernziel}}}}.
 
@@ -87,6 +94,7 @@ id: {course_id}-quiz
 title: Quiz Einführung
 type: quiz
 minutes: 5
+reviewed: {reviewed}
 ---
 
 # Quiz Einführung
@@ -116,6 +124,7 @@ bring:
   - Persönliche Schutzausrüstung
 trainer_checks:
   - Teilnehmende führen die Übung sicher durch
+reviewed: {reviewed}
 ---
 
 # Praxistermin
@@ -129,6 +138,7 @@ id: {course_id}-abschlusstest
 title: Abschlusstest
 type: assessment
 minutes: 10
+reviewed: {reviewed}
 ---
 
 # Abschlusstest
@@ -169,8 +179,10 @@ def new_course(dest: str | Path, course_id: str | None = None) -> Path:
         )
     if root.exists() and any(root.iterdir()):
         raise ScaffoldError(f"{root} exists and is not empty")
+    reviewed = currency.today().isoformat()  # a new lesson is checked when it is written
     for relative, template in FILES.items():
         file = root / relative
         file.parent.mkdir(parents=True, exist_ok=True)
-        file.write_text(template.format(course_id=course_id), encoding="utf-8")
+        file.write_text(template.format(course_id=course_id, reviewed=reviewed),
+                        encoding="utf-8")
     return root

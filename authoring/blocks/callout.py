@@ -1,4 +1,5 @@
-"""Callout blocks: ``:::note``, ``:::tip``, ``:::warning`` and ``:::safety [title]``."""
+"""Callout blocks: ``:::note``, ``:::tip``, ``:::warning``, ``:::safety [title]``, and the
+plain-language ``:::summary`` and the ``:::applies`` decision box."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ DEFAULT_TITLES = {
     "tip": {"de": "Tipp", "en": "Tip"},
     "warning": {"de": "Achtung", "en": "Warning"},
     "safety": {"de": "Sicherheit", "en": "Safety"},
+    "summary": {"de": "Das Wichtigste in Kürze", "en": "In brief"},
+    "applies": {"de": "Gilt das für uns?", "en": "Does this apply to us?"},
 }
 
 

@@ -168,6 +168,9 @@ class DirectivePreprocessor(Preprocessor):
             )
             return
         kind.prepare(block, state)
+        state.blocks.append({"name": block.name, "line": block.line,
+                             "id": block.attributes.get("id", ""),
+                             "src": block.attributes.get("src", "")})
         index = len(blocks)
         blocks.append(block)
         if kind.markdown_body:

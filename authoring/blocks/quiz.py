@@ -123,9 +123,11 @@ class QuizBlock:
 
     names = ("quiz",)
     markdown_body = False
+    arguments: tuple[str, ...] = ("id", "points")
+    placeholder_class = "quiz-question"
 
     def prepare(self, block: DirectiveBlock, state: RenderState) -> None:
-        block.attributes = parse_attributes(block, state, ("id", "points"))
+        block.attributes = parse_attributes(block, state, self.arguments)
 
     def render(
         self, block: DirectiveBlock, parser: BlockParser, state: RenderState
@@ -133,7 +135,8 @@ class QuizBlock:
         attrs = block.attributes
         qid = attrs.get("id", "")
         if not qid:
-            state.sink.error(block.line, 1, "quiz-id", "':::quiz' needs id=<question-id>")
+            state.sink.error(block.line, 1, "quiz-id",
+                             f"':::{block.name}' needs id=<question-id>")
             qid = "?"
         elif not is_valid_id(qid):
             state.sink.error(
@@ -150,18 +153,25 @@ class QuizBlock:
                     f"question '{qid}': points must be a whole number above 0, "
                     f"got '{attrs['points']}'",
                 )
+        self._check_placement(qid, block, state)
+        source = _split_lines(block, qid, state)
+        question = Question(id=qid, kind="single", points=points)
+        stem_text = self._build(question, source, block, state)
+        self._collect(question, state)
+        state.question_lines.append((qid, block.line))
+        return self._placeholder(question, stem_text, parser, state)
+
+    def _check_placement(self, qid: str, block: DirectiveBlock, state: RenderState) -> None:
         if state.lesson_kind not in GRADED_KINDS:
             state.sink.warning(
                 block.line, 1, "quiz-in-lesson",
                 f"question '{qid}' is not graded: quiz blocks count only in lessons "
-                f"of type quiz or assessment (this one is {state.lesson_kind})",
+                f"of type quiz or assessment (this one is {state.lesson_kind}; "
+                "use ':::check' for an ungraded check)",
             )
-        source = _split_lines(block, qid, state)
-        question = Question(id=qid, kind="single", points=points)
-        stem_text = self._build(question, source, block, state)
+
+    def _collect(self, question: Question, state: RenderState) -> None:
         state.questions.append(question)
-        state.question_lines.append((qid, block.line))
-        return self._placeholder(question, stem_text, parser, state)
 
     # --- building the question ------------------------------------------------
 
@@ -439,7 +449,7 @@ class QuizBlock:
         element = etree.Element(
             "div",
             {
-                "class": "quiz-question",
+                "class": self.placeholder_class,
                 "data-question-id": question.id,
                 "data-kind": question.kind,
                 "data-points": str(question.points),
@@ -448,3 +458,28 @@ class QuizBlock:
         stem_element = etree.SubElement(element, "div", {"class": "quiz-stem"})
         stem_element.text = parser.md.htmlStash.store(stem_html)
         return element
+
+
+class CheckBlock(QuizBlock):
+    """``:::check id=…``: an ungraded understanding check inside a lesson.
+
+    The same syntax as a quiz question without ``points``. Its solution stays on
+    the server like a quiz's; the learner gets feedback at once, and a check never
+    counts toward grades or completion, so it is kept apart from ``questions``.
+    """
+
+    names = ("check",)
+    arguments = ("id",)
+    placeholder_class = "check-question"
+    css_classes = ("check-question",)
+
+    def _check_placement(self, qid: str, block: DirectiveBlock, state: RenderState) -> None:
+        if state.lesson_kind in GRADED_KINDS:
+            state.sink.warning(
+                block.line, 1, "check-in-quiz",
+                f"check '{qid}' is in a lesson of type {state.lesson_kind}: "
+                "use ':::quiz' there, checks are for lessons of type lesson",
+            )
+
+    def _collect(self, question: Question, state: RenderState) -> None:
+        state.checks.append(question)

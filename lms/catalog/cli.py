@@ -76,6 +76,17 @@ def build_command(paths, out, cache_dir, no_cache):
     _exit(authoring_cli.build_paths(paths, out, out=sys.stdout, cache=cache))
 
 
+@course_group.command("stamp-translations")
+@_paths
+def stamp_translations_command(paths):
+    """Write translation_of (the German file's hash) into every <lesson>.<lang>.md.
+
+    Run it once the translations match their German lessons; validate then warns
+    (translation-outdated) when a German lesson changes after its translation.
+    """
+    _exit(authoring_cli.stamp_paths(paths, out=sys.stdout))
+
+
 @course_group.command("preview")
 @click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--port", default=8001, show_default=True, type=int)

@@ -20,7 +20,7 @@ from sqlalchemy.orm import contains_eager
 from authoring.build import CourseInvalidError, build_package
 from authoring.cache import RenderCache
 from authoring.diagnostic import Diagnostic
-from authoring.model import GRADED_KINDS, Lesson
+from authoring.model import DEFAULT_LANGUAGE, GRADED_KINDS, Lesson
 from authoring.model import Course as CourseModel
 from authoring.package import Package
 from lms.accounts.models import User
@@ -378,11 +378,13 @@ def media_content(sha256: str) -> bytes | None:
 
 
 def _progress_key(lesson: Lesson) -> tuple:
-    # Position (module, order) and attempt limits do not change what a learner did;
-    # the per-language content hashes cover text, questions, minutes and media bytes.
+    # Position (module, order) and attempt limits do not change what a learner did. The
+    # German original's hash covers text, questions, minutes and media bytes; translations
+    # follow the original (the validator checks they match it), so a new or corrected
+    # translation alone reopens nobody's progress (see docs/authoring.md).
     pass_mark = lesson.pass_mark if lesson.kind in GRADED_KINDS else None
-    return (lesson.kind, pass_mark,
-            tuple(sorted((lang, c.content_hash) for lang, c in lesson.content.items())))
+    original = lesson.content.get(DEFAULT_LANGUAGE)
+    return (lesson.kind, pass_mark, original.content_hash if original else "")
 
 
 def compare_lessons(old_version: CourseVersion, new_version: CourseVersion) -> ChangedLessons:

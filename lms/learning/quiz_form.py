@@ -23,6 +23,8 @@ MAX_RESPONSE = 1000
 
 _DIV = re.compile(r"<div\b|</div>", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r'<div class="quiz-question"[^>]*data-question-id="([^"]+)"[^>]*>')
+#: an ungraded check (``:::check``) in a lesson of type lesson
+CHECK_PLACEHOLDER = re.compile(r'<div class="check-question"[^>]*data-question-id="([^"]+)"[^>]*>')
 _GAP_INPUT = re.compile(r'<input\b([^>]*?)\bdata-gap-id="([^"]+)"([^>]*)>')
 _MEDIA = re.compile(r'\b(src|href)="media/')
 _LESSON_LINK = re.compile(r'<a\b[^>]*class="lesson-link"[^>]*>')
@@ -87,16 +89,17 @@ def rewrite_links(html: str, media_prefix: str, lesson_url: Callable[[str], str]
     return _LESSON_LINK.sub(link, html)
 
 
-def segments(html: str) -> list[tuple[str, str]]:
+def segments(html: str, placeholder: re.Pattern = _PLACEHOLDER) -> list[tuple[str, str]]:
     """Split quiz lesson HTML into ``("html", chunk)`` and ``("question", id)`` in order.
 
     The package marks each question with a placeholder ``<div class="quiz-question" …>``
     holding only its stem; the page puts the form controls in its place, so the author's
-    text around the questions stays where it was written.
+    text around the questions stays where it was written. With ``CHECK_PLACEHOLDER`` the
+    lesson player places its ungraded checks the same way.
     """
     parts: list[tuple[str, str]] = []
     position = 0
-    for match in _PLACEHOLDER.finditer(html):
+    for match in placeholder.finditer(html):
         if match.start() < position:
             continue  # inside a placeholder already consumed
         end = _placeholder_end(html, match.end())

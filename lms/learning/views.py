@@ -1,5 +1,6 @@
 """The learner's pages: enrolment, the lesson player, and the learner's own data."""
 
+import datetime
 import json
 import re
 
@@ -14,7 +15,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from flask_babel import get_locale, ngettext
+from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -27,8 +28,9 @@ from lms.catalog.views import label_context, version_media_url
 from lms.db import utcnow
 from lms.errors import DomainError
 from lms.extensions import db
+from lms.learning import checks as check_services
 from lms.learning import enrolment as enrolments
-from lms.learning import player, version_move
+from lms.learning import player, quiz_form, version_move
 from lms.learning.personal_data import personal_data as collect_personal_data
 from lms.learning.personal_data import statements_json
 
@@ -50,6 +52,24 @@ def without_title(html: str) -> Markup:
     Lesson sources start with ``# Title``; kept, a page would have two ``h1`` headings.
     """
     return Markup(LEADING_TITLE.sub("", html, count=1))
+
+
+@bp.app_template_filter("reviewed_date")
+def reviewed_date(value: str | None) -> str:
+    """A lesson's ISO review date in the reader's language ("7. Dezember 2026")."""
+    if not value:
+        return ""
+    try:
+        return format_date(datetime.date.fromisoformat(value), format="long")
+    except ValueError:
+        return value
+
+
+@bp.app_template_global("lesson_segments")
+def lesson_segments(html: str) -> list[tuple[str, Markup]]:
+    """Split lesson HTML at its ``:::check`` placeholders: ("html", chunk), ("check", id)."""
+    return [(kind, Markup(value) if kind == "html" else value)
+            for kind, value in quiz_form.segments(str(html), quiz_form.CHECK_PLACEHOLDER)]
 
 
 @bp.app_template_global("course_enrolment_state")
@@ -199,6 +219,10 @@ def _player_context(slug: str, lesson_id: str, *, record: bool):
         "following": state.lessons[index + 1] if index + 1 < len(state.lessons) else None,
         "row": state.rows.get(lesson.id),
         "quiz_url": quiz_url(slug, lesson.id) if lesson.kind in ("quiz", "assessment") else None,
+        "check_views": check_services.check_views(
+            lesson, content.language, check_services.check_seed(enrolment.registration)),
+        "check_outcomes": {}, "interactive_checks": record,
+        "field_name": quiz_form.field_name, "named_stem": quiz_form.with_named_gaps,
     }
 
 
@@ -208,6 +232,34 @@ def show_lesson(slug: str, lesson_id: str):
     context = _player_context(slug, lesson_id, record=True)
     if context is None:
         return redirect(url_for("catalog.show_course", slug=slug))
+    return render_template("learning/lesson.html", **context)
+
+
+@bp.post("/learn/<slug>/<lesson_id>/check/<check_id>")
+@login_required
+def answer_check(slug: str, lesson_id: str, check_id: str):
+    """Grade one ungraded check and show the lesson again with its feedback.
+
+    Nothing is stored. Without JavaScript the form posts here and the page comes back
+    scrolled to the check; ``learning.js`` posts with ``Accept: application/json`` and
+    swaps in the returned feedback instead of reloading.
+    """
+    context = _player_context(slug, lesson_id, record=False)
+    if context is None:
+        return redirect(url_for("catalog.show_course", slug=slug))
+    lesson, content = context["lesson"], context["content"]
+    try:
+        outcome = check_services.answer_check(
+            lesson, check_id, content.language,
+            check_services.check_seed(context["enrolment"].registration), request.form)
+    except DomainError as error:
+        abort(error.status_code)
+    context["check_outcomes"] = {check_id: outcome}
+    context["interactive_checks"] = True
+    if request.accept_mimetypes.best == "application/json":
+        html = render_template("learning/_check_feedback.html", outcome=outcome,
+                               language=content.language)
+        return {"check": check_id, "correct": outcome.result.is_correct, "html": html}
     return render_template("learning/lesson.html", **context)
 
 

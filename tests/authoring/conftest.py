@@ -1,5 +1,6 @@
 """Fixtures for the authoring library tests: a known-good course and ways to vary it."""
 
+import datetime
 import shutil
 from pathlib import Path
 
@@ -13,6 +14,14 @@ from authoring.parser import LessonRenderer
 HERE = Path(__file__).parent
 FIXTURE_COURSE = HERE / "fixtures" / "hv-basics"
 BROKEN = HERE / "broken"
+#: the day the fixtures were last reviewed; ``review-due`` compares with it, not the clock
+TODAY = datetime.date(2026, 12, 7)
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch):
+    """Pin the validator's today so review dates in the fixtures never fall due."""
+    monkeypatch.setattr("authoring.currency.today", lambda: TODAY)
 
 
 @pytest.fixture
@@ -26,7 +35,7 @@ def course_dir(tmp_path) -> Path:
 @pytest.fixture(scope="session")
 def course():
     """The fixture course, loaded once; it validates without any diagnostic."""
-    loaded, diagnostics = load_course(FIXTURE_COURSE, MemoryCache())
+    loaded, diagnostics = load_course(FIXTURE_COURSE, MemoryCache(), today=TODAY)
     assert diagnostics == []
     return loaded
 

@@ -58,14 +58,15 @@ def test_changing_one_lesson_changes_only_its_hash(course_dir):
 
 def test_changing_one_question_changes_only_that_questions_hash(course_dir):
     before = build_package(course_dir)
-    quiz = course_dir / "modules/01-grundlagen/03-quiz.md"
-    quiz.write_text(quiz.read_text(encoding="utf-8").replace("[[= 50 ± 1]]", "[[= 50 ± 2]]"),
-                    encoding="utf-8")
+    for name, old in (("03-quiz.md", "[[= 50 ± 1]]"), ("03-quiz.en.md", "[[= 50 +- 1]]")):
+        quiz = course_dir / "modules/01-grundlagen" / name  # answer keys match in both
+        quiz.write_text(quiz.read_text(encoding="utf-8").replace(old, "[[= 50 ± 2]]"),
+                        encoding="utf-8")
     after = build_package(course_dir)
     old, new = question_hashes(before), question_hashes(after)
-    assert [key for key in old if old[key] != new[key]] == [
-        ("grundlagen-quiz", "de", "ladeleistung")
-    ]
+    assert {key for key in old if old[key] != new[key]} == {
+        ("grundlagen-quiz", "de", "ladeleistung"), ("grundlagen-quiz", "en", "ladeleistung"),
+    }
 
 
 def test_changing_a_media_file_changes_the_lessons_using_it(course_dir):

@@ -146,3 +146,21 @@ def test_version_model_is_parsed_once_per_digest(import_real):
     model = services.load_version_model(result.version)
     assert model.id == "sustainability"
     assert services.load_version_model(result.version) is model
+
+
+def test_a_new_translation_alone_changes_no_lesson(app, small_course):
+    """Learners keep their progress when only an English version is added or corrected."""
+    first = services.import_course(small_course, None, utcnow()).version
+    module = small_course / "modules" / "01-einfuehrung"
+    english = module / "01-einstieg.en.md"
+    shutil.copy(module / "01-einstieg.md", english)
+    edit(english, "title: Einstieg", "title: Getting started")
+    second = services.import_course(small_course, None, utcnow()).version
+    assert second.id != first.id
+    assert services.changed_lessons(first, second) == []
+    edit(english, "title: Getting started", "title: First steps")
+    third = services.import_course(small_course, None, utcnow()).version
+    assert third.id != second.id and services.changed_lessons(second, third) == []
+    edit(module / "01-einstieg.md", "Kurze Absätze", "Kurze, klare Absätze")
+    fourth = services.import_course(small_course, None, utcnow()).version
+    assert services.changed_lessons(third, fourth) == ["grundlagen-test-einstieg"]

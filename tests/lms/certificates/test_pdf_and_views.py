@@ -4,6 +4,7 @@ import os
 import subprocess
 from pathlib import Path
 
+from lms.catalog.version_content import content_for
 from lms.certificates import services
 from lms.certificates.pdf import read_embedded, render_certificate_pdf, render_payload_pdf
 from lms.extensions import db
@@ -48,6 +49,24 @@ def test_english_learner_gets_an_english_certificate(app, emobility, tmp_path):
     text = " ".join(pdf_text(path).lower().split())
     assert "has successfully completed the course" in text
     assert "this is to certify that" in text.lower()
+
+
+def test_english_certificate_states_the_english_title_and_statement(app, client, emobility,
+                                                                     tmp_path):
+    learner = make_user(name="Jane Doe", locale="en")
+    certificate = services.issue_certificate(learner, emobility, NOW, NOW)
+    model = content_for(emobility).course
+    assert certificate.payload["language"] == "en"
+    assert certificate.payload["course"]["title"] == "E-mobility for automotive suppliers"
+    assert certificate.payload["statement"] == model.certificate.statement.text("en")
+    path = tmp_path / "en.pdf"
+    path.write_bytes(render_certificate_pdf(certificate))
+    text = " ".join(pdf_text(path).split())
+    assert "E-mobility for automotive suppliers" in text
+    assert " ".join(model.certificate.statement.text("en").split()[:6]) in text
+    html = client.get(f"/verify/{certificate.number}").get_data(as_text=True)
+    assert '<span lang="en">E-mobility for automotive suppliers</span>' in html
+    assert model.certificate.statement.text("en")[:40] in html
 
 
 def test_cli_verify_accepts_genuine_and_rejects_tampered(app, runner, certificate, tmp_path):
