@@ -11,6 +11,11 @@ from markupsafe import Markup, escape
 
 #: code → what is wrong and what to do, in the studio's German
 GERMAN = {
+    "applies-missing": "Die Lektion erklärt eine gesetzliche Pflicht (legal: true), es fehlt "
+                       "der Kasten „Gilt das für uns?“ (:::applies).",
+    "check-in-quiz": "Verständnisfragen (:::check) gehören in Lektionen, nicht in Tests.",
+    "check-missing": "Eine Lektion ab 20 Minuten braucht ein bis zwei Verständnisfragen "
+                     "(:::check).",
     "block-args": "Der Block hat unbekannte oder fehlerhafte Angaben.",
     "block-empty": "Der Block ist leer.",
     "block-stray-close": "Hier wird ein Block geschlossen (:::), der nie geöffnet wurde.",
@@ -87,10 +92,18 @@ GERMAN = {
                       "[(falsch)].",
     "quiz-unexpected-text": "Unerwarteter Text nach den Antworten (eine Erklärung beginnt "
                             "mit „Erklärung:“).",
+    "review-due": "Die Lektion ist zur Prüfung fällig: mit den Quellen abgleichen, dann "
+                  "„reviewed“ aktualisieren.",
+    "review-every": "Das Prüfintervall ist nicht lesbar (z. B. „6 months“ oder „2 years“).",
+    "reviewed-missing": "Es fehlt das Prüfdatum (reviewed: JJJJ-MM-TT).",
     "sources-missing": "Der Lektion fehlt ein Abschnitt „Quellen“.",
+    "sources-without-links": "Die Quellenliste enthält keinen Link auf die Primärtexte.",
+    "summary-missing": "Die Lektion beginnt nicht mit „Das Wichtigste in Kürze“ (:::summary).",
     "table-header": "Der Tabelle fehlt eine Kopfzeile.",
     "translation-mismatch": "Die Übersetzung passt nicht zur deutschen Lektion.",
     "translation-missing": "Es fehlt eine Übersetzung.",
+    "translation-outdated": "Die deutsche Lektion wurde nach der Übersetzung geändert (oder "
+                            "die Übersetzung ist nicht gestempelt).",
     "translation-orphan": "Zu dieser Übersetzung gibt es keine deutsche Lektion.",
     "translation-unlisted": "Diese Sprache steht nicht in den Sprachen des Kurses "
                             "(course.yml).",

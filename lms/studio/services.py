@@ -22,6 +22,7 @@ from lms.catalog.trainers import is_course_trainer, trainer_courses
 from lms.errors import NotFoundError, ValidationFailedError
 from lms.extensions import db
 from lms.learning import version_move
+from lms.local_time import local_day
 from lms.studio import drafts
 from lms.studio.workspace import DraftCheck, check_draft, materialized, render_cache
 
@@ -158,9 +159,14 @@ type: lesson
 minutes: 15
 objectives:
   - Sie können … (Lernziel in einem Satz)
+reviewed: {reviewed}
 ---
 
 # {heading}
+
+:::summary
+Drei bis fünf kurze Sätze in einfacher Sprache. Jeder Satz sagt eine Sache.
+:::
 
 Einleitung: Worum geht es, und warum ist es für die Arbeit wichtig?
 
@@ -183,6 +189,7 @@ title: {title}
 type: quiz
 minutes: 10
 pass_mark: 70
+reviewed: {reviewed}
 ---
 
 # {heading}
@@ -215,6 +222,7 @@ bring:
   - Persönliche Schutzausrüstung
 trainer_checks:
   - Teilnehmende führen die Übung sicher durch
+reviewed: {reviewed}
 ---
 
 # {heading}
@@ -249,7 +257,8 @@ def create_lesson(course: Course, actor: User, module_folder: str, kind: str, le
     if kind != "quiz" and any(n.startswith("09-") for n in names) and number >= 9:
         number = 10
     path = f"{module_folder}/{number:02d}-{lesson_id}.md"
-    text = LESSON_TEMPLATES[kind].format(id=lesson_id, title=_yaml_text(title), heading=title)
+    text = LESSON_TEMPLATES[kind].format(id=lesson_id, title=_yaml_text(title), heading=title,
+                                         reviewed=local_day(now).isoformat())
     drafts.write_file(course, path, text.encode("utf-8"), actor, now)
     return path
 

@@ -19,16 +19,18 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
+from authoring.currency import review_schedule
 from authoring.media_file import media_type
 from lms.catalog.views import SVG_POLICY, label_context
 from lms.db import utcnow
 from lms.errors import DomainError
 from lms.extensions import db
+from lms.local_time import local_day
 from lms.studio import drafts, services
 from lms.studio.diagnostic_text import diagnostic_text
 from lms.studio.forms import (
@@ -48,7 +50,12 @@ bp = Blueprint("studio", __name__, url_prefix="/studio", template_folder="templa
 @bp.context_processor
 def inject_labels():
     return {**label_context(), "id_hint": ID_HINT, "diagnostic_text": diagnostic_text,
-            "forecast_text": forecast_text}
+            "forecast_text": forecast_text, "format_day": format_day}
+
+
+def format_day(day) -> str:
+    """A calendar date in the page's language ("7. Dezember 2026")."""
+    return format_date(day, format="long")
 
 
 @bp.before_request
@@ -147,7 +154,8 @@ def _render_course(course, status: int = 200, **forms):
         course, publish_form.version.data or "", publish_form.learner_policy.data)
     return render_template(
         "studio/course.html", course=course, draft=drafts.find_draft(course), check=check,
-        tree=_tree(course), draft_version=services.draft_version(course), **context), status
+        tree=_tree(course), draft_version=services.draft_version(course),
+        reviews=review_schedule(check.model, local_day(utcnow())), **context), status
 
 
 def forecast_text(forecast) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from authoring import currency
 from authoring.build import load_course
 
 COURSES = Path(__file__).resolve().parents[2] / "courses"
@@ -36,11 +37,46 @@ def references(html: str) -> int:
     return match.group(2).count("<li") if match else 0
 
 
+#: rules the courses are being brought up to (issue 18); tolerated until the lead sets
+#: ``authoring.currency.CONTENT_CURRENT``, from then on enforced like every other rule
+TOLERATED = frozenset() if currency.CONTENT_CURRENT else currency.NEW_CONTENT_RULES
+
+
 @pytest.fixture(scope="module", params=COURSE_IDS)
 def course(request):
     course, diagnostics = load_course(COURSES / request.param)
-    assert [d.format() for d in diagnostics] == [], "course must validate without warnings"
+    assert [d.format() for d in diagnostics if d.code not in TOLERATED] == [], \
+        "course must validate without warnings"
     return course
+
+
+@pytest.mark.skipif(not currency.CONTENT_CURRENT,
+                    reason="enforced once authoring.currency.CONTENT_CURRENT is set")
+def test_every_lesson_is_reviewed_and_lessons_open_with_a_plain_summary(course):
+    for lesson in course.lessons():
+        assert lesson.reviewed, lesson.id
+        for language, content in lesson.content.items():
+            assert content.reviewed == lesson.reviewed, (lesson.id, language)
+            if lesson.kind == "lesson":
+                first = re.search(r"<(\w+)[^>]*>", content.html.split("</h1>", 1)[-1])
+                assert first and 'callout-summary' in first.group(0), (lesson.id, language)
+
+
+def test_courses_listing_english_are_translated_completely(course):
+    """A course that lists ``en`` has every lesson in English, with the same questions.
+
+    The validator checks blocks, answer keys, media and stamps (``translation-*`` codes
+    fail the ``course`` fixture); this asserts the result in the model.
+    """
+    if "en" not in course.languages:
+        return
+    assert course.title.get("en") and course.description.get("en")
+    for lesson in course.lessons():
+        assert "en" in lesson.content, lesson.id
+        german, english = lesson.content["de"], lesson.content["en"]
+        assert [q.id for q in english.questions] == [q.id for q in german.questions], lesson.id
+        assert [q.id for q in english.checks] == [q.id for q in german.checks], lesson.id
+        assert english.title and english.title != "", lesson.id
 
 
 def content_modules(course):

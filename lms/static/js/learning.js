@@ -46,6 +46,27 @@
     printButton.addEventListener("click", function () { window.print(); });
   }
 
+  // Ungraded checks: answer in place instead of reloading the page. Without script (or when
+  // the request fails) the form posts normally and the page comes back with the feedback.
+  Array.prototype.forEach.call(document.querySelectorAll("[data-check-form]"), function (form) {
+    var feedback = form.querySelector("[data-check-feedback]");
+    form.addEventListener("submit", function (event) {
+      if (!window.fetch || !window.FormData || !feedback) { return; }
+      event.preventDefault();
+      window.fetch(form.action, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Accept": "application/json" },
+        body: new FormData(form)
+      }).then(function (response) {
+        if (!response.ok) { throw new Error(String(response.status)); }
+        return response.json();
+      }).then(function (body) {
+        feedback.innerHTML = body.html;  // rendered and escaped on the server
+      }).catch(function () { form.submit(); });
+    });
+  });
+
   // The module overview is open on wide screens and folded on phones.
   var outline = document.querySelector(".outline-toggle");
   if (outline && window.matchMedia("(max-width: 799px)").matches) {
