@@ -8,22 +8,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from authoring.diagnostic import ERROR, WARNING
+from authoring.diagnostic import ERROR
 from authoring.model import DEFAULT_LANGUAGE, Course
 
-#: The one switch for the rules of issue 18 that the courses did not meet when the rules
-#: came: ``False`` while the content is being brought up to them. Set it to ``True`` once
-#: every lesson has a review date, a summary, its checks and linked sources: then
-#: ``reviewed-missing`` and ``summary-missing`` become errors, and ``tests/courses`` stops
-#: tolerating the codes in ``NEW_CONTENT_RULES``.
-CONTENT_CURRENT = False
-REVIEWED_MISSING_SEVERITY = ERROR if CONTENT_CURRENT else WARNING
-SUMMARY_MISSING_SEVERITY = ERROR if CONTENT_CURRENT else WARNING
-#: the codes of rules the courses are being brought up to (tolerated in ``tests/courses``
-#: while ``CONTENT_CURRENT`` is False)
-NEW_CONTENT_RULES = frozenset({
-    "reviewed-missing", "summary-missing", "check-missing", "sources-without-links",
-})
+#: every lesson says when it was last checked, and a lesson opens with its plain summary
+REVIEWED_MISSING_SEVERITY = ERROR
+SUMMARY_MISSING_SEVERITY = ERROR
 #: ``:::applies`` is required only where an author marked the lesson ``legal: true``.
 APPLIES_MISSING_SEVERITY = ERROR
 

@@ -13,7 +13,7 @@ from authoring.blocks.autolink import AutolinkTreeprocessor
 from authoring.blocks.directive import DirectivePreprocessor, DirectiveProcessor
 from authoring.blocks.figure import FigureTreeprocessor
 from authoring.blocks.glossary import GlossaryInlineProcessor, GlossaryPipePreprocessor
-from authoring.blocks.links import BareUrlTreeprocessor, LinkTreeprocessor
+from authoring.blocks.links import LinkTreeprocessor
 from authoring.blocks.structure import StructureTreeprocessor
 from authoring.ids import slugify
 from authoring.render_state import RenderState
@@ -50,8 +50,9 @@ class AtlasExtension(Extension):
         md.preprocessors.register(GlossaryPipePreprocessor(md), "atlas_glossary_pipes", 24)
         md.inlinePatterns.register(GlossaryInlineProcessor(md, self), "atlas_glossary", 185)
         md.treeprocessors.register(FigureTreeprocessor(md, self), "atlas_figure", 15)
-        md.treeprocessors.register(BareUrlTreeprocessor(md), "atlas_bare_urls", 5)
         md.treeprocessors.register(LinkTreeprocessor(md, self), "atlas_links", 4)
+        # bare https:// addresses (source lists cite them so) become links, after the link
+        # checks: an address is its own link text
         md.treeprocessors.register(AutolinkTreeprocessor(md), "atlas_autolink", 2)
 
     def reset(self) -> None:

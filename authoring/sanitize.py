@@ -40,7 +40,7 @@ URL_SCHEMES = {"http", "https", "mailto", "tel"}
 #: footnotes and table of contents). Any other class is dropped, so a lesson cannot dress
 #: text up as the platform's own interface (``flash-error``, ``button``, ``nav`` …).
 CONTENT_CLASSES = frozenset({
-    "quiz-question", "quiz-stem", "quiz-gap", "glossary-term", "lesson-link",
+    "quiz-question", "quiz-stem", "quiz-gap", "glossary-term", "lesson-link", "bare-url",
     "download", "download-link", "transcript", "media", "callout", "callout-title",
     "footnote", "footnote-ref", "footnote-backref", "toc",
 })

@@ -69,8 +69,9 @@ def test_bare_source_urls_become_links_but_not_in_code_or_links(render):
     html = render(lesson_text(
         "# T\n\n## Quellen\n\n- § 16 EnEfG. https://www.gesetze-im-internet.de/enefg/__16.html "
         "(abgerufen am 07.12.2026)\n- <https://a.example/> und `https://b.example/`\n")).content.html
-    assert ('<a href="https://www.gesetze-im-internet.de/enefg/__16.html" rel="noopener '
-            'noreferrer">https://www.gesetze-im-internet.de/enefg/__16.html</a> (abgerufen') in html
+    assert ('<a class="bare-url" href="https://www.gesetze-im-internet.de/enefg/__16.html" '
+            'rel="noopener noreferrer">https://www.gesetze-im-internet.de/enefg/__16.html</a> '
+            '(abgerufen') in html
     assert html.count("<a ") == 2 and "<code>https://b.example/</code>" in html
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from authoring import currency
 from authoring.build import load_course
 
 COURSES = Path(__file__).resolve().parents[2] / "courses"
@@ -37,21 +36,14 @@ def references(html: str) -> int:
     return match.group(2).count("<li") if match else 0
 
 
-#: rules the courses are being brought up to (issue 18); tolerated until the lead sets
-#: ``authoring.currency.CONTENT_CURRENT``, from then on enforced like every other rule
-TOLERATED = frozenset() if currency.CONTENT_CURRENT else currency.NEW_CONTENT_RULES
-
-
 @pytest.fixture(scope="module", params=COURSE_IDS)
 def course(request):
     course, diagnostics = load_course(COURSES / request.param)
-    assert [d.format() for d in diagnostics if d.code not in TOLERATED] == [], \
+    assert [d.format() for d in diagnostics] == [], \
         "course must validate without warnings"
     return course
 
 
-@pytest.mark.skipif(not currency.CONTENT_CURRENT,
-                    reason="enforced once authoring.currency.CONTENT_CURRENT is set")
 def test_every_lesson_is_reviewed_and_lessons_open_with_a_plain_summary(course):
     for lesson in course.lessons():
         assert lesson.reviewed, lesson.id
