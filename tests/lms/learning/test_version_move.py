@@ -55,7 +55,8 @@ def _halfway(learner, course) -> list:
 def _publish(source, version: str, change: str | None = None, policy=None):
     """Change the first lesson's text (when ``change``), set ``version``, import and publish."""
     if change:
-        lesson_file = next(source.glob("modules/01-*/01-*.md"))
+        lesson_file = next(p for p in sorted(source.glob("modules/01-*/01-*.md"))
+                           if ".en." not in p.name)
         text = lesson_file.read_text(encoding="utf-8")
         lesson_file.write_text(text.rstrip("\n") + f"\n\n{change}\n", encoding="utf-8")
     course_yml = source / "course.yml"
@@ -150,7 +151,8 @@ def test_forecast_counts_who_moves_and_which_lessons_stay(app, source):
     _halfway(finished, course)
     db.session.scalar(select(CourseProgress).where(
         CourseProgress.user_id == finished.id)).completed_at = utcnow()
-    lesson_file = next(source.glob("modules/01-*/01-*.md"))
+    lesson_file = next(p for p in sorted(source.glob("modules/01-*/01-*.md"))
+                       if ".en." not in p.name)
     lesson_file.write_text(lesson_file.read_text(encoding="utf-8") + "\nNeu.\n",
                            encoding="utf-8")
     model = services.build_model(source)
