@@ -58,15 +58,17 @@ def find_user_by_email(email: str) -> User | None:
 
 def create_user(
     *, email: str, name: str, password: str | None = None, now: datetime, locale: str = "de",
-    password_hash: str | None = None, **flags
+    password_hash: str | None = None, has_mailbox: bool = True, **flags
 ) -> User:
     """Create an account; fires ``lms_user_registered``.
 
     :param password_hash: instead of ``password``, a hash already checked and made (a
         confirmed self-registration).
+    :param has_mailbox: False for an account without e-mail, whose ``email`` is a reserved
+        ``.invalid`` placeholder that never receives mail (``lms.accounts.shop_floor``).
     :raises ValidationFailedError: invalid email, weak password, empty name or email taken.
     """
-    email = normalise_email(email)
+    email = normalise_email(email) if has_mailbox else email
     name = name.strip()
     if not name:
         raise ValidationFailedError(_("Bitte geben Sie Ihren Namen an."), field="name")

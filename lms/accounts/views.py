@@ -33,6 +33,7 @@ from lms.accounts.forms import (
 )
 from lms.accounts.forms_errors import show_error
 from lms.accounts.redirects import safe_next
+from lms.accounts.signin import finish_first_factor
 from lms.db import utcnow
 from lms.errors import DomainError
 from lms.extensions import db, limiter
@@ -96,9 +97,7 @@ def login():
             return _locked_out(form, blocked_until, now)
         user = services.authenticate(email, form.password.data, now)
         if user:
-            throttle.record_login_success(email)
-            _start_session(user, bool(form.remember.data), now)
-            return redirect(safe_next(request.args.get("next"), url_for("core.home")))
+            return finish_first_factor(user, email, bool(form.remember.data), now)
         db.session.rollback()
         locked_until = throttle.record_login_failure(email, address, now)
         db.session.commit()
