@@ -13,9 +13,9 @@ def lms_model_modules():
 
 @hookimpl
 def lms_load_blueprints(app):
+    from lms.accounts import identity_views  # noqa: F401  (adds its routes to bp)
     from lms.accounts.login import configure_login
     from lms.accounts.security_txt import bp as security_txt_bp
-    from lms.accounts import identity_views  # noqa: F401  (adds its routes to bp)
     from lms.accounts.views import bp
 
     configure_login(app)

@@ -7,7 +7,11 @@ from lms.plugins import hookimpl
 
 @hookimpl
 def lms_load_blueprints(app):
-    from lms.admin import companies_overview  # noqa: F401  (adds /admin/companies to bp)
+    from lms.admin import (  # noqa: F401  (add their routes to bp)
+        companies_overview,  # noqa: F401  (adds /admin/companies to bp)
+        shop_floor,
+        users,
+    )
     from lms.admin.views import bp
 
     app.register_blueprint(bp)
@@ -17,6 +21,7 @@ def lms_load_blueprints(app):
 def lms_navigation_entries(user):
     entries = []
     if user.is_authenticated and user.is_admin:
+        entries.append({"endpoint": "admin.start", "label": _l("Administration"), "order": 69})
         entries.append({"endpoint": "admin.list_users", "label": _l("Benutzer"), "order": 70})
         entries.append(
             {"endpoint": "admin.list_organisations", "label": _l("Organisationen"), "order": 71}

@@ -6,13 +6,20 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
 from wtforms.fields.choices import SelectChoice
 
-from lms.accounts import services
+from lms.accounts import audit, services
 from lms.accounts.forms import InvitationForm
 from lms.accounts.forms_errors import invite_from_form, show_error
 from lms.accounts.models import Invitation, Membership, Organisation, User
 from lms.actions import commit_or_flash
 from lms.admin.access import admin_required
-from lms.admin.forms import ActionForm, DepartmentForm, OrganisationForm, UserRolesForm
+from lms.admin.forms import (
+    ActionForm,
+    AnonymiseForm,
+    DepartmentForm,
+    OrganisationForm,
+    UserAccountForm,
+    UserRolesForm,
+)
 from lms.db import utcnow
 from lms.errors import DomainError
 from lms.extensions import db
@@ -54,11 +61,29 @@ def edit_user(user_id: int):
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "error")
-            return render_template("admin/user.html", user=user, form=form), 400
+            return user_page(user, 400, form=form)
         db.session.commit()
         flash(_("Gespeichert."), "success")
         return redirect(url_for("admin.edit_user", user_id=user.id))
-    return render_template("admin/user.html", user=user, form=form)
+    return user_page(user, 200, form=form)
+
+
+def user_page(user: User, status: int, **forms):
+    """The admin's page of one account: roles, details, resets, erasure, its audit log."""
+    context = {
+        "form": UserRolesForm(formdata=None, data={
+            "is_admin": user.is_admin, "is_trainer": user.is_trainer,
+            "is_active": user.is_active_account}),
+        "details_form": UserAccountForm(formdata=None, data={
+            "name": user.name, "email": user.email if user.has_mailbox else "",
+            "is_admin": user.is_admin, "is_trainer": user.is_trainer,
+            "is_active": user.is_active_account}),
+        "anonymise_form": AnonymiseForm(formdata=None),
+        "action_form": ActionForm(),
+        "audit_entries": audit.entries(target=user, limit=50),
+    }
+    context.update(forms)
+    return render_template("admin/user.html", user=user, **context), status
 
 
 @bp.route("/organisations", methods=["GET", "POST"])
