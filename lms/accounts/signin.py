@@ -20,11 +20,14 @@ def fresh_flask_session() -> None:
         session["locale"] = locale
 
 
-def next_url() -> str:
-    return safe_next(request.args.get("next"), url_for("core.home"))
+def next_url(target: str | None = None) -> str:
+    """Where to go after signing in: ``target`` or the ``next`` query value, if it is ours."""
+    return safe_next(target if target is not None else request.args.get("next"),
+                     url_for("core.home"))
 
 
-def finish_first_factor(user, throttle_key: str, remember: bool, now, sso_logout_url=""):
+def finish_first_factor(user, throttle_key: str, remember: bool, now, sso_logout_url="",
+                        next_target: str | None = None):
     """Sign ``user`` in after a right password, or start the second factor first.
 
     With two-factor login (set up, or required for the user's role) a pending login
@@ -45,9 +48,10 @@ def finish_first_factor(user, throttle_key: str, remember: bool, now, sso_logout
         session[PENDING] = {"token": user.login_token, "key": throttle_key}
         endpoint = "accounts.second_factor" if user.has_two_factor else (
             "accounts.second_factor_setup")
-        return redirect(url_for(endpoint, next=request.args.get("next")))
+        target = next_target if next_target is not None else request.args.get("next")
+        return redirect(url_for(endpoint, next=target or None))
     login_user(user, remember=remember)
-    return redirect(next_url())
+    return redirect(next_url(next_target))
 
 
 def refuse_locked(template: str, until, now, **context):

@@ -112,13 +112,18 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    """End this login session on the server too: its cookies, wherever copied, stop working."""
+    """End this login session on the server too: its cookies, wherever copied, stop working.
+
+    After a single sign-on login the browser goes on to the provider's logout, so the
+    company session ends as well (RP-initiated logout, where the provider offers it).
+    """
+    provider_logout = current_user.login_session.sso_logout_url
     login_sessions.end_session(current_user.login_session)
     db.session.commit()
     session.clear()
     logout_user()  # after clear(): it marks the remember cookie for deletion in the session
     flash(_("Sie sind abgemeldet."), "info")
-    return redirect(url_for("core.home"))
+    return redirect(provider_logout or url_for("core.home"))
 
 
 @bp.route("/register", methods=["GET", "POST"])

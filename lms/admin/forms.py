@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, SelectField, StringField
+from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from lms.accounts.forms import LANGUAGE_CHOICES
@@ -64,3 +64,24 @@ class NewUserForm(FlaskForm):
 class AnonymiseForm(FlaskForm):
     confirmation = StringField(_l("Zur Bestätigung den Namen des Kontos eingeben"),
                                validators=[DataRequired(), Length(max=200)])
+
+
+class IdentityProviderForm(FlaskForm):
+    issuer = StringField(_l("Issuer-URL (OpenID Connect)"),
+                         validators=[DataRequired(), Length(max=500)])
+    client_id = StringField(_l("Client-ID"), validators=[DataRequired(), Length(max=200)])
+    client_secret = PasswordField(_l("Client-Secret (leer lassen: unverändert)"),
+                                  validators=[Optional(), Length(max=500)])
+    email_domains = StringField(_l("E-Mail-Domains des Unternehmens (durch Komma getrennt)"),
+                                validators=[Optional(), Length(max=500)])
+    claim_email = StringField(_l("Claim für die E-Mail-Adresse"),
+                              validators=[Optional(), Length(max=100)], default="email")
+    claim_name = StringField(_l("Claim für den Namen"),
+                             validators=[Optional(), Length(max=100)], default="name")
+    claim_personnel_number = StringField(_l("Claim für die Personalnummer"),
+                                         validators=[Optional(), Length(max=100)],
+                                         default="employee_number")
+    claim_department = StringField(_l("Claim für die Abteilung"),
+                                   validators=[Optional(), Length(max=100)],
+                                   default="department")
+    is_enabled = BooleanField(_l("Single Sign-on eingeschaltet"), default=True)

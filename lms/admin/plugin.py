@@ -7,11 +7,8 @@ from lms.plugins import hookimpl
 
 @hookimpl
 def lms_load_blueprints(app):
-    from lms.admin import (  # noqa: F401  (add their routes to bp)
-        companies_overview,  # noqa: F401  (adds /admin/companies to bp)
-        shop_floor,
-        users,
-    )
+    # These modules add their routes to bp (companies overview, shop floor, SSO, users).
+    from lms.admin import companies_overview, shop_floor, sso, users  # noqa: F401
     from lms.admin.views import bp
 
     app.register_blueprint(bp)
