@@ -54,9 +54,8 @@ def create_account(actor: User, *, email: str, name: str, is_admin: bool, is_tra
     return user
 
 
-def update_account(actor: User, user: User, *, name: str, email: str, is_admin: bool,
-                   is_trainer: bool, is_active: bool, now: datetime) -> None:
-    """Change name, address and roles; a deactivated account is signed out everywhere."""
+def update_account(actor: User, user: User, *, name: str, email: str, now: datetime) -> None:
+    """Change name and e-mail address (roles: ``services.set_platform_roles``)."""
     _require_admin(actor)
     if user.anonymised_at:
         raise ValidationFailedError(_("Ein anonymisiertes Konto kann nicht bearbeitet werden."))
@@ -76,8 +75,6 @@ def update_account(actor: User, user: User, *, name: str, email: str, is_admin: 
         changes.append("name")
         old_name, user.name = user.name, name
         services.plugin_hook().lms_user_renamed(user=user, old_name=old_name, now=now)
-    services.set_platform_roles(actor, user, is_admin=is_admin, is_trainer=is_trainer,
-                                is_active=is_active)  # audits role changes itself
     user.updated_at = now
     if changes:
         audit.record(actor, user, "user_updated", "; ".join(changes), now)

@@ -48,9 +48,6 @@ class ShopFloorCsvForm(FlaskForm):
 class UserAccountForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     email = StringField(_l("E-Mail-Adresse"), validators=[Optional(), Length(max=254)])
-    is_admin = BooleanField(_l("Administration"))
-    is_trainer = BooleanField(_l("Trainer/in"))
-    is_active = BooleanField(_l("Konto aktiv"))
 
 
 class NewUserForm(FlaskForm):

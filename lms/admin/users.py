@@ -69,8 +69,7 @@ def update_user(user_id: int):
         try:
             administration.update_account(
                 current_user, user, name=form.name.data, email=form.email.data or "",
-                is_admin=form.is_admin.data, is_trainer=form.is_trainer.data,
-                is_active=form.is_active.data, now=utcnow())
+                now=utcnow())
         except DomainError as error:
             db.session.rollback()
             show_error(form, error)

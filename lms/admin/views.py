@@ -75,9 +75,7 @@ def user_page(user: User, status: int, **forms):
             "is_admin": user.is_admin, "is_trainer": user.is_trainer,
             "is_active": user.is_active_account}),
         "details_form": UserAccountForm(formdata=None, data={
-            "name": user.name, "email": user.email if user.has_mailbox else "",
-            "is_admin": user.is_admin, "is_trainer": user.is_trainer,
-            "is_active": user.is_active_account}),
+            "name": user.name, "email": user.email if user.has_mailbox else ""}),
         "anonymise_form": AnonymiseForm(formdata=None),
         "action_form": ActionForm(),
         "audit_entries": audit.entries(target=user, limit=50),
