@@ -1,16 +1,17 @@
 """The admin's page for an organisation's single sign-on (OpenID Connect provider)."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from lms.accounts import audit
 from lms.accounts.forms_errors import show_error
 from lms.accounts.models import Organisation
 from lms.accounts.sso import services
 from lms.accounts.sso.models import IdentityProvider
 from lms.admin.access import admin_required
-from lms.admin.forms import IdentityProviderForm
+from lms.admin.forms import ActionForm, IdentityProviderForm
 from lms.admin.views import bp
 from lms.db import utcnow
 from lms.errors import DomainError
@@ -44,4 +45,23 @@ def identity_provider(organisation_id: int):
     return render_template(
         "admin/identity_provider.html", organisation=organisation, provider=provider,
         form=form, redirect_uri=url_for("sso.callback", _external=True),
+        action_form=ActionForm(),
     ), 400 if form.is_submitted() else 200
+
+
+@bp.post("/organisations/<int:organisation_id>/two-factor")
+@admin_required
+def require_two_factor(organisation_id: int):
+    """Switch the organisation's rule on or off: its managers and works council need TOTP."""
+    organisation = db.get_or_404(Organisation, organisation_id)
+    form = ActionForm()
+    if form.validate_on_submit():
+        required = request.form.get("required") == "1"
+        organisation.requires_two_factor = required
+        organisation.updated_at = utcnow()
+        audit.record(current_user, None, "two_factor_rule",
+                     f"{organisation.name}: {'on' if required else 'off'}", utcnow())
+        db.session.commit()
+        flash(_("Zwei-Faktor-Pflicht eingeschaltet.") if required else
+              _("Zwei-Faktor-Pflicht ausgeschaltet."), "success")
+    return redirect(url_for("admin.identity_provider", organisation_id=organisation.id))

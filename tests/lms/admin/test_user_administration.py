@@ -127,3 +127,14 @@ def test_start_page_counts_and_lists_recent_actions(client, admin):
     page = text(client.get("/admin/"))
     assert "2 Konten" in page
     assert "Tobias Trainer" in page and "user_created" in page
+
+
+def test_admin_switches_on_the_organisations_two_factor_rule(client, admin):
+    organisation = make_organisation()
+    db.session.commit()
+    page = f"/admin/organisations/{organisation.id}/sso"
+    assert post(client, page, f"/admin/organisations/{organisation.id}/two-factor",
+                required="1").status_code == 302
+    db.session.refresh(organisation)
+    assert organisation.requires_two_factor
+    assert "eingeschaltet" in text(client.get(page))
