@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from lms.accounts.forms import LANGUAGE_CHOICES
@@ -64,9 +65,13 @@ class AnonymiseForm(FlaskForm):
 
 
 class IdentityProviderForm(FlaskForm):
-    issuer = StringField(_l("Issuer-URL (OpenID Connect)"),
+    protocol = SelectField(_l("Protokoll"), choices=[
+        SelectChoice("oidc", "OpenID Connect"), SelectChoice("saml", "SAML 2.0")],
+        default="oidc")
+    issuer = StringField(_l("Issuer-URL (OpenID Connect) oder Metadaten-URL (SAML)"),
                          validators=[DataRequired(), Length(max=500)])
-    client_id = StringField(_l("Client-ID"), validators=[DataRequired(), Length(max=200)])
+    client_id = StringField(_l("Client-ID (nur OpenID Connect)"),
+                            validators=[Optional(), Length(max=200)])
     client_secret = PasswordField(_l("Client-Secret (leer lassen: unverändert)"),
                                   validators=[Optional(), Length(max=500)])
     email_domains = StringField(_l("E-Mail-Domains des Unternehmens (durch Komma getrennt)"),

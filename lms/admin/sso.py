@@ -28,8 +28,9 @@ def identity_provider(organisation_id: int):
     if form.validate_on_submit():
         try:
             services.configure_provider(
-                current_user, organisation, issuer=form.issuer.data,
-                client_id=form.client_id.data, client_secret=form.client_secret.data or "",
+                current_user, organisation, protocol=form.protocol.data,
+                issuer=form.issuer.data, client_id=form.client_id.data or "",
+                client_secret=form.client_secret.data or "",
                 email_domains=form.email_domains.data or "",
                 claim_email=form.claim_email.data or "", claim_name=form.claim_name.data or "",
                 claim_personnel_number=form.claim_personnel_number.data or "",
@@ -45,6 +46,8 @@ def identity_provider(organisation_id: int):
     return render_template(
         "admin/identity_provider.html", organisation=organisation, provider=provider,
         form=form, redirect_uri=url_for("sso.callback", _external=True),
+        saml_metadata_url=url_for("sso.saml_metadata", _external=True),
+        saml_acs_url=url_for("sso.saml_acs", _external=True),
         action_form=ActionForm(),
     ), 400 if form.is_submitted() else 200
 

@@ -66,3 +66,26 @@ class ExternalIdentity(db.Model):
 
     provider: Mapped[IdentityProvider] = relationship()
     user: Mapped[User] = relationship()
+
+
+class SamlLogin(db.Model):
+    """One SAML login in flight: the request sent, then the verified answer, used once.
+
+    Kept on the server because the IdP posts its answer cross-site, without the session
+    cookie (``SameSite=Lax``); the browser is matched again by ``browser_key_hash`` on the
+    same-site redirect that follows.
+    """
+
+    __tablename__ = "saml_logins"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[str] = mapped_column(String(100), unique=True, nullable=False)
+    provider_id: Mapped[int] = mapped_column(
+        ForeignKey("identity_providers.id", ondelete="CASCADE"), nullable=False
+    )
+    browser_key_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    next_url: Mapped[str] = mapped_column(String(500), default="", nullable=False)
+    claims_json: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True, nullable=False)
+
+    provider: Mapped[IdentityProvider] = relationship()

@@ -14,19 +14,19 @@ import ipaddress
 import json
 import secrets
 import urllib.parse
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from cryptography.fernet import Fernet, InvalidToken
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from lms.accounts import audit, services
 from lms.accounts.models import Department, Organisation, User, new_pseudonym
 from lms.accounts.passwords import hash_password
 from lms.accounts.shop_floor import NO_MAIL_DOMAIN, find_organisation_by_code
-from lms.accounts.sso import oidc
-from lms.accounts.sso.models import ExternalIdentity, IdentityProvider
+from lms.accounts.sso import oidc, saml
+from lms.accounts.sso.models import ExternalIdentity, IdentityProvider, SamlLogin
 from lms.errors import PermissionDeniedError, ValidationFailedError
 from lms.extensions import db
 
@@ -72,17 +72,21 @@ def _check_issuer_url(issuer: str) -> str:
 def configure_provider(actor: User, organisation: Organisation, *, issuer: str,
                        client_id: str, client_secret: str, email_domains: str,
                        claim_email: str, claim_name: str, claim_personnel_number: str,
-                       claim_department: str, is_enabled: bool, now: datetime
-                       ) -> IdentityProvider:
-    """Create or change the organisation's OpenID Connect provider; its discovery is checked.
+                       claim_department: str, is_enabled: bool, now: datetime,
+                       protocol: str = "oidc") -> IdentityProvider:
+    """Create or change the organisation's provider; its discovery or metadata is fetched.
 
+    :param protocol: ``oidc`` (``issuer`` is the issuer URL) or ``saml`` (``issuer`` is the
+        IdP's metadata URL; ``client_id`` and ``client_secret`` are not used).
     :param client_secret: empty keeps the stored one.
     :raises ValidationFailedError: not https, provider unreachable or inconsistent.
     """
     if not actor.is_admin:
         raise PermissionDeniedError(_("Nur Administratoren richten Single Sign-on ein."))
+    if protocol not in ("oidc", "saml"):
+        raise ValidationFailedError(_("Unbekanntes Protokoll."), field="protocol")
     issuer = _check_issuer_url(issuer)
-    if not client_id.strip():
+    if protocol == "oidc" and not client_id.strip():
         raise ValidationFailedError(_("Bitte geben Sie die Client-ID an."), field="client_id")
     domains = sorted({d.strip().lower().lstrip("@") for d in email_domains.split(",")
                       if d.strip()})
@@ -92,16 +96,19 @@ def configure_provider(actor: User, organisation: Organisation, *, issuer: str,
             raise ValidationFailedError(
                 _("Die Domain %(domain)s gehört schon zu %(org)s.", domain=domain,
                   org=other.organisation.name), field="email_domains")
-    metadata = oidc.discover(issuer)
+    if protocol == "saml":
+        document, client_id = saml.fetch_metadata(issuer)
+    else:
+        document = json.dumps(oidc.discover(issuer))
     provider = db.session.scalar(select(IdentityProvider).where(
         IdentityProvider.organisation_id == organisation.id))
     if provider is None:
         provider = IdentityProvider(organisation=organisation, created_at=now)
         db.session.add(provider)
-    provider.protocol = "oidc"
+    provider.protocol = protocol
     provider.issuer = issuer
     provider.client_id = client_id.strip()
-    if client_secret:
+    if client_secret and protocol == "oidc":
         provider.client_secret = seal_secret(client_secret.strip())
     provider.email_domains = ",".join(domains)
     provider.claim_email = claim_email.strip() or "email"
@@ -109,7 +116,7 @@ def configure_provider(actor: User, organisation: Organisation, *, issuer: str,
     provider.claim_personnel_number = claim_personnel_number.strip()
     provider.claim_department = claim_department.strip()
     provider.is_enabled = is_enabled
-    provider.metadata_json = json.dumps(metadata)
+    provider.metadata_json = document
     provider.updated_at = now
     audit.record(actor, None, "sso_configured", f"{organisation.name}: {issuer}", now)
     db.session.flush()
@@ -137,6 +144,7 @@ def find_provider(identifier: str) -> IdentityProvider | None:
 
 
 def metadata(provider: IdentityProvider, refresh: bool = False) -> dict:
+    """The OpenID Connect discovery document with keys (cached, refreshed on demand)."""
     if refresh or not provider.metadata_json:
         provider.metadata_json = json.dumps(oidc.discover(provider.issuer))
         db.session.flush()
@@ -150,6 +158,64 @@ def verify_login(provider: IdentityProvider, id_token: str, nonce: str) -> dict:
     except oidc.ProviderError:
         return oidc.verify_id_token(id_token, metadata(provider, refresh=True),
                                     provider.client_id, nonce)
+
+
+SAML_LOGIN_WINDOW = timedelta(minutes=10)
+
+
+def _hash(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def start_saml_login(provider: IdentityProvider, sp: saml.SpEndpoints, browser_key: str,
+                     next_url: str, now: datetime) -> str:
+    """Record the AuthnRequest for this browser; return the URL at the IdP."""
+    db.session.execute(delete(SamlLogin).where(SamlLogin.expires_at <= now))
+    request_id, url = saml.authn_request(sp, provider.metadata_json, provider.client_id)
+    db.session.add(SamlLogin(
+        request_id=request_id, provider_id=provider.id, browser_key_hash=_hash(browser_key),
+        next_url=(next_url or "")[:500], expires_at=now + SAML_LOGIN_WINDOW))
+    db.session.flush()
+    return url
+
+
+def receive_saml_response(sp: saml.SpEndpoints, saml_response: str, now: datetime
+                          ) -> SamlLogin:
+    """Verify a response posted by an IdP; it must answer an open request of ours.
+
+    :raises ProviderError: unknown, answered already (replay) or expired request, or any
+        failed check of the response itself.
+    """
+    request_id = saml.in_response_to(saml_response)
+    login = db.session.scalar(select(SamlLogin).where(SamlLogin.request_id == request_id))
+    if login is None or login.claims_json or login.expires_at <= now:
+        raise oidc.ProviderError(_("Diese Anmeldung ist abgelaufen oder wurde schon "
+                                   "verwendet. Bitte starten Sie sie erneut."))
+    provider = login.provider
+    if not provider.is_enabled or provider.protocol != "saml":
+        raise oidc.ProviderError(_("Single Sign-on ist für diese Organisation "
+                                   "ausgeschaltet."))
+    claims = saml.read_response(sp, provider.metadata_json, saml_response, request_id)
+    login.claims_json = json.dumps(claims)
+    db.session.flush()
+    return login
+
+
+def finish_saml_login(login_id: int, browser_key: str, now: datetime
+                      ) -> tuple[IdentityProvider, dict, str]:
+    """The verified answer, for the browser that asked; used up here.
+
+    :raises ProviderError: another browser, nothing verified, or too late.
+    """
+    login = db.session.get(SamlLogin, login_id)
+    if login is None or not login.claims_json or login.expires_at <= now or not browser_key \
+            or not secrets.compare_digest(login.browser_key_hash, _hash(browser_key)):
+        raise oidc.ProviderError(_("Diese Anmeldung ist abgelaufen oder wurde schon "
+                                   "verwendet. Bitte starten Sie sie erneut."))
+    provider, claims, next_url = login.provider, json.loads(login.claims_json), login.next_url
+    db.session.delete(login)
+    db.session.flush()
+    return provider, claims, next_url
 
 
 def _claim(claims: dict, name: str) -> str:

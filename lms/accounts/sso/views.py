@@ -1,20 +1,32 @@
 """Single sign-on pages: find the company's provider, go there, come back signed in."""
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+import secrets
+
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.accounts.forms import SsoDiscoveryForm
 from lms.accounts.signin import finish_first_factor
-from lms.accounts.sso import oidc, services
+from lms.accounts.sso import oidc, saml, services
 from lms.accounts.sso.models import IdentityProvider
 from lms.db import utcnow
 from lms.errors import DomainError
-from lms.extensions import db, limiter
+from lms.extensions import csrf, db, limiter
 
 bp = Blueprint("sso", __name__, url_prefix="/sso", template_folder="../templates")
 
 PENDING = "sso_login"
+SAML_PENDING = "saml_login"
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -43,6 +55,8 @@ def start(provider_id: int):
     if not provider.is_enabled:
         flash(_("Single Sign-on ist für diese Organisation ausgeschaltet."), "error")
         return redirect(url_for("accounts.login"))
+    if provider.protocol == "saml":
+        return _start_saml(provider)
     try:
         metadata = services.metadata(provider)
     except DomainError as error:
@@ -95,3 +109,63 @@ def callback():
                                  url_for("core.home", _external=True))
     return finish_first_factor(user, f"sso:{provider.id}:{claims['sub']}", False, now,
                                sso_logout_url=logout_url, next_target=pending["next"])
+
+
+def sp_endpoints() -> saml.SpEndpoints:
+    return saml.SpEndpoints(entity_id=url_for("sso.saml_metadata", _external=True),
+                            acs_url=url_for("sso.saml_acs", _external=True))
+
+
+def _start_saml(provider: IdentityProvider):
+    browser_key = secrets.token_urlsafe(24)
+    try:
+        url = services.start_saml_login(provider, sp_endpoints(), browser_key,
+                                        request.args.get("next") or "", utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("accounts.login"))
+    db.session.commit()
+    session[SAML_PENDING] = browser_key
+    return redirect(url)
+
+
+@bp.get("/saml/metadata")
+def saml_metadata():
+    """Our SAML metadata (entity id and assertion consumer URL) for the IdP's admins."""
+    try:
+        xml = saml.sp_metadata(sp_endpoints())
+    except DomainError as error:
+        return error.message, 503
+    return Response(xml, mimetype="application/samlmetadata+xml")
+
+
+@bp.post("/saml/acs")
+@csrf.exempt  # the IdP posts here; the response's signature and InResponseTo protect it
+def saml_acs():
+    """The IdP's answer arrives cross-site, without our session cookie: verify and keep it,
+    then continue same-site, where the browser that started the login is recognised."""
+    try:
+        login = services.receive_saml_response(
+            sp_endpoints(), request.form.get("SAMLResponse", ""), utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("accounts.login")), 303
+    db.session.commit()
+    return redirect(url_for("sso.saml_finish", login_id=login.id)), 303
+
+
+@bp.get("/saml/finish/<int:login_id>")
+def saml_finish(login_id: int):
+    now = utcnow()
+    try:
+        provider, claims, next_url = services.finish_saml_login(
+            login_id, session.pop(SAML_PENDING, ""), now)
+        user = services.sign_in(provider, claims, now)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("accounts.login")), 303
+    return finish_first_factor(user, f"sso:{provider.id}:{claims['sub']}", False, now,
+                               next_target=next_url)

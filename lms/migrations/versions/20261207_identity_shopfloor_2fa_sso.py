@@ -97,8 +97,26 @@ def upgrade():
     with op.batch_alter_table('external_identities', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_external_identities_user_id'), ['user_id'], unique=False)
 
+    op.create_table('saml_logins',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('request_id', sa.String(length=100), nullable=False),
+    sa.Column('provider_id', sa.Integer(), nullable=False),
+    sa.Column('browser_key_hash', sa.String(length=64), nullable=False),
+    sa.Column('next_url', sa.String(length=500), nullable=False),
+    sa.Column('claims_json', sa.Text(), nullable=False),
+    sa.Column('expires_at', lms.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['provider_id'], ['identity_providers.id'], name=op.f('fk_saml_logins_provider_id_identity_providers'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_saml_logins')),
+    sa.UniqueConstraint('request_id', name=op.f('uq_saml_logins_request_id'))
+    )
+    with op.batch_alter_table('saml_logins', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_saml_logins_expires_at'), ['expires_at'], unique=False)
+
 
 def downgrade():
+    with op.batch_alter_table('saml_logins', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_saml_logins_expires_at'))
+    op.drop_table('saml_logins')
     with op.batch_alter_table('external_identities', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_external_identities_user_id'))
     op.drop_table('external_identities')
