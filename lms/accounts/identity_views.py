@@ -144,6 +144,8 @@ def second_factor_setup():
     now = utcnow()
     if current_user.is_authenticated:
         user, key = current_user._get_current_object(), None
+        if user.has_two_factor:  # replacing it needs switching it off first (with a code)
+            return redirect(url_for("accounts.profile"))
     else:
         user, key = _pending_user(now)
         if user is None:
@@ -195,3 +197,21 @@ def second_factor_off():
     db.session.commit()
     flash(_("Die Zwei-Faktor-Anmeldung ist ausgeschaltet."), "success")
     return redirect(url_for("accounts.profile"))
+
+
+@bp.post("/account/two-factor/recovery-codes")
+@login_required
+def new_recovery_codes():
+    """Fresh recovery codes (the old ones stop working), confirmed with a current code."""
+    user, now = current_user._get_current_object(), utcnow()
+    form = SecondFactorForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if not two_factor.verify(user, form.code.data, now):
+        db.session.rollback()
+        flash(_("Der Code stimmt nicht."), "error")
+        return redirect(url_for("accounts.profile"))
+    codes = two_factor.regenerate_recovery_codes(user, now)
+    db.session.commit()
+    return render_template("accounts/recovery_codes.html", codes=codes,
+                           next_url=url_for("accounts.profile"))

@@ -19,7 +19,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 
-from lms.accounts import login_sessions, services, throttle
+from lms.accounts import login_sessions, services, throttle, two_factor
 from lms.accounts.forms import (
     AcceptInvitationForm,
     ChangeEmailForm,
@@ -30,6 +30,7 @@ from lms.accounts.forms import (
     ProfileForm,
     RegisterForm,
     ResetPasswordForm,
+    SecondFactorForm,
 )
 from lms.accounts.forms_errors import show_error
 from lms.accounts.redirects import safe_next
@@ -235,6 +236,10 @@ def _profile_page(status: int, **forms):
         "login_sessions": login_sessions.list_sessions(current_user, utcnow()),
         "current_session": current_user.login_session,
         "describe_device": login_sessions.describe_device,
+        "two_factor_form": SecondFactorForm(formdata=None),
+        "two_factor_required": two_factor.required_for(current_user),
+        "recovery_left": two_factor.remaining_recovery_codes(current_user)
+        if current_user.has_two_factor else 0,
     }
     defaults.update(forms)
     return render_template("accounts/profile.html", **defaults), status

@@ -155,3 +155,26 @@ def test_switching_off_is_refused_where_required_and_needs_a_code(app, client, l
     client.post("/account/two-factor/off", data={"code": "000000", "csrf_token": token})
     db.session.refresh(lena[0])
     assert lena[0].has_two_factor
+
+
+def test_a_signed_in_user_sets_it_up_from_the_account_page_and_renews_recovery_codes(
+        client, auth):
+    user = make_user(email="lena@example.org")
+    db.session.commit()
+    auth.login("lena@example.org")
+    assert "/login/second-factor/setup" in text(client.get("/account"))
+    page = text(client.get("/login/second-factor/setup"))
+    secret = re.search(r'data-testid="totp-secret">([A-Z2-7]+)<', page).group(1)
+    first = send_code(client, current_code(secret), "/login/second-factor/setup")
+    old_codes = re.findall(r"<code>([0-9a-f]{5}-[0-9a-f]{5})</code>", text(first))
+    db.session.refresh(user)
+    assert user.has_two_factor
+    assert "noch 10 Wiederherstellungscodes" in text(client.get("/account"))
+    user.totp_last_step = None  # the set-up code may be typed once more in this test
+    db.session.commit()
+    token = csrf_token_from(text(client.get("/account")))
+    renewed = client.post("/account/two-factor/recovery-codes",
+                          data={"code": current_code(secret), "csrf_token": token})
+    new_codes = re.findall(r"<code>([0-9a-f]{5}-[0-9a-f]{5})</code>", text(renewed))
+    assert len(new_codes) == 10 and not set(new_codes) & set(old_codes)
+    assert not two_factor.verify(user, old_codes[0], utcnow())
