@@ -251,6 +251,7 @@ def redeem_start_code(org_code: str, personnel_number: str, start_code: str, pas
 
     :raises ValidationFailedError: unknown person, wrong or expired code, weak password.
     """
+    check_password_rules(password)  # first: a weak password must not tell a right code
     user = find_member(find_organisation_by_code(org_code), personnel_number)
     code = normalise_code(start_code)
     valid = verify_password(user.start_code_hash if user else None, code)
@@ -259,7 +260,6 @@ def redeem_start_code(org_code: str, personnel_number: str, start_code: str, pas
         raise ValidationFailedError(_(
             "Firmenkürzel, Personalnummer oder Startcode stimmen nicht, oder der Startcode ist "
             "abgelaufen. Ihre Führungskraft kann eine neue Anmeldekarte drucken."))
-    check_password_rules(password)
     user.password_hash = hash_password(password)
     user.start_code_hash = None
     user.start_code_expires_at = None

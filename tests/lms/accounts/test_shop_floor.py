@@ -207,3 +207,16 @@ def test_no_mail_goes_to_an_account_without_mailbox(app, plant, mails):
     queue_mail(db.session, card.user.email, "Erinnerung", "Text")
     db.session.commit()
     assert mails() == []
+
+
+def test_a_weak_new_password_is_refused_before_the_code_is_looked_at(client, plant):
+    organisation, manager = plant
+    card = shop_floor.create_account(manager, organisation, name="Jonas Berg",
+                                     personnel_number="4712", now=utcnow())
+    db.session.commit()
+    right, wrong = (redeem(client, "4712", code, password="kurz")
+                    for code in (card.start_code, "AAAA-AAAA"))
+    assert right.status_code == wrong.status_code == 400
+    assert "mindestens 10 Zeichen" in text(right) and "mindestens 10 Zeichen" in text(wrong)
+    assert "abgelaufen" not in text(right) + text(wrong)
+    assert redeem(client, "4712", card.start_code).status_code == 302  # still unused
