@@ -32,7 +32,7 @@ def test_manager_prints_cards_and_a_worker_starts_with_one(browser, live_app, pa
     page.get_by_role("button", name="Anmelden").click()
     page.wait_for_url("**/")
     page.goto(f"/admin/organisations/{plant['organisation_id']}/shop-floor")
-    page.get_by_label("Firmenkürzel").fill("SAUERLAND")
+    page.get_by_role("textbox", name="Firmenkürzel").fill("SAUERLAND")
     page.get_by_role("button", name="Speichern").click()
     assert page.get_by_text("Firmenkürzel gespeichert.").is_visible()
 
