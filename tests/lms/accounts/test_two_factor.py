@@ -118,8 +118,9 @@ def two_factor_window():
     return SECOND_FACTOR_WINDOW
 
 
-def test_admins_must_set_up_a_second_factor_when_the_operator_requires_it(app, client):
-    app.config["ATLAS_2FA_REQUIRED_ROLES"] = ["admin"]
+def test_admins_must_set_up_a_second_factor_when_the_operator_requires_it(
+        app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "ATLAS_2FA_REQUIRED_ROLES", ["admin"])  # app is shared
     make_user(email="admin@example.org", is_admin=True)
     db.session.commit()
     response = password_step(client, "admin@example.org")
