@@ -17,6 +17,7 @@ from lms.admin.views import bp, user_page
 from lms.db import utcnow
 from lms.errors import DomainError
 from lms.extensions import db
+from lms.lrs.models import LrsClient
 
 
 @bp.get("/")
@@ -31,6 +32,8 @@ def start():
         "new_week": db.session.scalar(
             select(func.count()).select_from(User)
             .where(User.created_at >= now - timedelta(days=7))),
+        "lrs_clients": db.session.scalar(
+            select(func.count()).select_from(LrsClient).where(LrsClient.revoked_at.is_(None))),
         "two_factor": db.session.scalar(
             select(func.count()).select_from(User).where(User.totp_enabled_at.is_not(None))),
     }

@@ -34,12 +34,14 @@ PAGE_SIZE = 50
 def list_users():
     query = request.args.get("q", "").strip()
     page = max(request.args.get("page", 1, type=int), 1)
-    statement = select(User).order_by(User.name)
+    statement = select(User).outerjoin(Membership, Membership.user_id == User.id).order_by(
+        User.name)
     if query:
         pattern = f"%{query.lower()}%"
-        statement = statement.where(
-            or_(func.lower(User.name).like(pattern), func.lower(User.email).like(pattern))
-        )
+        statement = statement.where(or_(
+            func.lower(User.name).like(pattern), func.lower(User.email).like(pattern),
+            Membership.personnel_number == query,  # shop-floor accounts have no address
+        ))
     users = db.paginate(statement, page=page, per_page=PAGE_SIZE, error_out=False)
     return render_template("admin/users.html", users=users, query=query)
 

@@ -125,7 +125,7 @@ def test_start_page_counts_and_lists_recent_actions(client, admin):
     post(client, "/admin/users/new", "/admin/users/new", name="Tobias Trainer",
          email="tobias@example.org", locale="de")
     page = text(client.get("/admin/"))
-    assert "2 Konten" in page
+    assert "2 Konten" in page and "Aktive LRS-Zugänge: 0" in page
     assert "Tobias Trainer" in page and "user_created" in page
 
 
@@ -138,3 +138,13 @@ def test_admin_switches_on_the_organisations_two_factor_rule(client, admin):
     db.session.refresh(organisation)
     assert organisation.requires_two_factor
     assert "eingeschaltet" in text(client.get(page))
+
+
+def test_user_search_finds_shop_floor_people_by_personnel_number(client, admin):
+    organisation = make_organisation()
+    worker = make_member(organisation, name="Piotr Nowak")
+    worker.membership.personnel_number = "4713"
+    make_member(organisation, name="Jonas Berg").membership.personnel_number = "47"
+    db.session.commit()
+    rows = text(client.get("/admin/users?q=4713")).split("<tbody>")[1]
+    assert "Piotr Nowak" in rows and "Jonas Berg" not in rows
