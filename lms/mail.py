@@ -20,7 +20,14 @@ _PENDING = "atlas_pending_mail"
 
 
 def queue_mail(session: Session, to: str, subject: str, body: str) -> None:
-    """Queue a mail on ``session``; it leaves when the session commits, never on rollback."""
+    """Queue a mail on ``session``; it leaves when the session commits, never on rollback.
+
+    Accounts without a mailbox (shop floor, anonymised) carry a reserved ``.invalid``
+    address (RFC 2606): nothing is sent to it.
+    """
+    if to.strip().lower().endswith(".invalid"):
+        log.info("no mail sent to an account without mailbox: subject=%r", subject)
+        return
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_SENDER"]
     message["To"] = to

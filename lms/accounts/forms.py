@@ -80,3 +80,34 @@ class InvitationForm(FlaskForm):
     department_id = SelectField(_l("Abteilung"), coerce=int, default=0)
     personnel_number = StringField(_l("Personalnummer (optional)"),
                                    validators=[Optional(), Length(max=50)])
+
+
+class PersonnelLoginForm(FlaskForm):
+    """Shop-floor login: company code and personnel number instead of an e-mail address."""
+
+    org_code = StringField(_l("Firmenkürzel"), validators=[DataRequired(), Length(max=30)])
+    personnel_number = StringField(_l("Personalnummer"),
+                                   validators=[DataRequired(), Length(max=50)])
+    password = PasswordField(_l("Passwort"), validators=[DataRequired()])
+    remember = BooleanField(_l("Angemeldet bleiben"))
+
+
+class StartCodeForm(FlaskForm):
+    org_code = StringField(_l("Firmenkürzel"), validators=[DataRequired(), Length(max=30)])
+    personnel_number = StringField(_l("Personalnummer"),
+                                   validators=[DataRequired(), Length(max=50)])
+    start_code = StringField(_l("Startcode von der Anmeldekarte"),
+                             validators=[DataRequired(), Length(max=20)])
+    password = PasswordField(
+        _l("Neues Passwort (mindestens 10 Zeichen)"), validators=[DataRequired(), Length(max=200)]
+    )
+
+
+class SecondFactorForm(FlaskForm):
+    code = StringField(_l("Code aus der Authenticator-App oder Wiederherstellungscode"),
+                       validators=[DataRequired(), Length(max=20)])
+
+
+class SsoDiscoveryForm(FlaskForm):
+    identifier = StringField(_l("Firmen-E-Mail-Adresse oder Firmenkürzel"),
+                             validators=[DataRequired(), Length(max=254)])

@@ -23,6 +23,8 @@ from lms.errors import NotFoundError
 from lms.extensions import db
 
 TOUCH_INTERVAL = timedelta(minutes=5)
+#: How long a password stays accepted while the second factor is being typed or set up.
+SECOND_FACTOR_WINDOW = timedelta(minutes=10)
 
 
 def _hash(token: str) -> str:
@@ -49,11 +51,16 @@ def remember_duration() -> timedelta:
 
 
 def open_session(
-    user: User, *, remember: bool, user_agent: str, address: str | None, now: datetime
+    user: User, *, remember: bool, user_agent: str, address: str | None, now: datetime,
+    needs_second_factor: bool = False, sso_logout_url: str = "",
 ) -> UserSession:
     """Start a login session for ``user`` and attach it (and its token) to the user object.
 
     Sessions of this user that have run out are removed on the way.
+
+    :param needs_second_factor: the password was right but a second factor is owed: the
+        session signs nobody in until ``complete_second_factor`` and ends after
+        ``SECOND_FACTOR_WINDOW``.
     """
     db.session.execute(
         delete(UserSession).where(UserSession.user_id == user.id, UserSession.expires_at <= now)
@@ -64,10 +71,13 @@ def open_session(
         token_hash=_hash(token),
         created_at=now,
         last_seen_at=now,
-        expires_at=now + (remember_duration() if remember else _idle()),
+        expires_at=now + (SECOND_FACTOR_WINDOW if needs_second_factor
+                          else remember_duration() if remember else _idle()),
         user_agent=(user_agent or "")[:200],
         ip_prefix=ip_prefix(address),
         is_remembered=remember,
+        needs_second_factor=needs_second_factor,
+        sso_logout_url=sso_logout_url[:500],
     )
     db.session.add(login_session)
     db.session.flush()
@@ -76,8 +86,12 @@ def open_session(
     return login_session
 
 
-def user_for_token(token: str, now: datetime) -> User | None:
-    """Return the active user whose live login session has ``token``, else None."""
+def user_for_token(token: str, now: datetime, *, pending: bool = False) -> User | None:
+    """Return the active user whose live login session has ``token``, else None.
+
+    :param pending: look for a session still owing its second factor instead (only the
+        second-factor pages do); a full session is never returned then, nor the reverse.
+    """
     if not token or len(token) > 100:
         return None
     login_session = db.session.scalar(
@@ -86,12 +100,24 @@ def user_for_token(token: str, now: datetime) -> User | None:
     )
     if login_session is None or login_session.expires_at <= now:
         return None
+    if login_session.needs_second_factor != pending:
+        return None
     user = login_session.user
     if not user.is_active:
         return None
     user.login_session = login_session
     user.login_token = token
     return user
+
+
+def complete_second_factor(user: User, now: datetime) -> None:
+    """The second factor was given: the pending session becomes a full login session."""
+    login_session = user.login_session
+    login_session.needs_second_factor = False
+    login_session.last_seen_at = now
+    login_session.expires_at = now + (
+        remember_duration() if login_session.is_remembered else _idle())
+    db.session.flush()
 
 
 def touch_is_due(login_session: UserSession, now: datetime) -> bool:
@@ -111,7 +137,8 @@ def list_sessions(user: User, now: datetime) -> list[UserSession]:
     return list(
         db.session.scalars(
             select(UserSession)
-            .where(UserSession.user_id == user.id, UserSession.expires_at > now)
+            .where(UserSession.user_id == user.id, UserSession.expires_at > now,
+                   UserSession.needs_second_factor.is_(False))
             .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())
         )
     )

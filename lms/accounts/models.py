@@ -33,6 +33,16 @@ class User(UserMixin, TimestampMixin, db.Model):
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     is_trainer: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Hash of the one-time start code printed on a shop-floor login card (argon2), and
+    #: until when it works; cleared once the person has set a password.
+    start_code_hash: Mapped[str | None] = mapped_column(String(255))
+    start_code_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: TOTP (RFC 6238) secret in base32 once two-factor login is set up, and the last
+    #: time step accepted, so one code never works twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     membership: Mapped["Membership | None"] = relationship(
         back_populates="user", uselist=False, foreign_keys="Membership.user_id"
@@ -60,6 +70,15 @@ class User(UserMixin, TimestampMixin, db.Model):
         return result if result is NotImplemented else not result
 
     __hash__ = object.__hash__
+
+    @property
+    def has_mailbox(self) -> bool:
+        """Shop-floor and anonymised accounts carry a reserved ``.invalid`` address."""
+        return not self.email.endswith(".invalid")
+
+    @property
+    def has_two_factor(self) -> bool:
+        return self.totp_enabled_at is not None
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
@@ -97,6 +116,11 @@ class Organisation(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True, nullable=False)
     city: Mapped[str] = mapped_column(String(120), default="", nullable=False)
+    #: Short company code: typed with a personnel number on the shop floor, and finds the
+    #: company's single sign-on on the login page.
+    code: Mapped[str | None] = mapped_column(String(30), unique=True)
+    #: Whether members with a role beyond learning must use a second factor.
+    requires_two_factor: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
 
     memberships: Mapped[list["Membership"]] = relationship(back_populates="organisation")
     departments: Mapped[list["Department"]] = relationship(
@@ -197,6 +221,11 @@ class UserSession(db.Model):
     user_agent: Mapped[str] = mapped_column(String(200), default="", nullable=False)
     ip_prefix: Mapped[str] = mapped_column(String(50), default="", nullable=False)
     is_remembered: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    #: Password accepted, second factor (or its set-up) still owed: such a session signs
+    #: nobody in (``login_sessions.user_for_token`` ignores it) and lives a few minutes.
+    needs_second_factor: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    #: The provider's logout URL and ID token hint of a single sign-on login, for logout.
+    sso_logout_url: Mapped[str] = mapped_column(String(500), default="", nullable=False)
 
     user: Mapped[User] = relationship()
 
@@ -233,3 +262,34 @@ class PendingRegistration(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+
+
+class RecoveryCode(db.Model):
+    """A one-time code that replaces the second factor once (a lost phone); only its hash."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True, nullable=False
+    )
+    code_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class AdminAuditEntry(db.Model):
+    """One administrative action on an account: who did what to whom, and when."""
+
+    __tablename__ = "admin_audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True, nullable=False)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    target_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    action: Mapped[str] = mapped_column(String(50), nullable=False)
+    detail: Mapped[str] = mapped_column(String(500), default="", nullable=False)
+
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+    target: Mapped[User | None] = relationship(foreign_keys=[target_user_id])

@@ -8,17 +8,20 @@ from lms.plugins import hookimpl
 @hookimpl
 def lms_model_modules():
     # counters also registers the "atlas+db://" Flask-Limiter storage, before the limiter starts
-    return ["lms.accounts.models", "lms.accounts.counters"]
+    return ["lms.accounts.models", "lms.accounts.counters", "lms.accounts.sso.models"]
 
 
 @hookimpl
 def lms_load_blueprints(app):
+    from lms.accounts import identity_views  # noqa: F401  (adds its routes to bp)
     from lms.accounts.login import configure_login
     from lms.accounts.security_txt import bp as security_txt_bp
+    from lms.accounts.sso.views import bp as sso_bp
     from lms.accounts.views import bp
 
     configure_login(app)
     app.register_blueprint(bp)
+    app.register_blueprint(sso_bp)
     app.register_blueprint(security_txt_bp)
 
 

@@ -11,7 +11,7 @@ from flask import current_app, url_for
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, or_, select
 
-from lms.accounts import login_sessions, throttle, tokens
+from lms.accounts import audit, login_sessions, throttle, tokens
 from lms.accounts.models import (
     ORG_ROLES,
     Department,
@@ -27,6 +27,7 @@ from lms.accounts.passwords import (
     needs_rehash,
     verify_password,
 )
+from lms.db import utcnow
 from lms.errors import NotFoundError, PermissionDeniedError, ValidationFailedError
 from lms.extensions import db
 from lms.mail import queue_mail
@@ -58,15 +59,17 @@ def find_user_by_email(email: str) -> User | None:
 
 def create_user(
     *, email: str, name: str, password: str | None = None, now: datetime, locale: str = "de",
-    password_hash: str | None = None, **flags
+    password_hash: str | None = None, has_mailbox: bool = True, **flags
 ) -> User:
     """Create an account; fires ``lms_user_registered``.
 
     :param password_hash: instead of ``password``, a hash already checked and made (a
         confirmed self-registration).
+    :param has_mailbox: False for an account without e-mail, whose ``email`` is a reserved
+        ``.invalid`` placeholder that never receives mail (``lms.accounts.shop_floor``).
     :raises ValidationFailedError: invalid email, weak password, empty name or email taken.
     """
-    email = normalise_email(email)
+    email = normalise_email(email) if has_mailbox else email
     name = name.strip()
     if not name:
         raise ValidationFailedError(_("Bitte geben Sie Ihren Namen an."), field="name")
@@ -561,9 +564,13 @@ def set_platform_roles(actor: User, user: User, *, is_admin: bool, is_trainer: b
         raise ValidationFailedError(
             _("Sie können sich nicht selbst die Administratorrechte entziehen oder sperren.")
         )
+    before = (user.is_admin, user.is_trainer, user.is_active_account)
     user.is_admin = is_admin
     user.is_trainer = is_trainer
     user.is_active_account = is_active
+    if before != (is_admin, is_trainer, is_active):
+        audit.record(actor, user, "roles_changed",
+                     f"admin={is_admin} trainer={is_trainer} active={is_active}", utcnow())
     if not is_active:
         login_sessions.end_all_sessions(user)
     db.session.flush()

@@ -19,7 +19,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 
-from lms.accounts import login_sessions, services, throttle
+from lms.accounts import login_sessions, services, throttle, two_factor
 from lms.accounts.forms import (
     AcceptInvitationForm,
     ChangeEmailForm,
@@ -30,9 +30,11 @@ from lms.accounts.forms import (
     ProfileForm,
     RegisterForm,
     ResetPasswordForm,
+    SecondFactorForm,
 )
 from lms.accounts.forms_errors import show_error
 from lms.accounts.redirects import safe_next
+from lms.accounts.signin import finish_first_factor
 from lms.db import utcnow
 from lms.errors import DomainError
 from lms.extensions import db, limiter
@@ -96,9 +98,7 @@ def login():
             return _locked_out(form, blocked_until, now)
         user = services.authenticate(email, form.password.data, now)
         if user:
-            throttle.record_login_success(email)
-            _start_session(user, bool(form.remember.data), now)
-            return redirect(safe_next(request.args.get("next"), url_for("core.home")))
+            return finish_first_factor(user, email, bool(form.remember.data), now)
         db.session.rollback()
         locked_until = throttle.record_login_failure(email, address, now)
         db.session.commit()
@@ -113,13 +113,18 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    """End this login session on the server too: its cookies, wherever copied, stop working."""
+    """End this login session on the server too: its cookies, wherever copied, stop working.
+
+    After a single sign-on login the browser goes on to the provider's logout, so the
+    company session ends as well (RP-initiated logout, where the provider offers it).
+    """
+    provider_logout = current_user.login_session.sso_logout_url
     login_sessions.end_session(current_user.login_session)
     db.session.commit()
     session.clear()
     logout_user()  # after clear(): it marks the remember cookie for deletion in the session
     flash(_("Sie sind abgemeldet."), "info")
-    return redirect(url_for("core.home"))
+    return redirect(provider_logout or url_for("core.home"))
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -231,6 +236,10 @@ def _profile_page(status: int, **forms):
         "login_sessions": login_sessions.list_sessions(current_user, utcnow()),
         "current_session": current_user.login_session,
         "describe_device": login_sessions.describe_device,
+        "two_factor_form": SecondFactorForm(formdata=None),
+        "two_factor_required": two_factor.required_for(current_user),
+        "recovery_left": two_factor.remaining_recovery_codes(current_user)
+        if current_user.has_two_factor else 0,
     }
     defaults.update(forms)
     return render_template("accounts/profile.html", **defaults), status

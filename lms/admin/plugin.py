@@ -7,7 +7,8 @@ from lms.plugins import hookimpl
 
 @hookimpl
 def lms_load_blueprints(app):
-    from lms.admin import companies_overview  # noqa: F401  (adds /admin/companies to bp)
+    # These modules add their routes to bp (companies overview, shop floor, SSO, users).
+    from lms.admin import companies_overview, shop_floor, sso, users  # noqa: F401
     from lms.admin.views import bp
 
     app.register_blueprint(bp)
@@ -17,6 +18,7 @@ def lms_load_blueprints(app):
 def lms_navigation_entries(user):
     entries = []
     if user.is_authenticated and user.is_admin:
+        entries.append({"endpoint": "admin.start", "label": _l("Administration"), "order": 69})
         entries.append({"endpoint": "admin.list_users", "label": _l("Benutzer"), "order": 70})
         entries.append(
             {"endpoint": "admin.list_organisations", "label": _l("Organisationen"), "order": 71}

@@ -6,13 +6,20 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
 from wtforms.fields.choices import SelectChoice
 
-from lms.accounts import services
+from lms.accounts import audit, services
 from lms.accounts.forms import InvitationForm
 from lms.accounts.forms_errors import invite_from_form, show_error
 from lms.accounts.models import Invitation, Membership, Organisation, User
 from lms.actions import commit_or_flash
 from lms.admin.access import admin_required
-from lms.admin.forms import ActionForm, DepartmentForm, OrganisationForm, UserRolesForm
+from lms.admin.forms import (
+    ActionForm,
+    AnonymiseForm,
+    DepartmentForm,
+    OrganisationForm,
+    UserAccountForm,
+    UserRolesForm,
+)
 from lms.db import utcnow
 from lms.errors import DomainError
 from lms.extensions import db
@@ -27,12 +34,14 @@ PAGE_SIZE = 50
 def list_users():
     query = request.args.get("q", "").strip()
     page = max(request.args.get("page", 1, type=int), 1)
-    statement = select(User).order_by(User.name)
+    statement = select(User).outerjoin(Membership, Membership.user_id == User.id).order_by(
+        User.name)
     if query:
         pattern = f"%{query.lower()}%"
-        statement = statement.where(
-            or_(func.lower(User.name).like(pattern), func.lower(User.email).like(pattern))
-        )
+        statement = statement.where(or_(
+            func.lower(User.name).like(pattern), func.lower(User.email).like(pattern),
+            Membership.personnel_number == query,  # shop-floor accounts have no address
+        ))
     users = db.paginate(statement, page=page, per_page=PAGE_SIZE, error_out=False)
     return render_template("admin/users.html", users=users, query=query)
 
@@ -54,11 +63,27 @@ def edit_user(user_id: int):
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "error")
-            return render_template("admin/user.html", user=user, form=form), 400
+            return user_page(user, 400, form=form)
         db.session.commit()
         flash(_("Gespeichert."), "success")
         return redirect(url_for("admin.edit_user", user_id=user.id))
-    return render_template("admin/user.html", user=user, form=form)
+    return user_page(user, 200, form=form)
+
+
+def user_page(user: User, status: int, **forms):
+    """The admin's page of one account: roles, details, resets, erasure, its audit log."""
+    context = {
+        "form": UserRolesForm(formdata=None, data={
+            "is_admin": user.is_admin, "is_trainer": user.is_trainer,
+            "is_active": user.is_active_account}),
+        "details_form": UserAccountForm(formdata=None, data={
+            "name": user.name, "email": user.email if user.has_mailbox else ""}),
+        "anonymise_form": AnonymiseForm(formdata=None),
+        "action_form": ActionForm(),
+        "audit_entries": audit.entries(target=user, limit=50),
+    }
+    context.update(forms)
+    return render_template("admin/user.html", user=user, **context), status
 
 
 @bp.route("/organisations", methods=["GET", "POST"])

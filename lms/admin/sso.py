@@ -1,0 +1,70 @@
+"""The admin's page for an organisation's single sign-on (OpenID Connect provider)."""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from lms.accounts import audit
+from lms.accounts.forms_errors import show_error
+from lms.accounts.models import Organisation
+from lms.accounts.sso import services
+from lms.accounts.sso.models import IdentityProvider
+from lms.admin.access import admin_required
+from lms.admin.forms import ActionForm, IdentityProviderForm
+from lms.admin.views import bp
+from lms.db import utcnow
+from lms.errors import DomainError
+from lms.extensions import db
+
+
+@bp.route("/organisations/<int:organisation_id>/sso", methods=["GET", "POST"])
+@admin_required
+def identity_provider(organisation_id: int):
+    organisation = db.get_or_404(Organisation, organisation_id)
+    provider = db.session.scalar(select(IdentityProvider).where(
+        IdentityProvider.organisation_id == organisation.id))
+    form = IdentityProviderForm(obj=provider) if provider else IdentityProviderForm()
+    if form.validate_on_submit():
+        try:
+            services.configure_provider(
+                current_user, organisation, protocol=form.protocol.data,
+                issuer=form.issuer.data, client_id=form.client_id.data or "",
+                client_secret=form.client_secret.data or "",
+                email_domains=form.email_domains.data or "",
+                claim_email=form.claim_email.data or "", claim_name=form.claim_name.data or "",
+                claim_personnel_number=form.claim_personnel_number.data or "",
+                claim_department=form.claim_department.data or "",
+                is_enabled=form.is_enabled.data, now=utcnow())
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Single Sign-on gespeichert; der Anbieter wurde erreicht."), "success")
+            return redirect(url_for("admin.identity_provider", organisation_id=organisation.id))
+    return render_template(
+        "admin/identity_provider.html", organisation=organisation, provider=provider,
+        form=form, redirect_uri=url_for("sso.callback", _external=True),
+        saml_metadata_url=url_for("sso.saml_metadata", _external=True),
+        saml_acs_url=url_for("sso.saml_acs", _external=True),
+        action_form=ActionForm(),
+    ), 400 if form.is_submitted() else 200
+
+
+@bp.post("/organisations/<int:organisation_id>/two-factor")
+@admin_required
+def require_two_factor(organisation_id: int):
+    """Switch the organisation's rule on or off: its managers and works council need TOTP."""
+    organisation = db.get_or_404(Organisation, organisation_id)
+    form = ActionForm()
+    if form.validate_on_submit():
+        required = request.form.get("required") == "1"
+        organisation.requires_two_factor = required
+        organisation.updated_at = utcnow()
+        audit.record(current_user, None, "two_factor_rule",
+                     f"{organisation.name}: {'on' if required else 'off'}", utcnow())
+        db.session.commit()
+        flash(_("Zwei-Faktor-Pflicht eingeschaltet.") if required else
+              _("Zwei-Faktor-Pflicht ausgeschaltet."), "success")
+    return redirect(url_for("admin.identity_provider", organisation_id=organisation.id))

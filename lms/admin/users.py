@@ -1,0 +1,147 @@
+"""Admin pages for accounts beyond roles: start page, new account, details, resets, erasure."""
+
+from datetime import timedelta
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from lms.accounts import administration, audit, shop_floor
+from lms.accounts.forms_errors import show_error
+from lms.accounts.models import User
+from lms.admin.access import admin_required
+from lms.admin.forms import ActionForm, AnonymiseForm, NewUserForm, UserAccountForm
+from lms.admin.shop_floor import _pdf
+from lms.admin.views import bp, user_page
+from lms.db import utcnow
+from lms.errors import DomainError
+from lms.extensions import db
+from lms.lrs.models import LrsClient
+
+
+@bp.get("/")
+@admin_required
+def start():
+    """The admin's start page: how many, who is new, what admins did lately."""
+    now = utcnow()
+    counts = {
+        "users": db.session.scalar(select(func.count()).select_from(User)),
+        "active": db.session.scalar(
+            select(func.count()).select_from(User).where(User.is_active_account.is_(True))),
+        "new_week": db.session.scalar(
+            select(func.count()).select_from(User)
+            .where(User.created_at >= now - timedelta(days=7))),
+        "lrs_clients": db.session.scalar(
+            select(func.count()).select_from(LrsClient).where(LrsClient.revoked_at.is_(None))),
+        "two_factor": db.session.scalar(
+            select(func.count()).select_from(User).where(User.totp_enabled_at.is_not(None))),
+    }
+    recent = db.session.scalars(select(User).order_by(User.created_at.desc()).limit(10)).all()
+    return render_template("admin/start.html", counts=counts, recent=recent,
+                           audit_entries=audit.entries(limit=20))
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@admin_required
+def new_user():
+    form = NewUserForm()
+    if form.validate_on_submit():
+        try:
+            user = administration.create_account(
+                current_user, email=form.email.data, name=form.name.data,
+                is_admin=form.is_admin.data, is_trainer=form.is_trainer.data,
+                locale=form.locale.data, now=utcnow())
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Konto angelegt. %(email)s bekommt einen Link, um das Passwort festzulegen.",
+                    email=user.email), "success")
+            return redirect(url_for("admin.edit_user", user_id=user.id))
+    return render_template("admin/new_user.html", form=form), 400 if form.is_submitted() else 200
+
+
+@bp.post("/users/<int:user_id>/details")
+@admin_required
+def update_user(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = UserAccountForm()
+    if form.validate_on_submit():
+        try:
+            administration.update_account(
+                current_user, user, name=form.name.data, email=form.email.data or "",
+                now=utcnow())
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Gespeichert."), "success")
+            return redirect(url_for("admin.edit_user", user_id=user.id))
+    return user_page(user, 400, details_form=form)
+
+
+def _simple_action(user_id: int, action, success: str):
+    user = db.get_or_404(User, user_id)
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for("admin.edit_user", user_id=user.id))
+    try:
+        action(user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(success, "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
+
+
+@bp.post("/users/<int:user_id>/password-reset")
+@admin_required
+def send_password_reset(user_id: int):
+    return _simple_action(
+        user_id, lambda user: administration.send_password_reset(current_user, user, utcnow()),
+        _("Ein Link zum Festlegen eines neuen Passworts wurde gesendet."))
+
+
+@bp.post("/users/<int:user_id>/two-factor-reset")
+@admin_required
+def reset_two_factor(user_id: int):
+    return _simple_action(
+        user_id, lambda user: administration.reset_two_factor(current_user, user, utcnow()),
+        _("Der zweite Faktor wurde entfernt; das Konto wurde überall abgemeldet."))
+
+
+@bp.post("/users/<int:user_id>/login-card")
+@admin_required
+def issue_login_card(user_id: int):
+    user = db.get_or_404(User, user_id)
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for("admin.edit_user", user_id=user.id))
+    try:
+        card = shop_floor.reset_login(current_user, user, utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("admin.edit_user", user_id=user.id))
+    return _pdf([card], f"anmeldekarte-{card.personnel_number}.pdf")
+
+
+@bp.post("/users/<int:user_id>/anonymise")
+@admin_required
+def anonymise_user(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = AnonymiseForm()
+    if form.validate_on_submit():
+        try:
+            administration.anonymise(current_user, user, form.confirmation.data, utcnow())
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Das Konto wurde anonymisiert und seine Lerndaten gelöscht."), "success")
+            return redirect(url_for("admin.edit_user", user_id=user.id))
+    return user_page(user, 400, anonymise_form=form)
