@@ -12,7 +12,13 @@ from sqlalchemy.engine import Connection
 from xapi import activities as activity_store
 from xapi.agents import agent_key, iter_statement_agents, person, require_agent_key
 from xapi.isotime import utcnow
-from xapi.model import VOIDED_VERB, canonical_languages, ids_format, parse_accept_language
+from xapi.model import (
+    VOIDED_VERB,
+    canonical_languages,
+    ids_format,
+    parse_accept_language,
+    with_context_activity_arrays,
+)
 from xapi.query import (
     SingleStatementQuery,
     StatementQuery,
@@ -184,7 +190,8 @@ class LRS:
         ).first()
         if row is None or row.is_voided != (query.voided_statement_id is not None):
             raise NotFoundError(f"no statement {wanted}")
-        statement = json.loads(row.statement)
+        # Rows stored before the store wrapped contextActivities are wrapped on the way out.
+        statement = with_context_activity_arrays(json.loads(row.statement))
         formatted = self._format(conn, [statement], query.format, accept_language)[0]
         sha2s = self._attachment_sha2s(conn, [row.seq]) if query.attachments else []
         return StatementReply(statement=formatted, stored=row.stored, attachment_sha2s=sha2s)
@@ -226,7 +233,7 @@ class LRS:
             rows = rows[:limit]
             token = encode_more(query, cursor=rows[-1].seq, bound=bound, secret=self.secret)
             more = f"{self.more_path}?more={token}"
-        loaded = [json.loads(r.statement) for r in rows]
+        loaded = [with_context_activity_arrays(json.loads(r.statement)) for r in rows]
         result = StatementResult(
             statements=self._format(conn, loaded, query.format, accept_language),
             more=more,
