@@ -18,7 +18,7 @@ from lms.lrs import alternate_syntax
 from lms.lrs.auth import authenticate
 from lms.lrs.cors import add_cors_headers, preflight_response
 from lms.lrs.embedded import platform_lrs
-from lms.lrs.headers import VERSION, add_xapi_headers, is_statements_read, json_response, negotiate
+from lms.lrs.headers import VERSION, add_xapi_headers, is_statement_resource, json_response, negotiate
 from lms.lrs.incoming import XapiRequest, from_request
 from lms.lrs.problems import (
     STORE_KINDS,
@@ -147,5 +147,5 @@ def finish_response(response: Response) -> Response:
     if request.path != "/xapi" and not request.path.startswith("/xapi/"):
         return response
     add_cors_headers(response)
-    through = platform_lrs().consistent_through() if is_statements_read() else None
+    through = platform_lrs().consistent_through() if is_statement_resource() else None
     return add_xapi_headers(response, through)
