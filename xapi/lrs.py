@@ -22,6 +22,7 @@ from xapi.model import (
 from xapi.query import (
     SingleStatementQuery,
     StatementQuery,
+    MORE_LIFETIME,
     decode_more,
     encode_more,
     page_select,
@@ -86,8 +87,10 @@ class LRS:
         settle: timedelta = timedelta(seconds=1),
         clock: Callable[[], datetime] = utcnow,
         void_own_only: bool = False,
+        more_lifetime: timedelta = MORE_LIFETIME,
     ):
         self.void_own_only = void_own_only
+        self.more_lifetime = more_lifetime
         self.secret = secret
         self.more_path = more_path
         self.page_size = page_size
@@ -214,8 +217,20 @@ class LRS:
 
         :raises BadRequestError: the token is malformed or forged.
         """
-        query, cursor, bound = decode_more(token, secret=self.secret)
+        query, cursor, bound = self.read_more(conn, token)
         return self._page(conn, query, cursor, bound, accept_language)
+
+    def more_token(self, conn: Connection, query: StatementQuery, *, cursor: int, bound: int) -> str:
+        """A signed ``more`` token, valid for ``more_lifetime``; may write a stored query."""
+        return encode_more(query, cursor=cursor, bound=bound, secret=self.secret, conn=conn,
+                           now=self.clock(), lifetime=self.more_lifetime)
+
+    def read_more(self, conn: Connection, token: str) -> tuple[StatementQuery, int, int]:
+        """Query, cursor and bound of a ``more`` token.
+
+        :raises BadRequestError: malformed, forged or expired.
+        """
+        return decode_more(token, secret=self.secret, conn=conn, now=self.clock())
 
     def _page(
         self,
@@ -231,7 +246,7 @@ class LRS:
         more = ""
         if len(rows) > limit:
             rows = rows[:limit]
-            token = encode_more(query, cursor=rows[-1].seq, bound=bound, secret=self.secret)
+            token = self.more_token(conn, query, cursor=rows[-1].seq, bound=bound)
             more = f"{self.more_path}?more={token}"
         loaded = [with_context_activity_arrays(json.loads(r.statement)) for r in rows]
         result = StatementResult(
