@@ -20,9 +20,9 @@ from xapi.model import (
     with_context_activity_arrays,
 )
 from xapi.query import (
+    MORE_LIFETIME,
     SingleStatementQuery,
     StatementQuery,
-    MORE_LIFETIME,
     decode_more,
     encode_more,
     page_select,
@@ -220,7 +220,9 @@ class LRS:
         query, cursor, bound = self.read_more(conn, token)
         return self._page(conn, query, cursor, bound, accept_language)
 
-    def more_token(self, conn: Connection, query: StatementQuery, *, cursor: int, bound: int) -> str:
+    def more_token(
+        self, conn: Connection, query: StatementQuery, *, cursor: int, bound: int
+    ) -> str:
         """A signed ``more`` token, valid for ``more_lifetime``; may write a stored query."""
         return encode_more(query, cursor=cursor, bound=bound, secret=self.secret, conn=conn,
                            now=self.clock(), lifetime=self.more_lifetime)

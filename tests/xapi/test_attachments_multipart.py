@@ -219,7 +219,7 @@ def test_matching_errors(statements, parts, rule, pointer):
 
 
 def test_parts_match_by_sha2_whatever_the_declared_length():
-    """Communication 1.5.2: the SHA-2 identifies a part; a wrong ``length`` is no reason to refuse."""
+    """Communication 1.5.2: parts match by SHA-2; a wrong ``length`` is no reason to refuse."""
     parsed = parse_multipart(
         body(statement(attachments=[text_attachment(length=28)]), [text_part()]), content_type()
     )
