@@ -3,6 +3,7 @@
 import json
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from lms.errors import DomainError
@@ -17,6 +18,7 @@ from lms.lrs.browser import (
     learner_names,
 )
 from lms.lrs.embedded import platform_lrs
+from xapi.isotime import parse_timestamp
 from xapi.query import SingleStatementQuery
 from xapi.reads import deliveries, referring_ids
 from xapi.store_errors import StoreError
@@ -38,7 +40,7 @@ def _rows(statements, scope: BrowserScope, conn):
     sent = deliveries(conn, [s["id"] for s in statements])
     return [{
         "id": s["id"],
-        "stored": s.get("stored", ""),
+        "stored": parse_timestamp(s["stored"]) if s.get("stored") else None,
         "actor": actor_label(s.get("actor"), scope, base, names),
         "verb": s["verb"]["id"],
         "object": s["object"].get("id", s["object"].get("objectType", "")),
@@ -55,6 +57,13 @@ def list_statements():
     filters = {name: request.args.get(name, "") for name in FILTERS}
     lrs, conn = platform_lrs(), db.session.connection()
     error, rows, more = None, [], ""
+    if scope.prefixes == ():
+        # A trainer of no course yet: nothing to browse, said plainly rather than a 403.
+        page_html = render_template(
+            "lrs/statements.html", rows=[], more="", filters=filters, scope=scope,
+            error=None, notice=_("Sie sind für keinen Kurs als Trainer eingetragen."),
+        )
+        return page_html, 200
     try:
         token = request.args.get("more")
         if token:
@@ -78,7 +87,7 @@ def list_statements():
         error = str(exc)
     page_html = render_template(
         "lrs/statements.html", rows=rows, more=more, filters=filters, error=error,
-        scope=scope,
+        scope=scope, notice=None,
     )
     return page_html, 400 if error else 200
 

@@ -94,3 +94,11 @@ def test_learners_and_anonymous_visitors_are_refused(client, auth, two_courses):
     auth.login("lea@example.org")
     assert client.get("/admin/lrs/statements").status_code == 403
     assert client.get(f"/admin/lrs/statements/{two_courses[1]['mine']['id']}").status_code == 403
+
+
+def test_trainer_without_courses_is_told_so(client, auth, app):
+    make_user(email="neu@example.org", is_trainer=True)
+    auth.login("neu@example.org")
+    page = client.get("/admin/lrs/statements")
+    assert page.status_code == 200
+    assert "für keinen Kurs als Trainer" in page.get_data(as_text=True)
