@@ -8,7 +8,11 @@ through the library straight into the database, then measures over loopback:
 - statements per second in batches of 100, 8 concurrent clients: "mixed" batches (every
   statement a random learner and lesson, the worst case for index locality) and
   "sessions" (one learner working through a course, what a course player sends);
-- GET latency (p50/p95) with an agent, a verb and an activity filter.
+- GET latency (p50/p95) with an agent, a verb and an activity filter;
+- a raw SQLite baseline (SQLite only): the same rows (statement row with its JSON, agent
+  and activity index rows) inserted with ``sqlite3.executemany`` into the same tables and
+  indexes, after the same pre-load, one transaction per batch of the same size, no HTTP,
+  no validation, no Python objects: the floor the LRS's batch rate is compared with.
 
     .venv/bin/python bench/lrs.py                          # 100,000 statements, SQLite
     .venv/bin/python bench/lrs.py --statements 1000000     # the full run
@@ -370,6 +374,90 @@ def run_load(args, endpoint: str) -> list[Phase]:
     return [single, batches, sessions, *reads]
 
 
+def _raw_rows(seq: int, statement: dict, stored: str):
+    """The rows the store writes for one statement, built the way the store builds them."""
+    name = statement["actor"]["account"]["name"]
+    actor_key = "account:" + json.dumps([HOME, name], separators=(",", ":"))
+    lesson = statement["object"]["id"]
+    course = statement["context"]["contextActivities"]["parent"][0]["id"]
+    authority_key = "account:" + json.dumps([HOME, "bench"], separators=(",", ":"))
+    document = {**statement, "stored": stored,
+                "authority": {"objectType": "Agent",
+                              "account": {"homePage": HOME, "name": "bench"}},
+                "version": "2.0.0"}
+    row = (seq, statement["id"], stored, statement["timestamp"], 1, statement["verb"]["id"],
+           actor_key, "Activity", lesson, None, None, statement["context"]["registration"],
+           authority_key, "2.0.0", 0, 0,
+           json.dumps(document, ensure_ascii=False, separators=(",", ":")))
+    agents = [(actor_key, 1, seq, 1), (authority_key, 0, seq, 64)]
+    activities = [(lesson, 1, seq, 1), (course, 0, seq, 2)]
+    return row, agents, activities
+
+
+def raw_sqlite_baseline(folder: Path, preload_count: int, batches: int, size: int) -> Phase:
+    """Statements per second SQLite itself manages for the same rows, indexes and
+    transaction size (see the module docstring)."""
+    import sqlite3
+
+    from sqlalchemy import create_engine
+
+    from xapi.store_sql import create_all_for_tests
+
+    path = folder / "raw.sqlite"
+    engine = create_engine(f"sqlite:///{path}")
+    create_all_for_tests(engine)
+    engine.dispose()
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.execute("PRAGMA wal_autocheckpoint=10000")
+    insert_statement = ("INSERT INTO xapi_statements (seq, id, stored, timestamp, "
+                        "has_client_timestamp, verb_id, actor_key, object_type, "
+                        "object_activity_id, object_agent_key, object_statement_ref, "
+                        "registration, authority_key, version, is_voided, is_voiding, "
+                        "statement) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+    insert_agents = ("INSERT INTO xapi_statement_agents (agent_key, is_direct, statement_seq,"
+                     " roles) VALUES (?,?,?,?)")
+    insert_activities = ("INSERT INTO xapi_statement_activities (activity_id, is_direct, "
+                         "statement_seq, roles) VALUES (?,?,?,?)")
+    corpus = Corpus(preload_count + batches * size, seed=4000)
+    seq = 0
+
+    def batch_rows(count: int):
+        nonlocal seq
+        stored = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        rows, agents, activities = [], [], []
+        for _ in range(count):
+            seq += 1
+            row, a, b = _raw_rows(seq, corpus.statement(), stored)
+            rows.append(row)
+            agents += a
+            activities += b
+        return rows, agents, activities
+
+    def write(rows, agents, activities):
+        db.execute("BEGIN")
+        db.executemany(insert_statement, rows)
+        db.executemany(insert_agents, agents)
+        db.executemany(insert_activities, activities)
+        db.execute("COMMIT")
+
+    for _ in range(0, preload_count, 1000):
+        write(*batch_rows(1000))
+    prepared = [batch_rows(size) for _ in range(batches)]  # built before the clock starts
+    phase = Phase(f"raw SQLite, batches of {size}")
+    started = time.perf_counter()
+    for rows, agents, activities in prepared:
+        t0 = time.perf_counter()
+        write(rows, agents, activities)
+        phase.latencies.append((time.perf_counter() - t0) * 1000)
+        phase.requests += 1
+        phase.statements += size
+    phase.seconds = time.perf_counter() - started
+    db.close()
+    return phase
+
+
 def print_report(title: str, phases: list[Phase], load: tuple[float, float]) -> None:
     print(f"\n== {title}; {ARGS.concurrency} concurrent clients for the POSTs ==")
     print(f"load average before/after: {load[0]:.2f} / {load[1]:.2f} (other processes share "
@@ -378,6 +466,12 @@ def print_report(title: str, phases: list[Phase], load: tuple[float, float]) -> 
           f"{'p50 ms':>8} {'p95 ms':>8}")
     for phase in phases:
         print(phase.row())
+    rate = {p.name: p.statements / p.seconds for p in phases if p.statements and p.seconds}
+    raw = next((v for k, v in rate.items() if k.startswith("raw SQLite")), None)
+    if raw:
+        for name, value in rate.items():
+            if name.startswith("POST batch"):
+                print(f"{name}: {value / raw:.0%} of the raw SQLite rate ({raw:,.0f}/s)")
 
 
 def main(argv=None) -> int:
@@ -426,6 +520,10 @@ def main(argv=None) -> int:
                      seconds, args.statements / max(seconds, 1e-9))
             with gunicorn(env, port, args.workers, args.threads) as endpoint:
                 phases = run_load(args, endpoint)
+            if args.backend == "sqlite":
+                log.info("raw SQLite baseline: %d batches of %d", args.batches, args.batch)
+                phases.append(raw_sqlite_baseline(Path(folder), args.statements,
+                                                  args.batches, args.batch))
             title = (f"{description}, {args.statements:,} statements pre-loaded, "
                      f"gunicorn -w {args.workers}"
                      f"{f' --threads {args.threads}' if args.threads > 1 else ''}, "

@@ -23,7 +23,6 @@ TRANSFER_ENCODING = "Communication-1.5.2.s2.b2.b4/part-transfer-encoding"
 HASH_MISMATCH = "Communication-1.5.2.s1.b4/part-hash-mismatch"
 MISSING_PART = "Communication-1.5.2.s3.b5/attachment-without-part"
 UNUSED_PART = "Communication-1.5.2.s1.b4/part-without-attachment"
-LENGTH_MISMATCH = "Communication-1.5.2.s2.b2.b7/part-length-mismatch"
 TYPE_MISMATCH = "Communication-1.5.2.s2.b2.b7/part-content-type-mismatch"
 
 _HASHES = {56: hashlib.sha224, 64: hashlib.sha256, 96: hashlib.sha384, 128: hashlib.sha512}
@@ -107,9 +106,11 @@ def verify_attachments(statements: Any, parts: tuple[AttachmentPart, ...] | list
     """Match the attachment objects of validated statements with the received parts.
 
     Every attachment without a fileUrl needs a part with its sha2
-    (Communication 1.5.2.s3.b5); a part's length and content type must agree
-    with the attachment object when both are given (1.5.2.s2.b2.b7); and a
-    part no attachment refers to is refused, rather than stored unreachable.
+    (Communication 1.5.2.s3.b5); parts are matched by SHA-2 alone, so a declared
+    ``length`` that differs from the part is no reason to refuse (1.5.2: the hash
+    identifies the data; the stored part is what GET returns); the content type must
+    agree when both are given (1.5.2.s2.b2.b7); and a part no attachment refers to is
+    refused, rather than stored unreachable.
 
     :raises AttachmentError: with the pointer of the attachment object at fault.
     """
@@ -127,12 +128,6 @@ def verify_attachments(statements: Any, parts: tuple[AttachmentPart, ...] | list
                 )
             continue
         used.add(sha2)
-        if len(part.content) != attachment["length"]:
-            raise AttachmentError(
-                LENGTH_MISMATCH,
-                f"length says {attachment['length']} octets, the part has {len(part.content)}.",
-                pointer=f"{pointer}/length",
-            )
         if part.content_type and _essence(part.content_type) != _essence(attachment["contentType"]):
             raise AttachmentError(
                 TYPE_MISMATCH,

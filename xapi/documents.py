@@ -116,6 +116,18 @@ def _is_json(content_type: str) -> bool:
     return content_type.split(";")[0].strip().lower() == "application/json"
 
 
+def _require_json(content: bytes) -> None:
+    """Refuse a document sent as application/json that is not JSON (XAPI-00314/00284/00235)."""
+    try:
+        jsontext.loads(content, what="the posted document")
+    except jsontext.JsonTextError as exc:
+        if exc.rule == jsontext.SYNTAX_RULE:
+            raise BadRequestError(
+                "the document is sent as application/json but is not valid JSON"
+            ) from None
+        raise BadRequestError(f"the posted document: {exc.message}") from None
+
+
 def _current(conn: Connection, key: DocumentKey) -> Any:
     return conn.execute(select(documents).where(*key.where())).first()
 
@@ -191,12 +203,20 @@ def put_document(
     """Store or replace a document.
 
     Replacing one without If-Match or If-None-Match is refused (409) for every
-    resource in xAPI 2.0, and for the two profile resources in 1.0.3, whose State
-    resource still allows it.
+    resource in xAPI 2.0; under 1.0.x a PUT to the two profile resources without
+    either header is refused (400, Communication 2.6/2.7, XAPI-00273/00287/00293)
+    whether the document exists or not; the 1.0.3 State resource allows it.
 
+    :raises BadRequestError: a 1.0.x profile PUT without If-Match or If-None-Match (400).
     :raises PreconditionFailedError: a precondition header does not hold (412).
     :raises ConflictError: the document exists and no precondition was given (409).
     """
+    if (version.startswith("1.") and key.kind != STATE
+            and if_match is None and if_none_match is None):
+        raise BadRequestError(
+            "under xAPI 1.0.3 a PUT to a profile document needs If-Match (with the ETag of "
+            "the document you read) or If-None-Match: * (to create it only)"
+        )
     row = _current(conn, key)
     _check_preconditions(row, if_match, if_none_match)
     needs_precondition = version.startswith("2.") or key.kind != STATE
@@ -223,12 +243,15 @@ def post_document(
     Only top-level properties merge; the posted value of a property replaces the old one.
 
     :raises BadRequestError: the document exists and either side is not a JSON object
-        with Content-Type application/json (400; nothing is changed).
+        with Content-Type application/json, or a new document sent as application/json
+        is not valid JSON (400; nothing is changed).
     :raises PreconditionFailedError: a precondition header does not hold (412).
     """
     row = _current(conn, key)
     _check_preconditions(row, if_match, if_none_match)
     if row is None:
+        if _is_json(content_type):
+            _require_json(content)
         return _write(conn, key, None, content, content_type or "application/octet-stream", now)
     if not (_is_json(content_type) and _is_json(row.content_type)):
         raise BadRequestError("POST merges JSON documents: both must be application/json")

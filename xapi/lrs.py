@@ -12,8 +12,15 @@ from sqlalchemy.engine import Connection
 from xapi import activities as activity_store
 from xapi.agents import agent_key, iter_statement_agents, person, require_agent_key
 from xapi.isotime import utcnow
-from xapi.model import VOIDED_VERB, canonical_languages, ids_format, parse_accept_language
+from xapi.model import (
+    VOIDED_VERB,
+    canonical_languages,
+    ids_format,
+    parse_accept_language,
+    with_context_activity_arrays,
+)
 from xapi.query import (
+    MORE_LIFETIME,
     SingleStatementQuery,
     StatementQuery,
     decode_more,
@@ -80,8 +87,10 @@ class LRS:
         settle: timedelta = timedelta(seconds=1),
         clock: Callable[[], datetime] = utcnow,
         void_own_only: bool = False,
+        more_lifetime: timedelta = MORE_LIFETIME,
     ):
         self.void_own_only = void_own_only
+        self.more_lifetime = more_lifetime
         self.secret = secret
         self.more_path = more_path
         self.page_size = page_size
@@ -184,7 +193,8 @@ class LRS:
         ).first()
         if row is None or row.is_voided != (query.voided_statement_id is not None):
             raise NotFoundError(f"no statement {wanted}")
-        statement = json.loads(row.statement)
+        # Rows stored before the store wrapped contextActivities are wrapped on the way out.
+        statement = with_context_activity_arrays(json.loads(row.statement))
         formatted = self._format(conn, [statement], query.format, accept_language)[0]
         sha2s = self._attachment_sha2s(conn, [row.seq]) if query.attachments else []
         return StatementReply(statement=formatted, stored=row.stored, attachment_sha2s=sha2s)
@@ -207,8 +217,22 @@ class LRS:
 
         :raises BadRequestError: the token is malformed or forged.
         """
-        query, cursor, bound = decode_more(token, secret=self.secret)
+        query, cursor, bound = self.read_more(conn, token)
         return self._page(conn, query, cursor, bound, accept_language)
+
+    def more_token(
+        self, conn: Connection, query: StatementQuery, *, cursor: int, bound: int
+    ) -> str:
+        """A signed ``more`` token, valid for ``more_lifetime``; may write a stored query."""
+        return encode_more(query, cursor=cursor, bound=bound, secret=self.secret, conn=conn,
+                           now=self.clock(), lifetime=self.more_lifetime)
+
+    def read_more(self, conn: Connection, token: str) -> tuple[StatementQuery, int, int]:
+        """Query, cursor and bound of a ``more`` token.
+
+        :raises BadRequestError: malformed, forged or expired.
+        """
+        return decode_more(token, secret=self.secret, conn=conn, now=self.clock())
 
     def _page(
         self,
@@ -224,9 +248,9 @@ class LRS:
         more = ""
         if len(rows) > limit:
             rows = rows[:limit]
-            token = encode_more(query, cursor=rows[-1].seq, bound=bound, secret=self.secret)
+            token = self.more_token(conn, query, cursor=rows[-1].seq, bound=bound)
             more = f"{self.more_path}?more={token}"
-        loaded = [json.loads(r.statement) for r in rows]
+        loaded = [with_context_activity_arrays(json.loads(r.statement)) for r in rows]
         result = StatementResult(
             statements=self._format(conn, loaded, query.format, accept_language),
             more=more,

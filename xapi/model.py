@@ -71,8 +71,8 @@ def ids_format(statement: Mapping[str, Any]) -> dict[str, Any]:
     """The statement as ``GET /statements?format=ids`` returns it.
 
     Agents and Groups keep only objectType and their IFI (anonymous Groups: the
-    members, each reduced the same way), Activities only objectType and id,
-    Verbs only their id (Communication 2.1.3 "format").
+    members, each reduced the same way), Activities only their id, Verbs only their
+    id (Communication 2.1.3 "format", XAPI-00171), in SubStatements as well.
     """
     out = dict(statement)
     for key in ("actor", "authority"):
@@ -99,7 +99,7 @@ def _ids_actor(actor: Mapping[str, Any]) -> dict[str, Any]:
 def _ids_object(obj: Mapping[str, Any]) -> dict[str, Any]:
     object_type = obj.get("objectType", "Activity")
     if object_type == "Activity":
-        return {"objectType": "Activity", "id": obj["id"]}
+        return {"id": obj["id"]}
     if object_type in ("Agent", "Group"):
         return _ids_actor(obj)
     if object_type == "SubStatement":
@@ -114,7 +114,7 @@ def _ids_context(context: Mapping[str, Any]) -> dict[str, Any]:
             out[key] = _ids_actor(out[key])
     if "contextActivities" in out:
         out["contextActivities"] = {
-            kind: [{"objectType": "Activity", "id": a["id"]} for a in as_list(activities)]
+            kind: [{"id": a["id"]} for a in as_list(activities)]
             for kind, activities in out["contextActivities"].items()
         }
     if "contextAgents" in out:
@@ -131,6 +131,33 @@ def _ids_context(context: Mapping[str, Any]) -> dict[str, Any]:
 def as_list(value: Any) -> list:
     """A contextActivities value as the array the LRS must return (Data 2.4.6.2.s4.b3)."""
     return value if type(value) is list else [value]
+
+
+def with_context_activity_arrays(statement: dict[str, Any]) -> dict[str, Any]:
+    """``statement`` with every contextActivities value an array, its SubStatement's too.
+
+    The LRS MUST return them as arrays even when a single Activity arrived (Data
+    2.4.6.2, XAPI-00096); the store keeps them that way. Returns ``statement`` itself
+    when nothing needs wrapping (the common case costs two dict lookups).
+    """
+    out = _wrap_context(statement)
+    obj = out.get("object")
+    if type(obj) is dict and obj.get("objectType") == "SubStatement":
+        wrapped = _wrap_context(obj)
+        if wrapped is not obj:
+            out = {**out, "object": wrapped}
+    return out
+
+
+def _wrap_context(statement: dict[str, Any]) -> dict[str, Any]:
+    context = statement.get("context")
+    if type(context) is not dict:
+        return statement
+    activities = context.get("contextActivities")
+    if type(activities) is not dict or all(type(v) is list for v in activities.values()):
+        return statement
+    wrapped = {kind: as_list(value) for kind, value in activities.items()}
+    return {**statement, "context": {**context, "contextActivities": wrapped}}
 
 
 # --- format=canonical: one language per language map ----------------------------------------------

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, exists, select, union
+from sqlalchemy import Select, delete, exists, select, union, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -17,7 +17,14 @@ from xapi import jsontext
 from xapi.agents import require_agent_key
 from xapi.isotime import format_timestamp, parse_timestamp
 from xapi.store_errors import BadRequestError
-from xapi.store_sql import statement_activities, statement_agents, statement_refs, statements
+from xapi.store_sql import (
+    insert_ignore,
+    more_queries,
+    statement_activities,
+    statement_agents,
+    statement_refs,
+    statements,
+)
 
 FILTER_PARAMS = (
     "agent",
@@ -353,24 +360,75 @@ def _sign(payload: bytes, secret: bytes) -> str:
     return hmac.new(secret, payload, hashlib.sha256).hexdigest()[:32]
 
 
-def encode_more(query: StatementQuery, *, cursor: int, bound: int, secret: bytes) -> str:
-    """An opaque token for the next page: the query, the last seq served and the upper bound.
+#: How long a ``more`` link works: the spec asks for at least 24 hours (Data 2.4.4.s1 of
+#: StatementResult: "usable for at least 24 hours").
+MORE_LIFETIME = timedelta(hours=24)
+#: Query parameters up to this many bytes of JSON travel in the token itself; longer
+#: ones (an agent with a long account name, long IRIs) are kept in ``xapi_more_queries``
+#: and the token carries their digest, so a link stays under about 400 characters.
+INLINE_PARAMS_LIMIT = 200
+#: A stored query's ``used_at`` is refreshed at most this often (most GETs write nothing).
+_REFRESH = timedelta(hours=1)
+
+
+def encode_more(
+    query: StatementQuery,
+    *,
+    cursor: int,
+    bound: int,
+    secret: bytes,
+    conn: Connection,
+    now: datetime,
+    lifetime: timedelta = MORE_LIFETIME,
+) -> str:
+    """An opaque token for the next page: the query, the last seq served, the upper bound
+    and the expiry.
 
     The bound is the highest seq when the first page was served; later pages never
     include statements stored after it, so paging is stable while new ones arrive.
-    It is signed so a client cannot edit filters the binding may have imposed.
+    It is signed so a client cannot edit filters the binding may have imposed. Long
+    queries are stored (``xapi_more_queries``, keyed by their digest) in the caller's
+    transaction, so the caller must commit.
     """
-    payload = json.dumps(
-        {"p": query.to_params(), "c": cursor, "b": bound}, separators=(",", ":")
-    ).encode()
-    body = base64.urlsafe_b64encode(payload).decode().rstrip("=")
-    return f"{body}.{_sign(payload, secret)}"
+    params = json.dumps(query.to_params(), sort_keys=True, separators=(",", ":"))
+    body: dict[str, Any] = {"c": cursor, "b": bound, "x": int((now + lifetime).timestamp())}
+    if len(params.encode()) <= INLINE_PARAMS_LIMIT:
+        body["p"] = json.loads(params)
+    else:
+        body["q"] = _store_params(conn, params, now, lifetime)
+    payload = json.dumps(body, separators=(",", ":")).encode()
+    encoded = base64.urlsafe_b64encode(payload).decode().rstrip("=")
+    return f"{encoded}.{_sign(payload, secret)}"
 
 
-def decode_more(token: str, *, secret: bytes) -> tuple[StatementQuery, int, int]:
+def _store_params(conn: Connection, params: str, now: datetime, lifetime: timedelta) -> str:
+    digest = hashlib.sha256(params.encode()).hexdigest()[:32]
+    used_at = conn.execute(
+        select(more_queries.c.used_at).where(more_queries.c.digest == digest)
+    ).scalar()
+    if used_at is None:
+        conn.execute(
+            delete(more_queries).where(more_queries.c.used_at < now - lifetime - _REFRESH)
+        )
+        conn.execute(
+            insert_ignore(conn, more_queries, ["digest"]).values(
+                digest=digest, params=params, used_at=now
+            )
+        )
+    elif now - used_at > _REFRESH:
+        conn.execute(
+            update(more_queries).where(more_queries.c.digest == digest).values(used_at=now)
+        )
+    return digest
+
+
+def decode_more(
+    token: str, *, secret: bytes, conn: Connection, now: datetime
+) -> tuple[StatementQuery, int, int]:
     """The query, cursor and bound in a ``more`` token.
 
-    :raises BadRequestError: when the token is malformed or was not made with ``secret``.
+    :raises BadRequestError: when the token is malformed, was not made with ``secret``,
+        or has expired.
     """
     body, _, signature = token.partition(".")
     try:
@@ -380,6 +438,20 @@ def decode_more(token: str, *, secret: bytes) -> tuple[StatementQuery, int, int]
     if not hmac.compare_digest(_sign(payload, secret), signature):
         raise BadRequestError("invalid more token")
     data = json.loads(payload)
-    query = parse_statement_params(data["p"])
+    if "x" not in data or now.timestamp() > data["x"]:
+        raise BadRequestError(
+            f"the more link has expired (links work for {MORE_LIFETIME.total_seconds() / 3600:g} "
+            "hours); run the query again"
+        )
+    if "q" in data:
+        stored = conn.execute(
+            select(more_queries.c.params).where(more_queries.c.digest == data["q"])
+        ).scalar()
+        if stored is None:
+            raise BadRequestError("the more link has expired; run the query again")
+        params = json.loads(stored)
+    else:
+        params = data["p"]
+    query = parse_statement_params(params)
     assert isinstance(query, StatementQuery)
     return query, int(data["c"]), int(data["b"])

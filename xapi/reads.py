@@ -14,7 +14,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.engine import Connection
 
 from xapi.agents import agent_key
-from xapi.store_sql import statement_agents, statements
+from xapi.store_sql import outbox, statement_agents, statements, upstreams
 
 
 @dataclass(frozen=True)
@@ -144,3 +144,47 @@ def activity_times(
         query = query.where(statements.c.authority_key == agent_key(authority))
     rows = conn.execute(query.order_by(statements.c.registration, statements.c.timestamp))
     yield from ((row.registration, row.timestamp) for row in rows)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """How far one statement got to one upstream LRS (from the forwarding outbox)."""
+
+    upstream: str
+    status: str
+    attempts: int
+    last_error: str | None
+
+
+def deliveries(conn: Connection, statement_ids: Iterable[str]) -> dict[str, list[Delivery]]:
+    """The outbox rows of these statements by statement id, upstreams by name.
+
+    A statement without rows was stored while no upstream took it (none enabled, or
+    its filters left it out), or its rows were purged after delivery.
+    """
+    wanted = sorted({i.lower() for i in statement_ids})
+    found: dict[str, list[Delivery]] = {i: [] for i in wanted}
+    if not wanted:
+        return found
+    rows = conn.execute(
+        select(outbox.c.statement_id, upstreams.c.name, outbox.c.status, outbox.c.attempts,
+               outbox.c.last_error)
+        .join(upstreams, upstreams.c.id == outbox.c.upstream_id)
+        .where(outbox.c.statement_id.in_(wanted))
+        .order_by(upstreams.c.name)
+    )
+    for row in rows:
+        found[row.statement_id].append(
+            Delivery(row.name, row.status, row.attempts, row.last_error)
+        )
+    return found
+
+
+def referring_ids(conn: Connection, statement_id: str) -> list[str]:
+    """Ids of the statements whose StatementRef object is this statement (voiding ones
+    included), oldest first."""
+    return list(conn.execute(
+        select(statements.c.id)
+        .where(statements.c.object_statement_ref == statement_id.lower())
+        .order_by(statements.c.seq)
+    ).scalars())

@@ -16,7 +16,7 @@ from xapi.activities import DefinitionCollector, save_definitions, statement_act
 from xapi.agents import agent_key, statement_agent_index
 from xapi.comparison import statements_equivalent
 from xapi.isotime import format_timestamp, parse_timestamp
-from xapi.model import VOIDED_VERB
+from xapi.model import VOIDED_VERB, with_context_activity_arrays
 from xapi.statement_refs import apply_voiding, save_ref_closure
 from xapi.store_errors import BadRequestError, ConflictError
 from xapi.store_sql import (
@@ -88,7 +88,7 @@ def _prepare(
     stored_at: str,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The stored form of one statement and its xapi_statements row."""
-    stored = dict(received)
+    stored = with_context_activity_arrays(dict(received))
     stored["id"] = statement_id
     has_timestamp = "timestamp" in received
     if not has_timestamp:

@@ -179,6 +179,16 @@ statement_attachments = Table(
     sqlite_with_rowid=False,
 )
 
+# Long query parameters of ``more`` links (see xapi.query.encode_more), by their digest.
+more_queries = Table(
+    "xapi_more_queries",
+    metadata,
+    Column("digest", String(32), primary_key=True),
+    Column("params", Text(), nullable=False),
+    Column("used_at", UTCDateTime(), nullable=False),
+    Index(None, "used_at"),
+)
+
 # Absent parts of a document's key are '' rather than NULL so the unique constraint holds.
 documents = Table(
     "xapi_documents",

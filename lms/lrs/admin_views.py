@@ -61,7 +61,8 @@ def create_client():
         return _render(form, status=400)
     try:
         client, secret = services.create_client(
-            current_user, name=form.name.data, scopes=form.scopes.data, now=utcnow()
+            current_user, name=form.name.data, scopes=form.scopes.data, now=utcnow(),
+            xapi_version=form.xapi_version.data,
         )
     except DomainError as error:
         db.session.rollback()

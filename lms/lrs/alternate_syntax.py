@@ -27,8 +27,10 @@ def is_alternate(request: Request) -> bool:
 def parse(request: Request) -> XapiRequest:
     """Unpack an alternate-syntax request into the request it stands for.
 
-    A header sent as a real HTTP header wins over the same field in the form; the form's
-    Content-Type describes ``content`` (default ``application/json``).
+    A form field that names a header is that header, also when the same header came as
+    a real HTTP header (Communication 1.3, XAPI-00336): the form is what the client could
+    control, a real header may come from a proxy or the browser. The form's Content-Type
+    describes ``content`` (default ``application/json``).
 
     :raises RequestError: another query parameter besides ``method``, an unknown method,
         a body that is not form-encoded, or content that is not UTF-8 (400).
@@ -48,7 +50,7 @@ def parse(request: Request) -> XapiRequest:
     form = request.form
     headers = Headers(request.headers)
     for name in HEADER_FIELDS:
-        if name in form and name not in headers:
+        if name in form:
             headers[name] = form[name]
     headers["Content-Type"] = form.get("Content-Type") or "application/json"
     headers.pop("Content-Length", None)

@@ -14,11 +14,17 @@ from werkzeug.exceptions import HTTPException
 
 from lms.db import utcnow
 from lms.extensions import csrf, db, limiter
-from lms.lrs import alternate_syntax
-from lms.lrs.auth import authenticate
+from lms.lrs import alternate_syntax, services
+from lms.lrs.auth import authenticate, parse_basic
 from lms.lrs.cors import add_cors_headers, preflight_response
 from lms.lrs.embedded import platform_lrs
-from lms.lrs.headers import VERSION, add_xapi_headers, is_statements_read, json_response, negotiate
+from lms.lrs.headers import (
+    VERSION,
+    add_xapi_headers,
+    is_statement_resource,
+    json_response,
+    negotiate,
+)
 from lms.lrs.incoming import XapiRequest, from_request
 from lms.lrs.problems import (
     STORE_KINDS,
@@ -28,7 +34,7 @@ from lms.lrs.problems import (
     from_store_error,
     from_xapi_error,
 )
-from xapi.errors import XapiError
+from xapi.errors import VersionError, XapiError
 from xapi.store_errors import StoreError
 
 log = logging.getLogger(__name__)
@@ -80,7 +86,12 @@ def prepare_request():
         x = alternate_syntax.parse(request)
     else:
         x = from_request(request)
-    x.version = negotiate(x.header(VERSION))
+    try:
+        x.version = negotiate(x.header(VERSION))
+    except VersionError:
+        # Still 400 (XAPI-00331), but answered in the version the credential speaks.
+        g.xapi_version = _credential_version(x)
+        raise
     if x.is_alternate and x.version != "1.0.3":
         raise RequestError(
             400, alternate_syntax.RULE,
@@ -90,6 +101,16 @@ def prepare_request():
     x.client = authenticate(x, utcnow())
     g.xapi = x
     return None
+
+
+def _credential_version(x: XapiRequest) -> str | None:
+    """The xAPI version of the client whose valid credentials the request carries, if any."""
+    try:
+        key, secret = parse_basic(x.header("Authorization"))
+    except RequestError:
+        return None
+    client = services.authenticate_client(key, secret, utcnow())
+    return client.xapi_version if client is not None else None
 
 
 def _error_response(body: dict, status: int, headers: dict[str, str] | None = None) -> Response:
@@ -147,5 +168,5 @@ def finish_response(response: Response) -> Response:
     if request.path != "/xapi" and not request.path.startswith("/xapi/"):
         return response
     add_cors_headers(response)
-    through = platform_lrs().consistent_through() if is_statements_read() else None
+    through = platform_lrs().consistent_through() if is_statement_resource() else None
     return add_xapi_headers(response, through)

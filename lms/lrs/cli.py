@@ -16,6 +16,7 @@ from lms.lrs import services
 from lms.lrs.embedded import platform_lrs
 from lms.lrs.forwarding import forward_round
 from lms.lrs.scopes import SCOPES
+from xapi.versions import LATEST_VERSION, SUPPORTED_VERSIONS
 
 log = logging.getLogger(__name__)
 
@@ -42,23 +43,31 @@ def lrs_group():
 @click.argument("name")
 @click.option("--scope", "scopes", multiple=True, required=True,
               type=click.Choice(SCOPES), help="A scope to grant; repeat for several.")
+@click.option("--xapi-version", "xapi_version", type=click.Choice(SUPPORTED_VERSIONS),
+              default=LATEST_VERSION, show_default=True,
+              help="The xAPI version the client speaks: the version header of answers to "
+                   "its requests without a valid one (those stay 400).")
 @click.option("--json", "as_json", is_flag=True, help="Print key and secret as JSON.")
 @with_appcontext
-def create_client_command(name, scopes, as_json):
+def create_client_command(name, scopes, xapi_version, as_json):
     """Create a client credential; its secret is shown this once."""
     with _DomainErrors():
-        client, secret = services.create_client(None, name=name, scopes=list(scopes), now=utcnow())
+        client, secret = services.create_client(
+            None, name=name, scopes=list(scopes), now=utcnow(), xapi_version=xapi_version
+        )
     db.session.commit()
     endpoint = f"{current_app.config['ATLAS_BASE_URL']}/xapi/"
     if as_json:
         click.echo(json.dumps({"name": client.name, "key": client.key, "secret": secret,
-                               "scopes": client.scopes, "endpoint": endpoint}))
+                               "scopes": client.scopes, "endpoint": endpoint,
+                               "xapi_version": client.xapi_version}))
         return
     click.echo(f"created LRS client {client.name!r}")
     click.echo(f"  endpoint: {endpoint}")
     click.echo(f"  key:      {client.key}")
     click.echo(f"  secret:   {secret}")
     click.echo(f"  scopes:   {' '.join(client.scopes)}")
+    click.echo(f"  xAPI:     {client.xapi_version}")
     click.echo("The secret is not stored and cannot be shown again.")
 
 
@@ -69,7 +78,7 @@ def list_clients_command(as_json):
     """List client credentials (never their secrets)."""
     clients = services.list_clients()
     rows = [{
-        "key": c.key, "name": c.name, "scopes": c.scopes,
+        "key": c.key, "name": c.name, "scopes": c.scopes, "xapi_version": c.xapi_version,
         "created_at": c.created_at.isoformat(),
         "last_used_at": c.last_used_at.isoformat() if c.last_used_at else None,
         "status": "revoked" if c.is_revoked else "active",
@@ -83,6 +92,7 @@ def list_clients_command(as_json):
     for row in rows:
         used = row["last_used_at"][:16] if row["last_used_at"] else "never"
         click.echo(f"{row['key']}  {row['status']:7}  {row['name']}  [{' '.join(row['scopes'])}]"
+                   f"  xAPI {row['xapi_version']}"
                    f"  last used: {used}")
         if row["credits"]:
             click.echo(f"  may credit: {', '.join(row['credits'])}")

@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms.lrs.scopes import SCOPES
+from xapi.versions import LATEST_VERSION, SUPPORTED_VERSIONS
 
 SCOPE_LABELS = {
     "statements/write": _l("Statements schreiben"),
@@ -28,6 +29,14 @@ class ClientForm(FlaskForm):
         choices=[SelectChoice(scope, SCOPE_LABELS[scope]) for scope in SCOPES],
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
+    )
+
+    xapi_version = SelectField(
+        _l("xAPI-Version"),
+        choices=[SelectChoice(version, version) for version in reversed(SUPPORTED_VERSIONS)],
+        default=LATEST_VERSION,
+        description=_l("Die Version, die der Client spricht. Anfragen ohne gültige "
+                       "Versionsangabe werden abgelehnt; die Antwort nennt diese Version."),
     )
 
     def validate_scopes(self, field):

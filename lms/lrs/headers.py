@@ -2,7 +2,8 @@
 
 ``X-Experience-API-Version`` is required on every request but /about (400 otherwise) and
 echoed on every response: the negotiated version, or the latest one when the request had
-none we serve. Statement GETs carry ``X-Experience-API-Consistent-Through``, also on errors.
+none we serve. Every response of the Statement resource (GET, PUT, POST, errors included)
+carries ``X-Experience-API-Consistent-Through``.
 """
 
 import json
@@ -47,19 +48,17 @@ def last_modified(value: datetime | None) -> dict[str, str]:
     return {"Last-Modified": http_date(value)} if value is not None else {}
 
 
-def is_statements_read() -> bool:
-    """Whether this is a GET (or HEAD) of the Statement resource, alternate syntax included."""
-    if request.path.rstrip("/") != STATEMENTS_PATH:
-        return False
-    xapi_request = g.get("xapi")
-    method = xapi_request.method if xapi_request is not None else request.method
-    if request.method == "POST" and request.args.get("method", "").upper() == "GET":
-        method = "GET"
-    return method in ("GET", "HEAD")
+def is_statement_resource() -> bool:
+    """Whether the request went to the Statement resource, whatever the method.
+
+    The header belongs on every Statement resource response (XAPI-00157 and the 2.0
+    suite check GET; Communication 2.1 names no method), so PUT and POST carry it too.
+    """
+    return request.path.rstrip("/") == STATEMENTS_PATH
 
 
 def add_xapi_headers(response: Response, consistent_through: datetime | None) -> Response:
-    """The version header on every /xapi/ response; Consistent-Through on statement reads."""
+    """The version header on every /xapi/ response; Consistent-Through on the Statement resource."""
     response.headers[VERSION] = g.get("xapi_version") or LATEST_VERSION
     if consistent_through is not None:
         response.headers[CONSISTENT_THROUGH] = format_timestamp(consistent_through)

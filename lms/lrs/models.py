@@ -26,6 +26,11 @@ class LrsClient(db.Model):
     key: Mapped[str] = mapped_column(String(40), unique=True, nullable=False)
     secret_hash: Mapped[str] = mapped_column(String(64), nullable=False)
     scopes: Mapped[list[str]] = mapped_column(JSON, nullable=False)
+    #: The xAPI version the client speaks ("1.0.3" or "2.0.0"): the version header of
+    #: answers to its requests that name no version we serve (those are still 400).
+    xapi_version: Mapped[str] = mapped_column(
+        String(5), nullable=False, default="2.0.0", server_default="2.0.0"
+    )
     authority: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -29,6 +29,7 @@ def lms_load_blueprints(app):
     from lms.lrs import about_views, agents_views, documents_views, statements_views  # noqa: F401
     from lms.lrs.admin_views import bp as admin_bp
     from lms.lrs.blueprint import bp
+    from lms.lrs.browser_views import bp as browser_bp
     from lms.lrs.embedded import build_lrs
 
     for name, value in DEFAULTS.items():
@@ -36,6 +37,7 @@ def lms_load_blueprints(app):
     app.extensions["atlas_lrs"] = build_lrs(app)
     app.register_blueprint(bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(browser_bp)
 
 
 @hookimpl
@@ -47,6 +49,10 @@ def lms_cli_commands():
 
 @hookimpl
 def lms_navigation_entries(user):
+    entries = []
     if user.is_authenticated and user.is_admin:
-        return [{"endpoint": "lrs_admin.show_lrs", "label": _l("LRS"), "order": 72}]
-    return []
+        entries.append({"endpoint": "lrs_admin.show_lrs", "label": _l("LRS"), "order": 72})
+    if user.is_authenticated and (user.is_admin or user.is_trainer):
+        entries.append({"endpoint": "lrs_browser.list_statements",
+                        "label": _l("xAPI-Statements"), "order": 73})
+    return entries

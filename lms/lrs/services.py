@@ -25,6 +25,7 @@ from lms.lrs.scopes import SCOPES
 from xapi import outbox, privacy
 from xapi.agents import require_agent_key
 from xapi.store_errors import StoreError
+from xapi.versions import LATEST_VERSION, SUPPORTED_VERSIONS
 from xapi.vocabulary import learner_actor
 
 log = logging.getLogger(__name__)
@@ -65,12 +66,22 @@ def client_authority(key: str, name: str) -> dict[str, Any]:
 # --- clients --------------------------------------------------------------------------------
 
 
-def create_client(actor, *, name: str, scopes: list[str], now: datetime) -> tuple[LrsClient, str]:
+def create_client(
+    actor, *, name: str, scopes: list[str], now: datetime, xapi_version: str = LATEST_VERSION
+) -> tuple[LrsClient, str]:
     """Create a credential; returns it with its secret, which is stored only as a hash.
 
-    :raises ValidationFailedError: empty or too long name, no scope or an unknown one.
+    :param xapi_version: the version the client speaks (1.0.3 or 2.0.0).
+    :raises ValidationFailedError: empty or too long name, no scope or an unknown one,
+        an xAPI version we do not serve.
     """
     _require_admin(actor)
+    if xapi_version not in SUPPORTED_VERSIONS:
+        raise ValidationFailedError(
+            _("Unbekannte xAPI-Version: %(version)s. Erlaubt sind: %(allowed)s.",
+              version=xapi_version, allowed=", ".join(SUPPORTED_VERSIONS)),
+            field="xapi_version",
+        )
     name = (name or "").strip()
     if not name or len(name) > 100:
         raise ValidationFailedError(
@@ -93,6 +104,7 @@ def create_client(actor, *, name: str, scopes: list[str], now: datetime) -> tupl
         key=key,
         secret_hash=credentials.hash_secret(client_pepper(), secret),
         scopes=chosen,
+        xapi_version=xapi_version,
         authority=client_authority(key, name),
         created_at=now,
     )
@@ -145,12 +157,14 @@ class ActiveClient:
     scopes: list[str]
     authority: dict[str, Any]
     last_used_at: datetime | None
+    xapi_version: str = LATEST_VERSION
 
 
 _CLIENTS = LrsClient.__table__
 #: Built once: constructing the statement costs more than running it from the cache.
 _CLIENT_BY_KEY = select(*[_CLIENTS.c[name] for name in (
     "id", "key", "name", "scopes", "authority", "last_used_at", "secret_hash", "revoked_at",
+    "xapi_version",
 )]).where(_CLIENTS.c.key == bindparam("key"))
 
 
@@ -166,7 +180,8 @@ def authenticate_client(key: str, secret: str, now: datetime) -> ActiveClient | 
         return None
     if row.revoked_at is not None:
         return None
-    return ActiveClient(row.id, row.key, row.name, row.scopes, row.authority, row.last_used_at)
+    return ActiveClient(row.id, row.key, row.name, row.scopes, row.authority, row.last_used_at,
+                        row.xapi_version)
 
 
 def note_client_use(client: ActiveClient | LrsClient, now: datetime) -> bool:

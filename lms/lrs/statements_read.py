@@ -24,8 +24,6 @@ from xapi.query import (
     SINGLE_PARAMS,
     SingleStatementQuery,
     StatementQuery,
-    decode_more,
-    encode_more,
     parse_statement_params,
 )
 from xapi.store_errors import NotFoundError
@@ -38,6 +36,13 @@ OWN_SCAN_PAGES = 10
 
 
 def get_statements(x: XapiRequest):
+    """GET statements; commits, as a page with a long query stores it for its ``more`` link."""
+    response = _get_statements(x)
+    db.session.commit()
+    return response
+
+
+def _get_statements(x: XapiRequest):
     require_scope(x, READ_SCOPES)
     params = x.single_params(PARAMS)
     lrs = platform_lrs()
@@ -50,7 +55,7 @@ def get_statements(x: XapiRequest):
                 400, "Communication-2.1.3/more", "a more link carries the whole query; "
                 "send it without other parameters.",
             )
-        query, cursor, bound = decode_more(params["more"], secret=lrs.secret)
+        query, cursor, bound = lrs.read_more(conn, params["more"])
         page = (
             own_page(lrs, conn, query, own, language, cursor=cursor, bound=bound)
             if own is not None
@@ -82,7 +87,7 @@ def _respond(value: Any, sha2s: list[str], with_attachments: bool, stored):
 def _page(lrs: LRS, conn, query: StatementQuery, language, cursor, bound) -> StatementResult:
     if cursor is None:
         return lrs.query(conn, query, accept_language=language)
-    token = encode_more(query, cursor=cursor, bound=bound, secret=lrs.secret)
+    token = lrs.more_token(conn, query, cursor=cursor, bound=bound)
     return lrs.query_more(conn, token, accept_language=language)
 
 
@@ -122,8 +127,8 @@ def own_page(
         if not page.more:
             more = ""
             break
-        _query, cursor, bound = decode_more(page.more.split("more=", 1)[1], secret=lrs.secret)
-        token = encode_more(query, cursor=cursor, bound=bound, secret=lrs.secret)
+        _query, cursor, bound = lrs.read_more(conn, page.more.split("more=", 1)[1])
+        token = lrs.more_token(conn, query, cursor=cursor, bound=bound)
         more = f"{lrs.more_path}?more={token}"
         if len(kept) >= wanted:
             break

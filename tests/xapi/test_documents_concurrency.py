@@ -6,7 +6,7 @@ import pytest
 
 from tests.xapi.store_factories import HOME, T0, learner
 from xapi import documents as docs
-from xapi.store_errors import ConflictError, PreconditionFailedError
+from xapi.store_errors import BadRequestError, ConflictError, PreconditionFailedError
 
 KEYS = {
     "state": lambda: docs.state_key(f"{HOME}/a", learner("ada"), "s"),
@@ -74,11 +74,19 @@ def test_put_without_precondition_on_existing_document_conflicts_in_2_0(conn, ke
     assert content(conn, key) == {"v": 1}
 
 
-def test_profiles_need_a_precondition_in_1_0_3_too(conn):
-    key = KEYS["agent_profile"]()
-    put(conn, key, {"v": 1}, version="1.0.3")
-    with pytest.raises(ConflictError):
+@pytest.mark.parametrize("kind", ["agent_profile", "activity_profile"])
+def test_profile_put_without_precondition_is_400_in_1_0_3(conn, kind):
+    """Communication 2.6/2.7 (XAPI-00273/00287/00293): under 1.0.x a profile PUT needs
+    If-Match or If-None-Match, whether the document exists or not."""
+    key = KEYS[kind]()
+    with pytest.raises(BadRequestError) as caught:
+        put(conn, key, {"v": 1}, version="1.0.3")
+    assert "If-None-Match" in caught.value.message
+    created = put(conn, key, {"v": 1}, version="1.0.3", if_none_match="*")
+    with pytest.raises(BadRequestError):
         put(conn, key, {"v": 2}, version="1.0.3")
+    put(conn, key, {"v": 2}, version="1.0.3", if_match=created.etag)
+    assert content(conn, key) == {"v": 2}
 
 
 def test_post_and_delete_honour_if_match(conn, key):

@@ -153,3 +153,16 @@ def test_delete_single_document(conn):
     docs.delete_document(conn, key())  # deleting nothing is fine
     with pytest.raises(NotFoundError):
         docs.get_document(conn, key())
+
+
+@pytest.mark.parametrize("content_type", ["application/json", "application/json; charset=utf-8"])
+def test_post_creating_a_json_document_must_be_json(conn, content_type):
+    """Communication 2.3/2.6/2.7 (XAPI-00235/00284/00314): a POST sent as application/json
+    that is not JSON is 400, also when it would create the document; nothing is stored."""
+    with pytest.raises(BadRequestError) as caught:
+        docs.post_document(conn, key(), b'{"page": ', content_type, now=T0)
+    assert "not valid JSON" in caught.value.message
+    with pytest.raises(NotFoundError):
+        docs.get_document(conn, key())
+    docs.post_document(conn, key(), b"not json", "text/plain", now=T0)
+    assert docs.get_document(conn, key()).content == b"not json"

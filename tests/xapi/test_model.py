@@ -50,9 +50,7 @@ def test_ids_format_keeps_only_identifiers():
     }
     assert reduced["object"]["actor"] == reduced["actor"]
     activities = reduced["context"]["contextActivities"]
-    assert activities["other"] == [
-        {"objectType": "Activity", "id": "http://www.example.com/meetings/occurances/34257"}
-    ]
+    assert activities["other"] == [{"id": "http://www.example.com/meetings/occurances/34257"}]
     assert "definition" not in activities["category"][0]
     assert reduced["context"]["instructor"] == {
         "objectType": "Agent",
@@ -64,10 +62,19 @@ def test_ids_format_keeps_only_identifiers():
         "objectType": "Agent",
         "mbox_sha1sum": "ebd31e95054c018b10727ccffd2ef2ec3a016ee9",
     }
-    assert ids_format(statement())["object"] == {
-        "objectType": "Activity",
-        "id": statement()["object"]["id"],
-    }
+    assert ids_format(statement())["object"] == {"id": statement()["object"]["id"]}
+
+
+def test_ids_format_reduces_activities_to_their_id_in_substatements_too():
+    """Communication 2.1.3, XAPI-00171: an Activity in format=ids is ``{"id": …}`` only."""
+    sub = substatement()
+    sub["object"] = {"objectType": "Activity", "id": "http://x.org/a",
+                     "definition": {"name": {"en": "A"}}}
+    sub["context"] = {"contextActivities": {"parent": {"id": "http://x.org/p",
+                                                        "objectType": "Activity"}}}
+    reduced = ids_format(statement(object=sub))
+    assert reduced["object"]["object"] == {"id": "http://x.org/a"}
+    assert reduced["object"]["context"]["contextActivities"] == {"parent": [{"id": "http://x.org/p"}]}
 
 
 def test_parse_accept_language():

@@ -1,5 +1,6 @@
 """Paging with ``more``: stable pages while statements arrive, signed tokens, limits."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -96,3 +97,49 @@ def test_empty_store_gives_an_empty_result(lrs, conn):
 
 def test_consistent_through_lags_by_the_settle_time(lrs):
     assert lrs.consistent_through(T0) == T0 - timedelta(seconds=1)
+
+
+class Clock:
+    """A clock the test moves forward."""
+
+    def __init__(self, now):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+
+def test_more_links_expire_after_their_documented_lifetime(conn):
+    """Data 2.4.4 (StatementResult ``more``): usable for at least 24 hours, not forever."""
+    clock = Clock(T0 + timedelta(minutes=1))
+    lrs = LRS(secret=b"s", page_size=2, clock=clock)
+    store_many(lrs, conn, 5)
+    first = lrs.query(conn, StatementQuery())
+    clock.now += timedelta(hours=23, minutes=59)
+    assert len(lrs.query_more(conn, token(first)).statements) == 2
+    clock.now += timedelta(minutes=2)
+    with pytest.raises(BadRequestError) as caught:
+        lrs.query_more(conn, token(first))
+    assert "expired" in caught.value.message
+
+
+def test_more_links_stay_short_whatever_the_filter(conn):
+    """Long filters are kept by the LRS, the link carries their digest (Data 2.4.4:
+    avoid generating extremely long IRLs)."""
+    lrs = LRS(secret=b"s", page_size=2, clock=lambda: T0 + timedelta(minutes=1))
+    agent = {"objectType": "Agent",
+             "account": {"homePage": "https://campus.example", "name": "x" * 3000}}
+    batch = [make_statement(actor=agent) for _ in range(5)]
+    lrs.store(conn, batch, authority=AUTHORITY, now=T0)
+    query = parse_statement_params({
+        "agent": json.dumps(agent), "verb": batch[0]["verb"]["id"],
+        "activity": batch[0]["object"]["id"], "related_activities": "true",
+    })
+    result = lrs.query(conn, query)
+    seen = [s["id"] for s in result.statements]
+    assert 0 < len(result.more) < 500
+    while result.more:
+        result = lrs.query_more(conn, token(result))
+        assert len(result.more) < 500
+        seen += [s["id"] for s in result.statements]
+    assert sorted(seen) == sorted(s["id"] for s in batch)

@@ -77,14 +77,12 @@ def test_format_ids_reduces_agents_activities_and_verbs(lrs, conn):
     (got,) = lrs.query(conn, StatementQuery(format="ids")).statements
     assert got["actor"] == {"objectType": "Agent", "account": {"homePage": HOME, "name": "ada"}}
     assert got["verb"] == {"id": sent["verb"]["id"]}
-    assert got["object"] == {"objectType": "Activity", "id": sent["object"]["id"]}
+    assert got["object"] == {"id": sent["object"]["id"]}
     assert got["context"]["instructor"] == {
         "objectType": "Agent",
         "account": {"homePage": HOME, "name": "trainer"},
     }
-    assert got["context"]["contextActivities"]["parent"] == [
-        {"objectType": "Activity", "id": COURSE}
-    ]
+    assert got["context"]["contextActivities"]["parent"] == [{"id": COURSE}]
 
 
 def test_format_canonical_uses_canonical_definitions_and_one_language(lrs, conn):

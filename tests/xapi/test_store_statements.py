@@ -18,7 +18,7 @@ from tests.xapi.store_factories import (
 )
 from xapi import validate_statement
 from xapi.agents import ROLE_ACTOR, ROLE_AUTHORITY, ROLE_INSTRUCTOR, agent_key
-from xapi.query import SingleStatementQuery
+from xapi.query import SingleStatementQuery, parse_statement_params
 from xapi.statement_store import AttachmentData
 from xapi.store_errors import BadRequestError, ConflictError
 from xapi.store_sql import (
@@ -263,3 +263,46 @@ def test_stored_json_is_compact_and_utf8(lrs, conn):
     text = conn.execute(select(statements.c.statement)).scalar_one()
     assert "Jürgen" in text and ", " not in text
     assert json.loads(text)["actor"]["name"] == "Jürgen"
+
+
+@pytest.mark.parametrize("fmt", ["exact", "ids", "canonical"])
+def test_context_activities_come_back_as_arrays(lrs, conn, fmt):
+    """Data 2.4.6.2, XAPI-00096: single context activities are returned as arrays, in
+    the statement and in its SubStatement, whatever the format."""
+    single = {"parent": {"id": COURSE}, "grouping": {"id": f"{HOME}/g"},
+              "category": {"id": f"{HOME}/c"}, "other": [{"id": f"{HOME}/o"}]}
+    sub = {
+        "objectType": "SubStatement",
+        "actor": learner("learner-2"),
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/attempted"},
+        "object": {"id": f"{HOME}/s"},
+        "context": {"contextActivities": {"category": {"id": f"{HOME}/sc"}}},
+    }
+    sent = make_statement(context={"contextActivities": single}, object=sub)
+    validate_statement(sent, "2.0.0")
+    lrs.store(conn, [sent], authority=AUTHORITY, version="2.0.0", now=T0)
+    got = lrs.get_statement(
+        conn, SingleStatementQuery(statement_id=sent["id"], format=fmt)
+    ).statement
+    activities = got["context"]["contextActivities"]
+    assert all(type(value) is list for value in activities.values())
+    assert [a["id"] for a in activities["parent"]] == [COURSE]
+    assert [a["id"] for a in got["object"]["context"]["contextActivities"]["category"]] == [
+        f"{HOME}/sc"
+    ]
+    page = lrs.query(conn, parse_statement_params({"format": fmt}))
+    assert type(page.statements[0]["context"]["contextActivities"]["grouping"]) is list
+
+
+def test_context_activities_stored_as_objects_before_are_returned_as_arrays(lrs, conn):
+    """Rows written before the store wrapped them are wrapped on the way out."""
+    sent = make_statement(context={"contextActivities": {"parent": {"id": COURSE}}})
+    lrs.store(conn, [sent], authority=AUTHORITY, version="2.0.0", now=T0)
+    conn.execute(
+        statements.update()
+        .where(statements.c.id == sent["id"])
+        .values(statement=json.dumps({**fetch(lrs, conn, sent["id"]), "context": sent["context"]}))
+    )
+    assert fetch(lrs, conn, sent["id"])["context"]["contextActivities"]["parent"] == [
+        {"id": COURSE}
+    ]

@@ -65,4 +65,4 @@ def test_voided_statement_is_exact_in_every_format(lrs, conn):
     target = make_statement()
     lrs.store(conn, [target, voiding(target["id"])], authority=AUTHORITY)
     ids_form = get(lrs, conn, voided_statement_id=target["id"], format="ids")
-    assert ids_form["object"] == {"objectType": "Activity", "id": target["object"]["id"]}
+    assert ids_form["object"] == {"id": target["object"]["id"]}

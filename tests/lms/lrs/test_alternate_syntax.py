@@ -37,13 +37,27 @@ def test_put_get_and_post_through_the_form_in_1_0_3(client, make_client):
     assert posted.status_code == 200 and len(posted.json) == 1
 
 
-def test_real_headers_win_over_form_fields(client, make_client):
+def test_form_fields_win_over_real_headers(client, make_client):
+    """Communication 1.3, XAPI-00336: form parameters naming headers are those headers,
+    also when the request carries the same header."""
     _lrs_client, auth = make_client("all")
     sent = statement()
     response = alternate(
         client, "PUT",
         form={"statementId": sent["id"], "content": json.dumps(sent),
-              "X-Experience-API-Version": "0.8"},
+              "X-Experience-API-Version": "1.0.3", "Authorization": auth},
+        headers={"Authorization": "Basic d3Jvbmc6d3Jvbmc=", "X-Experience-API-Version": "2.0.0"},
+    )
+    assert response.status_code == 204, response.json
+    assert response.headers["X-Experience-API-Version"] == "1.0.3"
+
+
+def test_a_real_header_counts_when_the_form_lacks_it(client, make_client):
+    _lrs_client, auth = make_client("all")
+    sent = statement()
+    response = alternate(
+        client, "PUT",
+        form={"statementId": sent["id"], "content": json.dumps(sent)},
         headers={"Authorization": auth, "X-Experience-API-Version": "1.0.3"},
     )
     assert response.status_code == 204
@@ -54,7 +68,8 @@ def test_documents_through_the_form(client, make_client):
     params = {"activityId": "https://campus.example/a", "profileId": "p",
               "Authorization": auth, "X-Experience-API-Version": "1.0.3"}
     put = alternate(client, "PUT", "activities/profile",
-                    form={**params, "content": '{"a": 1}', "Content-Type": "application/json"})
+                    form={**params, "content": '{"a": 1}', "Content-Type": "application/json",
+                          "If-None-Match": "*"})
     assert put.status_code == 204
     got = alternate(client, "GET", "activities/profile", form=params)
     assert got.json == {"a": 1}

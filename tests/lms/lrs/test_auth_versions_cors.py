@@ -8,6 +8,7 @@ from lms.db import utcnow
 from lms.extensions import db
 from lms.lrs import services
 from tests.lms.lrs.builders import statement
+from tests.lms.lrs.conftest import basic_auth
 
 REALM = 'Basic realm="ATLAS Campus LRS"'
 
@@ -19,6 +20,23 @@ def test_missing_or_unsupported_version_is_400_with_the_latest_version(xapi, hea
     assert response.headers["X-Experience-API-Version"] == "2.0.0"
     assert response.json["error"] == "unsupported version"
     assert response.json["reason"] == ("missing" if header is None else "unsupported")
+
+
+@pytest.mark.parametrize("header", [None, "0.95", "garbage"])
+def test_without_a_valid_version_the_answer_names_the_credentials_version(
+    caller, make_client, header
+):
+    """XAPI-00331: 400 whatever the credential; the version header of the answer is the
+    one the credential speaks, as the LRS cannot guess it from the request."""
+    lrs_client, auth = make_client("all")
+    lrs_client.xapi_version = "1.0.3"
+    db.session.flush()
+    response = caller(auth, header).get("statements")
+    assert response.status_code == 400
+    assert response.headers["X-Experience-API-Version"] == "1.0.3"
+    assert response.json["reason"] == ("missing" if header is None else "unsupported")
+    wrong = caller(basic_auth(lrs_client.key, "not-the-secret"), header).get("statements")
+    assert wrong.headers["X-Experience-API-Version"] == "2.0.0"
 
 
 @pytest.mark.parametrize(("header", "echo"), [("1.0", "1.0.3"), ("1.0.1", "1.0.3"),

@@ -17,7 +17,8 @@ def test_create_client_json_prints_a_working_secret_once(runner, client):
                                  "statements/write", "--scope", "statements/read", "--json"])
     assert result.exit_code == 0, result.output
     created = json.loads(result.output)
-    assert set(created) == {"name", "key", "secret", "scopes", "endpoint"}
+    assert set(created) == {"name", "key", "secret", "scopes", "endpoint", "xapi_version"}
+    assert created["xapi_version"] == "2.0.0"
     assert created["scopes"] == ["statements/write", "statements/read"]
     assert created["endpoint"] == "http://localhost/xapi/"
     stored = db.session.scalar(select(LrsClient).where(LrsClient.key == created["key"]))
@@ -117,3 +118,21 @@ def test_forward_once_without_upstreams(runner):
     result = runner.invoke(args=["lrs", "forward", "--once"])
     assert result.exit_code == 0
     assert "no enabled upstream" in result.output
+
+
+def test_create_client_with_an_xapi_version(runner, client):
+    """Communication 3.3 (XAPI-00331): a request without a version header is still 400,
+    and the answer names the version the credential speaks."""
+    result = runner.invoke(args=["lrs", "create-client", "Alt-Player", "--scope", "all",
+                                 "--xapi-version", "1.0.3", "--json"])
+    assert result.exit_code == 0, result.output
+    created = json.loads(result.output)
+    assert created["xapi_version"] == "1.0.3"
+    caller = XapiCaller(client, basic_auth(created["key"], created["secret"]), version=None)
+    response = caller.get("statements")
+    assert response.status_code == 400
+    assert response.headers["X-Experience-API-Version"] == "1.0.3"
+    assert "xAPI 1.0.3" in runner.invoke(args=["lrs", "list-clients"]).output
+    refused = runner.invoke(args=["lrs", "create-client", "X", "--scope", "all",
+                                  "--xapi-version", "1.1"])
+    assert refused.exit_code != 0

@@ -82,9 +82,31 @@ def test_state_overwrite_without_precondition_is_allowed_in_1_0_3(caller, make_c
     assert old.put("activities/state", params=params, json={"v": 1}).status_code == 204
     assert old.put("activities/state", params=params, json={"v": 2}).status_code == 204
     assert old.get("activities/state", params=params).json == {"v": 2}
-    profile = RESOURCES["activities/profile"]
-    assert old.put("activities/profile", params=profile, json={"v": 1}).status_code == 204
-    assert old.put("activities/profile", params=profile, json={"v": 2}).status_code == 409
+
+
+@pytest.mark.parametrize("resource", ["activities/profile", "agents/profile"])
+def test_profile_put_without_precondition_is_400_in_1_0_3(caller, make_client, resource):
+    """Communication 2.6/2.7 (XAPI-00273/00287/00293): 1.0.x profile PUTs need a precondition."""
+    _client, auth = make_client("all")
+    old = caller(auth, "1.0.3")
+    params = RESOURCES[resource]
+    refused = old.put(resource, params=params, json={"v": 1})
+    assert refused.status_code == 400 and "If-None-Match" in refused.json["message"]
+    assert old.get(resource, params=params).status_code == 404
+    created = old.put(resource, params=params, json={"v": 1}, headers={"If-None-Match": "*"})
+    assert created.status_code == 204
+    assert old.put(resource, params=params, json={"v": 2}).status_code == 400
+    assert old.put(resource, params=params, json={"v": 2},
+                   headers={"If-Match": created.headers["ETag"]}).status_code == 204
+
+
+@pytest.mark.parametrize("resource", ["activities/state", "activities/profile", "agents/profile"])
+def test_post_of_invalid_json_creating_a_document_is_400(xapi, resource):
+    """XAPI-00235/00284/00314: application/json that is not JSON is refused, also on create."""
+    params = RESOURCES[resource]
+    response = xapi.post(resource, params=params, data=b'{"a": ', content_type="application/json")
+    assert response.status_code == 400 and "not valid JSON" in response.json["message"]
+    assert xapi.get(resource, params=params).status_code == 404
 
 
 def test_get_without_id_lists_ids_and_since_filters(xapi, resource):

@@ -83,7 +83,7 @@ def test_statement_id_with_format_and_attachments_is_allowed(xapi):
     response = xapi.get("statements", params={"statementId": sent["id"], "format": "ids",
                                               "attachments": "false"})
     assert response.status_code == 200
-    assert response.json["object"] == {"objectType": "Activity", "id": LESSON}
+    assert response.json["object"] == {"id": LESSON}
 
 
 def test_filters_agent_verb_activity_registration(xapi):

@@ -1,6 +1,7 @@
 """PUT and POST statements: stored as sent, batches all or nothing, errors with their pointer."""
 
 import json
+from datetime import datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -192,3 +193,16 @@ def test_statements_stored_hook_hears_new_statements_only(app, xapi):
     finally:
         manager.unregister(listener)
     assert heard == [[sent["id"]]]
+
+
+def test_consistent_through_on_every_statement_response(xapi):
+    """Communication 2.1 / XAPI-00157: the Statement resource's responses carry
+    X-Experience-API-Consistent-Through, PUT and POST (and their errors) too."""
+    sent = statement()
+    put = xapi.put("statements", params={"statementId": sent["id"]}, json=sent)
+    posted = xapi.post("statements", json=[statement()])
+    refused = xapi.post("statements", json={"verb": {}})
+    for response in (put, posted, refused):
+        through = response.headers["X-Experience-API-Consistent-Through"]
+        assert datetime.fromisoformat(through.replace("Z", "+00:00")).tzinfo is not None
+    assert (put.status_code, posted.status_code, refused.status_code) == (204, 200, 400)
