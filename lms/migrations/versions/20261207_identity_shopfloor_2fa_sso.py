@@ -1,7 +1,7 @@
 """shop-floor accounts, two-factor login, admin audit log, single sign-on providers
 
 Revision ID: c4e8a2f6b9d1
-Revises: a7c3e9d1b5f2
+Revises: 3b8e6d2f9a41
 Create Date: 2026-12-07 14:30:00.000000
 
 """
@@ -13,7 +13,7 @@ import lms.db
 
 # revision identifiers, used by Alembic.
 revision = 'c4e8a2f6b9d1'
-down_revision = 'a7c3e9d1b5f2'
+down_revision = '3b8e6d2f9a41'
 branch_labels = None
 depends_on = None
 
