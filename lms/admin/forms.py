@@ -20,7 +20,3 @@ class OrganisationForm(FlaskForm):
 class DepartmentForm(FlaskForm):
     name = StringField(_l("Abteilung"), validators=[DataRequired(), Length(max=200)])
     cost_centre = StringField(_l("Kostenstelle"), validators=[Optional(), Length(max=50)])
-
-
-class ActionForm(FlaskForm):
-    """An empty form: a button that posts with a CSRF token."""

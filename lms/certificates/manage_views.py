@@ -8,7 +8,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
-from lms.actions import commit_or_flash
 from lms.catalog.models import Course, CourseTrainer
 from lms.certificates import services, trainer_signatures
 from lms.certificates.forms import (
@@ -22,6 +21,7 @@ from lms.certificates.views import bp
 from lms.companies.audit import record_access
 from lms.db import utcnow
 from lms.extensions import db
+from lms.unit_of_work import commit_or_flash
 
 PAGE_SIZE = 50
 ZIP_BATCH = 20
