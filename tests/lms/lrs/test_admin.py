@@ -7,8 +7,8 @@ import pytest
 from lms.extensions import db
 from tests.conftest import csrf_token_from
 from tests.factories import make_user
+from tests.fixtures.lrs import XapiCaller, basic_auth
 from tests.lms.lrs.builders import statement
-from tests.lms.lrs.conftest import XapiCaller, basic_auth
 
 
 @pytest.fixture
