@@ -1,6 +1,6 @@
 """Admin pages for users and organisations; organisation pages are open to its managers."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
@@ -11,13 +11,13 @@ from lms.accounts.models import Invitation, Membership, Organisation, User
 from lms.admin.forms import DepartmentForm, OrganisationForm, UserRolesForm
 from lms.companies import employees
 from lms.companies.access import organisation_for_manager
-from lms.companies.views import invite_with_form
+from lms.companies.views import change_invitation, invite_with_form
 from lms.db import utcnow
 from lms.errors import DomainError
 from lms.extensions import db
 from lms.forms import ActionForm
 from lms.forms import invitation_form as shared_invitation_form
-from lms.unit_of_work import commit_or_flash, unit_of_work
+from lms.unit_of_work import unit_of_work
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
@@ -150,12 +150,7 @@ def _invitation_for_manager(invitation_id: int) -> Invitation:
 @login_required
 def resend_invitation(invitation_id: int):
     invitation = _invitation_for_manager(invitation_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    commit_or_flash(
-        lambda: services.resend_invitation(current_user, invitation, utcnow()),
-        _("Einladung erneut gesendet."),
-    )
+    change_invitation(invitation, "resend")
     return redirect(url_for("admin.show_organisation", organisation_id=invitation.organisation_id))
 
 
@@ -163,10 +158,5 @@ def resend_invitation(invitation_id: int):
 @login_required
 def revoke_invitation(invitation_id: int):
     invitation = _invitation_for_manager(invitation_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    commit_or_flash(
-        lambda: services.revoke_invitation(current_user, invitation, utcnow()),
-        _("Einladung zurückgezogen."),
-    )
+    change_invitation(invitation, "revoke")
     return redirect(url_for("admin.show_organisation", organisation_id=invitation.organisation_id))

@@ -7,6 +7,7 @@ import binascii
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from lms.accounts import services as account_services
@@ -120,17 +121,26 @@ def confirm_import():
     return redirect(url_for("companies.list_employees"))
 
 
+#: what the resend and revoke buttons of an invitation do, and the confirmation they show
+INVITATION_CHANGES = {
+    "resend": (account_services.resend_invitation, _l("Einladung erneut gesendet.")),
+    "revoke": (account_services.revoke_invitation, _l("Einladung zurückgezogen.")),
+}
+
+
+def change_invitation(invitation, change: str) -> None:
+    """Resend or revoke ``invitation`` in one unit of work (portal and admin page alike)."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    service, message = INVITATION_CHANGES[change]
+    commit_or_flash(lambda: service(current_user, invitation, utcnow()), str(message))
+
+
 @bp.post("/invitations/<int:invitation_id>/resend")
 @login_required
 def resend_invitation(invitation_id: int):
     organisation = managed_organisation(current_user)
-    invitation = employees.invitation_of(organisation, invitation_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    commit_or_flash(
-        lambda: account_services.resend_invitation(current_user, invitation, utcnow()),
-        _("Einladung erneut gesendet."),
-    )
+    change_invitation(employees.invitation_of(organisation, invitation_id), "resend")
     return redirect(url_for("companies.list_employees"))
 
 
@@ -138,13 +148,7 @@ def resend_invitation(invitation_id: int):
 @login_required
 def revoke_invitation(invitation_id: int):
     organisation = managed_organisation(current_user)
-    invitation = employees.invitation_of(organisation, invitation_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    commit_or_flash(
-        lambda: account_services.revoke_invitation(current_user, invitation, utcnow()),
-        _("Einladung zurückgezogen."),
-    )
+    change_invitation(employees.invitation_of(organisation, invitation_id), "revoke")
     return redirect(url_for("companies.list_employees"))
 
 
