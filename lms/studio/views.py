@@ -391,7 +391,7 @@ def upload_zip(slug: str):
         report = drafts.replace_draft(course, files, current_user, utcnow())
     if work.failed:
         flash(_("Das Archiv wurde nicht übernommen: %(reason)s", reason=work.message), "error")
-        return show_course(slug), 422
+        return _render_course(course, 422)
     if report.is_empty:
         flash(_("Das Archiv entspricht dem Entwurf; nichts geändert."), "success")
     else:
