@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from xapi.validate import validate_statement  # noqa: E402
+from xapi.validation import validate_statement  # noqa: E402
 
 log = logging.getLogger("bench.xapi_validate")
 

@@ -1,14 +1,13 @@
 """Navigation and dashboard panels, collected from every plugin's hooks."""
 
-from flask import current_app
+from lms.plugins import hooks
 
 
 def navigation_for(user, section: str = "main") -> list[dict]:
     """Return the navigation entries ``user`` may see in ``section``, in order."""
-    manager = current_app.extensions["atlas_plugins"]
     entries = [
         entry
-        for batch in manager.hook.lms_navigation_entries(user=user)
+        for batch in hooks().lms_navigation_entries(user=user)
         for entry in batch or []
         if entry.get("section", "main") == section
     ]
@@ -17,6 +16,5 @@ def navigation_for(user, section: str = "main") -> list[dict]:
 
 def dashboard_panels(user) -> list:
     """Return the dashboard panels every plugin contributes for ``user``."""
-    manager = current_app.extensions["atlas_plugins"]
-    batches = manager.hook.lms_dashboard_panels(user=user)
+    batches = hooks().lms_dashboard_panels(user=user)
     return [panel for batch in batches for panel in batch or []]

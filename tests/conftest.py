@@ -1,9 +1,6 @@
 """Fixtures shared by the LMS tests: app, client, auth helper, per-test transaction."""
 
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import flask_migrate
@@ -17,6 +14,9 @@ from lms.extensions import db, limiter
 from tests.databases import backend_name, fresh_database
 
 ROOT = Path(__file__).resolve().parent.parent
+
+#: fixture modules shared by every area, loaded once (instead of importing conftests)
+pytest_plugins = ["tests.fixtures.courses", "tests.fixtures.lrs"]
 
 
 def pytest_report_header(config):
@@ -188,17 +188,13 @@ def mails(app):
 
 @pytest.fixture(scope="session")
 def plugin_installed():
-    """Install the tiny example plugin from tests/ into this environment (once)."""
+    """The name of the tiny example plugin (tests/plugins/atlas_hello), installed by ``make dev``.
+
+    Tests never install packages: a missing plugin is a broken environment, said plainly.
+    """
     from importlib.metadata import entry_points
 
     if not any(ep.name == "hello" for ep in entry_points(group="atlas_campus.plugins")):
-        package = ROOT / "tests" / "plugins" / "atlas_hello"
-        subprocess.run(
-            [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
-             "--no-build-isolation", str(package)],
-            check=True,
-        )
-        build = package / "build"
-        if build.exists():
-            shutil.rmtree(build)
+        pytest.fail("the example plugin is not installed: run `make dev` "
+                    "(pip install --no-deps tests/plugins/atlas_hello)")
     return "hello"

@@ -12,7 +12,7 @@ from xapi.errors import (
     VersionError,
     XapiError,
 )
-from xapi.validate import validate_statement, validate_statements
+from xapi.validation import validate_statement, validate_statements
 from xapi.versions import LATEST_VERSION, SUPPORTED_VERSIONS, negotiate_version
 
 __all__ = [

@@ -188,7 +188,7 @@ def with_canonical_definitions(
     """The statement with each activity's definition replaced by the canonical one.
 
     This is the database half of ``format=canonical``; choosing one language per map
-    is :func:`xapi.model.canonical_languages`.
+    is :func:`xapi.spec.canonical_languages`.
     """
 
     def canonical(activity: Mapping[str, Any]) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import Any
 
-from xapi.model import IFI_KEYS, agent_ifi
+from xapi.spec import IFI_KEYS, agent_ifi
 from xapi.store_errors import BadRequestError
 
 # Roles of an agent in a statement, OR-ed into xapi_statement_agents.roles.
@@ -31,7 +31,7 @@ def _cached_key(prop: str, value: Any, home_page: Any = None) -> str | None:
 def agent_key(agent: Mapping[str, Any]) -> str | None:
     """The canonical key of an Agent or Identified Group, or None for an Anonymous Group.
 
-    The key is :attr:`xapi.model.Ifi.key` (``mbox:mailto:x@example.org``,
+    The key is :attr:`xapi.spec.Ifi.key` (``mbox:mailto:x@example.org``,
     ``account:["https://home","name"]``), so storage and validation agree on identity.
     Keys are cached: the same few agents recur in every statement of a batch.
     """

@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from xapi.model import SIGNATURE_USAGE_TYPE, as_list, normalize_mbox
+from xapi.spec import SIGNATURE_USAGE_TYPE, as_list, normalize_mbox
 from xapi.validation.timestamps import parse_timestamp
 
 # Set by the LRS, or outside the immutable statement (Data 2.3.1.b1).

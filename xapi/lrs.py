@@ -12,13 +12,6 @@ from sqlalchemy.engine import Connection
 from xapi import activities as activity_store
 from xapi.agents import agent_key, iter_statement_agents, person, require_agent_key
 from xapi.isotime import utcnow
-from xapi.model import (
-    VOIDED_VERB,
-    canonical_languages,
-    ids_format,
-    parse_accept_language,
-    with_context_activity_arrays,
-)
 from xapi.query import (
     MORE_LIFETIME,
     SingleStatementQuery,
@@ -27,6 +20,13 @@ from xapi.query import (
     encode_more,
     page_select,
     stored_seq_range,
+)
+from xapi.spec import (
+    VOIDED_VERB,
+    canonical_languages,
+    ids_format,
+    parse_accept_language,
+    with_context_activity_arrays,
 )
 from xapi.statement_refs import voiding_refused
 from xapi.statement_store import AttachmentData, StoreResult, store_statements

@@ -25,8 +25,8 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from xapi import jsontext
 from xapi.comparison import statements_equivalent
 from xapi.errors import SignatureError, StatementValidationError
-from xapi.model import SIGNATURE_CONTENT_TYPE, SIGNATURE_USAGE_TYPE
-from xapi.validate import validate_statement
+from xapi.spec import SIGNATURE_CONTENT_TYPE, SIGNATURE_USAGE_TYPE
+from xapi.validation import validate_statement
 from xapi.versions import Version
 
 ONE_SIGNATURE = "Data-2.6.s4.b1/one-signature"
@@ -91,7 +91,7 @@ def verify_signed_statement(
 ) -> SignatureCheck | None:
     """Verify a statement's signature, if it has one; return ``None`` for unsigned statements.
 
-    :param statement: a statement that passed :func:`xapi.validate.validate_statement`.
+    :param statement: a statement that passed :func:`xapi.validation.validate_statement`.
     :param parts: attachment contents by lowercase sha2, as
         :meth:`xapi.attachments.MultipartStatements.by_sha2` gives them.
     :param public_key: a key the caller trusts for this client; when given it is

@@ -16,7 +16,7 @@ from xapi.activities import DefinitionCollector, save_definitions, statement_act
 from xapi.agents import agent_key, statement_agent_index
 from xapi.comparison import statements_equivalent
 from xapi.isotime import format_timestamp, parse_timestamp
-from xapi.model import VOIDED_VERB, with_context_activity_arrays
+from xapi.spec import VOIDED_VERB, with_context_activity_arrays
 from xapi.statement_refs import apply_voiding, save_ref_closure
 from xapi.store_errors import BadRequestError, ConflictError
 from xapi.store_sql import (

@@ -5,9 +5,10 @@ function flushes, never commits, and writes one entry to the audit log.
 """
 
 import secrets
+from collections.abc import Callable
 from datetime import datetime
 
-from flask import current_app, url_for
+from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import delete
 
@@ -17,9 +18,7 @@ from lms.accounts.passwords import hash_password
 from lms.accounts.sso.models import ExternalIdentity
 from lms.errors import PermissionDeniedError, ValidationFailedError
 from lms.extensions import db
-from lms.lrs.services import erase_agent
 from lms.mail import queue_mail
-from xapi.vocabulary import learner_actor
 
 ANONYMOUS_NAME = "Gelöschtes Konto"
 
@@ -104,11 +103,13 @@ def reset_two_factor(actor: User, user: User, now: datetime) -> None:
     db.session.flush()
 
 
-def anonymise(actor: User, user: User, confirmation: str, now: datetime) -> None:
+def anonymise(actor: User, user: User, confirmation: str, now: datetime,
+              erase_learning_records: Callable[[User], None]) -> None:
     """Erase a person (GDPR Art. 17): learning records in the LRS, name, address, logins.
 
-    The account row stays, nameless, so certificates and rosters keep their counts; the LRS
-    erasure is the same one the learner's own erasure request runs (``erase_agent``).
+    The account row stays, nameless, so certificates and rosters keep their counts.
+    ``erase_learning_records`` is the LRS erasure the learner's own erasure request runs;
+    the caller (the admin area, above both) passes it, so accounts does not import the LRS.
 
     :raises ValidationFailedError: the confirmation is not the account's name, or it is the
         acting admin's own account.
@@ -122,7 +123,7 @@ def anonymise(actor: User, user: User, confirmation: str, now: datetime) -> None
         raise ValidationFailedError(
             _("Bitte geben Sie zur Bestätigung den Namen des Kontos genau ein."),
             field="confirmation")
-    erase_agent(actor, learner_actor(current_app.config["ATLAS_BASE_URL"], user.pseudonym), now)
+    erase_learning_records(user)
     db.session.execute(delete(PendingRegistration).where(PendingRegistration.email == user.email))
     db.session.execute(delete(ExternalIdentity).where(ExternalIdentity.user_id == user.id))
     two_factor.disable(user, now)

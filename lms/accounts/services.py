@@ -31,6 +31,7 @@ from lms.db import utcnow
 from lms.errors import NotFoundError, PermissionDeniedError, ValidationFailedError
 from lms.extensions import db
 from lms.mail import queue_mail
+from lms.plugins import hooks
 
 INVITATION_LIFETIME = timedelta(days=14)
 REGISTRATION_LIFETIME = timedelta(days=2)
@@ -39,7 +40,7 @@ MAILS_PER_ADDRESS_PER_HOUR = 3
 
 
 def plugin_hook():
-    return current_app.extensions["atlas_plugins"].hook
+    return hooks()
 
 
 def normalise_email(email: str) -> str:

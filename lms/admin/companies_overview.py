@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 from flask import render_template
 from sqlalchemy import func, select
 
+from lms.access import admin_required
 from lms.accounts.models import Membership, Organisation
-from lms.admin.access import admin_required
 from lms.admin.views import bp
 from lms.certificates.models import Certificate
 from lms.db import utcnow

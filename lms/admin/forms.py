@@ -26,10 +26,6 @@ class DepartmentForm(FlaskForm):
     cost_centre = StringField(_l("Kostenstelle"), validators=[Optional(), Length(max=50)])
 
 
-class ActionForm(FlaskForm):
-    """An empty form: a button that posts with a CSRF token."""
-
-
 class OrganisationCodeForm(FlaskForm):
     code = StringField(_l("Firmenkürzel"), validators=[DataRequired(), Length(max=30)])
 

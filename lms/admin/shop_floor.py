@@ -12,11 +12,12 @@ from sqlalchemy import select
 from lms.accounts import login_cards, shop_floor
 from lms.accounts.forms_errors import show_error
 from lms.accounts.models import Membership, User
-from lms.admin.forms import ActionForm, OrganisationCodeForm, ShopFloorCsvForm, ShopFloorPersonForm
+from lms.admin.forms import OrganisationCodeForm, ShopFloorCsvForm, ShopFloorPersonForm
 from lms.admin.views import _organisation_for_manager, bp
 from lms.db import utcnow
 from lms.errors import DomainError, ValidationFailedError
 from lms.extensions import db
+from lms.forms import ActionForm
 
 MAX_CSV_BYTES = 1024 * 1024
 

@@ -5,17 +5,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from lms.access import admin_required
 from lms.accounts import audit
 from lms.accounts.forms_errors import show_error
 from lms.accounts.models import Organisation
 from lms.accounts.sso import services
 from lms.accounts.sso.models import IdentityProvider
-from lms.admin.access import admin_required
-from lms.admin.forms import ActionForm, IdentityProviderForm
+from lms.admin.forms import IdentityProviderForm
 from lms.admin.views import bp
 from lms.db import utcnow
 from lms.errors import DomainError
 from lms.extensions import db
+from lms.forms import ActionForm
 
 
 @bp.route("/organisations/<int:organisation_id>/sso", methods=["GET", "POST"])

@@ -2,22 +2,25 @@
 
 from datetime import timedelta
 
-from flask import flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from lms.access import admin_required
 from lms.accounts import administration, audit, shop_floor
 from lms.accounts.forms_errors import show_error
 from lms.accounts.models import User
-from lms.admin.access import admin_required
-from lms.admin.forms import ActionForm, AnonymiseForm, NewUserForm, UserAccountForm
+from lms.admin.forms import AnonymiseForm, NewUserForm, UserAccountForm
 from lms.admin.shop_floor import _pdf
 from lms.admin.views import bp, user_page
 from lms.db import utcnow
 from lms.errors import DomainError
 from lms.extensions import db
+from lms.forms import ActionForm
 from lms.lrs.models import LrsClient
+from lms.lrs.services import erase_agent
+from xapi.vocabulary import learner_actor
 
 
 @bp.get("/")
@@ -136,7 +139,11 @@ def anonymise_user(user_id: int):
     form = AnonymiseForm()
     if form.validate_on_submit():
         try:
-            administration.anonymise(current_user, user, form.confirmation.data, utcnow())
+            now = utcnow()
+            administration.anonymise(
+                current_user, user, form.confirmation.data, now,
+                erase_learning_records=lambda person: erase_agent(current_user, learner_actor(
+                    current_app.config["ATLAS_BASE_URL"], person.pseudonym), now))
         except DomainError as error:
             db.session.rollback()
             show_error(form, error)

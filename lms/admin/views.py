@@ -1,28 +1,29 @@
 """Admin pages for users and organisations; organisation pages are open to its managers."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
-from wtforms.fields.choices import SelectChoice
 
+from lms.access import admin_required
 from lms.accounts import audit, services
-from lms.accounts.forms import InvitationForm
-from lms.accounts.forms_errors import invite_from_form, show_error
 from lms.accounts.models import Invitation, Membership, Organisation, User
-from lms.actions import commit_or_flash
-from lms.admin.access import admin_required
 from lms.admin.forms import (
-    ActionForm,
     AnonymiseForm,
     DepartmentForm,
     OrganisationForm,
     UserAccountForm,
     UserRolesForm,
 )
+from lms.companies import employees
+from lms.companies.access import organisation_for_manager
+from lms.companies.views import change_invitation, invite_with_form
 from lms.db import utcnow
 from lms.errors import DomainError
 from lms.extensions import db
+from lms.forms import ActionForm
+from lms.forms import invitation_form as shared_invitation_form
+from lms.unit_of_work import unit_of_work
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
@@ -92,17 +93,13 @@ def list_organisations():
     form = OrganisationForm()
     status = 200
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form, success=_("Organisation angelegt.")) as work:
             organisation = services.create_organisation(
                 name=form.name.data, city=form.city.data or "", now=utcnow()
             )
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
+        if work.failed:
             status = 400
         else:
-            db.session.commit()
-            flash(_("Organisation angelegt."), "success")
             return redirect(url_for("admin.show_organisation", organisation_id=organisation.id))
     elif form.is_submitted():
         status = 400
@@ -119,20 +116,7 @@ def list_organisations():
 
 
 def _organisation_for_manager(organisation_id: int) -> Organisation:
-    organisation = db.get_or_404(Organisation, organisation_id)
-    try:
-        services.ensure_can_manage(current_user, organisation)
-    except DomainError:
-        abort(404)  # do not confirm that another company exists
-    return organisation
-
-
-def _invitation_form(organisation: Organisation) -> InvitationForm:
-    form = InvitationForm()
-    form.department_id.choices = [SelectChoice(0, _("– keine –"))] + [
-        SelectChoice(d.id, d.name) for d in organisation.departments
-    ]
-    return form
+    return organisation_for_manager(current_user, organisation_id)
 
 
 @bp.get("/organisations/<int:organisation_id>")
@@ -140,10 +124,7 @@ def _invitation_form(organisation: Organisation) -> InvitationForm:
 def show_organisation(organisation_id: int, invitation_form=None, department_form=None,
                       status: int = 200):
     organisation = _organisation_for_manager(organisation_id)
-    members = db.session.scalars(
-        select(Membership).join(User).where(Membership.organisation_id == organisation.id)
-        .order_by(User.name)
-    ).all()
+    members = employees.list_members(organisation)
     invitations = db.session.scalars(
         select(Invitation).where(Invitation.organisation_id == organisation.id)
         .order_by(Invitation.created_at.desc())
@@ -151,7 +132,7 @@ def show_organisation(organisation_id: int, invitation_form=None, department_for
     return render_template(
         "admin/organisation.html",
         organisation=organisation, members=members, invitations=invitations, now=utcnow(),
-        invitation_form=invitation_form or _invitation_form(organisation),
+        invitation_form=invitation_form or shared_invitation_form(organisation),
         department_form=department_form or DepartmentForm(formdata=None),
         action_form=ActionForm(),
     ), status
@@ -163,17 +144,12 @@ def add_department(organisation_id: int):
     organisation = _organisation_for_manager(organisation_id)
     form = DepartmentForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form, success=_("Abteilung angelegt.")) as work:
             services.add_department(
                 organisation, name=form.name.data, cost_centre=form.cost_centre.data or "",
                 now=utcnow(),
             )
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Abteilung angelegt."), "success")
+        if not work.failed:
             return redirect(url_for("admin.show_organisation", organisation_id=organisation.id))
     return show_organisation(organisation.id, department_form=form, status=400)
 
@@ -182,8 +158,8 @@ def add_department(organisation_id: int):
 @login_required
 def invite(organisation_id: int):
     organisation = _organisation_for_manager(organisation_id)
-    form = _invitation_form(organisation)
-    if form.validate_on_submit() and invite_from_form(form, current_user, organisation, utcnow()):
+    form = shared_invitation_form(organisation)
+    if form.validate_on_submit() and invite_with_form(form, organisation):
         return redirect(url_for("admin.show_organisation", organisation_id=organisation.id))
     return show_organisation(organisation.id, invitation_form=form, status=400)
 
@@ -198,12 +174,7 @@ def _invitation_for_manager(invitation_id: int) -> Invitation:
 @login_required
 def resend_invitation(invitation_id: int):
     invitation = _invitation_for_manager(invitation_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    commit_or_flash(
-        lambda: services.resend_invitation(current_user, invitation, utcnow()),
-        _("Einladung erneut gesendet."),
-    )
+    change_invitation(invitation, "resend")
     return redirect(url_for("admin.show_organisation", organisation_id=invitation.organisation_id))
 
 
@@ -211,10 +182,5 @@ def resend_invitation(invitation_id: int):
 @login_required
 def revoke_invitation(invitation_id: int):
     invitation = _invitation_for_manager(invitation_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    commit_or_flash(
-        lambda: services.revoke_invitation(current_user, invitation, utcnow()),
-        _("Einladung zurückgezogen."),
-    )
+    change_invitation(invitation, "revoke")
     return redirect(url_for("admin.show_organisation", organisation_id=invitation.organisation_id))

@@ -2,20 +2,18 @@
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
+from flask import Blueprint, abort, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from lms.accounts.forms_errors import show_error
-from lms.actions import commit_or_flash
-from lms.admin.forms import ActionForm
 from lms.api import tokens
 from lms.api.forms import TokenForm
 from lms.companies.access import managed_organisation
 from lms.db import utcnow
 from lms.errors import DomainError
-from lms.extensions import db
+from lms.forms import ActionForm
 from lms.local_time import end_of_day, local_day
+from lms.unit_of_work import commit_or_flash, unit_of_work
 
 bp = Blueprint("api_tokens", __name__, url_prefix="/company/api-tokens",
                template_folder="templates")
@@ -48,16 +46,12 @@ def create_token():
     now = utcnow()
     # valid through the chosen day as people read it (Berlin), not to 01:59 the next day
     expires_at = end_of_day(form.expires_on.data)
-    try:
+    with unit_of_work(form, success=_("Token angelegt. Kopieren Sie es jetzt: es wird nur "
+                                      "dieses eine Mal angezeigt.")) as work:
         _token, secret = tokens.create_token(current_user, organisation, form.name.data,
                                              form.scopes.data, expires_at, now)
-    except DomainError as error:
-        db.session.rollback()
-        show_error(form, error)
+    if work.failed:
         return _page(form, status=400)
-    db.session.commit()
-    flash(_("Token angelegt. Kopieren Sie es jetzt: es wird nur dieses eine Mal angezeigt."),
-          "success")
     return _page(TokenForm(formdata=None), secret=secret)
 
 

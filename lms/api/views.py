@@ -30,6 +30,7 @@ from lms.extensions import csrf, db, limiter
 from lms.learning.enrolment import find_enrolment
 from lms.learning.models import Enrolment
 from lms.local_time import local_day
+from lms.unit_of_work import unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -198,9 +199,9 @@ def list_people():
     found = db.session.execute(
         query.order_by(User.name, User.id).offset((page - 1) * per_page).limit(per_page))
     items = [serializers.person(*row) for row in found]
-    record_access(acting_manager(), current_organisation(), "api_people", utcnow(),
-                  detail=f"page={page}, per_page={per_page}, results={len(items)}")
-    db.session.commit()
+    with unit_of_work(refusals=()):
+        record_access(acting_manager(), current_organisation(), "api_people", utcnow(),
+                      detail=f"page={page}, per_page={per_page}, results={len(items)}")
     return paginated(items, total, page, per_page)
 
 
@@ -213,9 +214,9 @@ def show_person(person_id: int):
     if found is None:
         raise ApiError(404, _("Diese Person gibt es in Ihrem Unternehmen nicht."))
     subject = db.session.get(User, person_id)
-    record_access(acting_manager(), current_organisation(), "api_people", utcnow(),
-                  subject=subject)
-    db.session.commit()
+    with unit_of_work(refusals=()):
+        record_access(acting_manager(), current_organisation(), "api_people", utcnow(),
+                      subject=subject)
     return jsonify(serializers.person(*found))
 
 
@@ -270,9 +271,9 @@ def list_assignments():
         query.order_by(Enrolment.id).offset((page - 1) * per_page).limit(per_page))
     items = [serializers.assignment(enrolment, course_slug, title)
              for enrolment, course_slug, title in found]
-    record_access(acting_manager(), current_organisation(), "api_assignments", utcnow(),
-                  detail=f"page={page}, results={len(items)}")
-    db.session.commit()
+    with unit_of_work(refusals=()):
+        record_access(acting_manager(), current_organisation(), "api_assignments", utcnow(),
+                      detail=f"page={page}, results={len(items)}")
     return paginated(items, total, page, per_page)
 
 
@@ -306,12 +307,12 @@ def create_assignment():
     now = utcnow()
     # through the portal's service, so the assignment is listed under "Zuweisungen", can be
     # revoked there, and the employee gets the assignment mail (an enrolment alone was not)
-    assign_course(acting_manager(), organisation, course, now=now, user_ids=[learner.id],
-                  due_on=due_at)
-    enrolment = find_enrolment(learner, course)
-    record_access(acting_manager(), organisation, "api_assign", now, subject=learner,
-                  detail=f"course={course.slug}")
-    db.session.commit()
+    with unit_of_work(refusals=()):  # a refusal reaches the API's JSON error handler
+        assign_course(acting_manager(), organisation, course, now=now, user_ids=[learner.id],
+                      due_on=due_at)
+        enrolment = find_enrolment(learner, course)
+        record_access(acting_manager(), organisation, "api_assign", now, subject=learner,
+                      detail=f"course={course.slug}")
     version = db.session.get(CourseVersion, enrolment.course_version_id)
     response = jsonify(serializers.assignment(enrolment, course.slug, version.title_de))
     response.status_code = 201
@@ -350,7 +351,7 @@ def list_completions():
     page_rows = rows.row_page(organisation, filters, now, offset=(page - 1) * per_page,
                               limit=per_page)
     items = [serializers.completion(row) for row in page_rows]
-    record_access(acting_manager(), organisation, "api_completions", now,
-                  detail=f"{filters.describe()}; page={page}, results={len(items)}")
-    db.session.commit()
+    with unit_of_work(refusals=()):
+        record_access(acting_manager(), organisation, "api_completions", now,
+                      detail=f"{filters.describe()}; page={page}, results={len(items)}")
     return paginated(items, total, page, per_page)

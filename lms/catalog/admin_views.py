@@ -7,16 +7,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
+from lms.access import admin_required
 from lms.accounts.models import User
-from lms.actions import commit_or_flash
-from lms.admin.access import admin_required
-from lms.admin.forms import ActionForm
 from lms.catalog import services, trainers
 from lms.catalog.forms import TrainerGrantForm
+from lms.catalog.labels import label_context
 from lms.catalog.models import Course, CourseTrainer, CourseVersion
-from lms.catalog.views import label_context
 from lms.db import utcnow
 from lms.extensions import db
+from lms.forms import ActionForm
+from lms.unit_of_work import commit_or_flash
 
 bp = Blueprint("catalog_admin", __name__, url_prefix="/admin/courses",
                template_folder="templates")

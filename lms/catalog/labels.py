@@ -41,3 +41,15 @@ SESSION_KIND_LABELS = {
 
 #: Upper limits offered by the catalogue's duration filter, in hours.
 DURATION_LIMITS = (4, 8, 16, 24, 40)
+
+
+def label_context() -> dict:
+    """The code labels the course templates use (catalogue, player, quiz, admin pages)."""
+    return {
+        "subject_labels": SUBJECT_LABELS,
+        "level_labels": LEVEL_LABELS,
+        "language_labels": LANGUAGE_LABELS,
+        "lesson_kind_labels": LESSON_KIND_LABELS,
+        "session_format_labels": SESSION_FORMAT_LABELS,
+        "session_kind_labels": SESSION_KIND_LABELS,
+    }

@@ -12,11 +12,11 @@ def lms_model_modules():
 
 @hookimpl
 def lms_load_blueprints(app):
-    from lms.catalog import admin_views, lesson_views, views
+    from lms.catalog import admin_views, lesson_preview, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(admin_views.bp)
-    app.register_blueprint(lesson_views.bp)
+    app.register_blueprint(lesson_preview.bp)
 
 
 @hookimpl

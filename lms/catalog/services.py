@@ -29,6 +29,7 @@ from lms.catalog.trainers import is_course_trainer
 from lms.catalog.version_content import content_for
 from lms.errors import NotFoundError, PermissionDeniedError, ValidationFailedError
 from lms.extensions import db
+from lms.plugins import hooks
 
 log = logging.getLogger(__name__)
 
@@ -273,7 +274,7 @@ def import_course(
 
 def _course_imported(course: Course, version: CourseVersion, path: str | Path,
                      now: datetime) -> None:
-    current_app.extensions["atlas_plugins"].hook.lms_course_imported(
+    hooks().lms_course_imported(
         course=course, version=version, source_path=Path(path), now=now)
 
 

@@ -9,8 +9,9 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 
-from lms.catalog import labels, services
+from lms.catalog import services
 from lms.catalog.forms import CatalogFilterForm
+from lms.catalog.labels import label_context
 from lms.catalog.models import CourseVersion
 from lms.catalog.outline import build_outline, format_hours, format_minutes
 from lms.catalog.trainers import is_course_trainer
@@ -51,18 +52,6 @@ def lang_attr(text=None, code: str | None = None) -> Markup:
 @bp.context_processor
 def inject_labels():
     return label_context()
-
-
-def label_context() -> dict:
-    """The code labels the catalogue templates use (the admin pages too)."""
-    return {
-        "subject_labels": labels.SUBJECT_LABELS,
-        "level_labels": labels.LEVEL_LABELS,
-        "language_labels": labels.LANGUAGE_LABELS,
-        "lesson_kind_labels": labels.LESSON_KIND_LABELS,
-        "session_format_labels": labels.SESSION_FORMAT_LABELS,
-        "session_kind_labels": labels.SESSION_KIND_LABELS,
-    }
 
 
 def _language() -> str:

@@ -8,7 +8,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
-from lms.actions import commit_or_flash
 from lms.catalog.models import Course, CourseTrainer
 from lms.certificates import services, trainer_signatures
 from lms.certificates.forms import (
@@ -22,6 +21,7 @@ from lms.certificates.views import bp
 from lms.companies.audit import record_access
 from lms.db import utcnow
 from lms.extensions import db
+from lms.unit_of_work import commit_or_flash, unit_of_work
 
 PAGE_SIZE = 50
 ZIP_BATCH = 20
@@ -129,9 +129,9 @@ def company_certificates():
     certificates = db.paginate(services.organisation_certificates(organisation_id, now,
                                                                   **filters),
                                page=page, per_page=PAGE_SIZE, error_out=False)
-    record_access(current_user, current_user.organisation, "view_certificates", now,
-                  detail=_filter_text(filters))
-    db.session.commit()
+    with unit_of_work(refusals=()):
+        record_access(current_user, current_user.organisation, "view_certificates", now,
+                      detail=_filter_text(filters))
     return render_template("certificates/company.html", certificates=certificates, form=form,
                            now=now, status_of=services.certificate_status,
                            status_labels=STATUS_LABELS, args=request.args.to_dict(),
@@ -147,9 +147,9 @@ def company_certificates_zip():
     filters = _filters(CertificateFilterForm(request.args))
     ids = db.session.scalars(services.organisation_certificates(organisation_id, now, **filters)
                              .with_only_columns(Certificate.id)).all()
-    record_access(current_user, current_user.organisation, "export_certificates", now,
-                  detail=_filter_text(filters) or f"{len(ids)}")
-    db.session.commit()
+    with unit_of_work(refusals=()):
+        record_access(current_user, current_user.organisation, "export_certificates", now,
+                      detail=_filter_text(filters) or f"{len(ids)}")
     from lms.certificates.bundle import stream_zip
     from lms.certificates.pdf import render_certificate_pdf
 

@@ -29,6 +29,7 @@ from weasyprint.urls import URLFetcher
 from lms.catalog.version_content import content_for
 from lms.certificates.models import Certificate, TrainerSignature
 from lms.extensions import db
+from lms.plugins import hooks
 
 MARKER = "atlas-certificate:"
 BUILTIN_TEMPLATES = {
@@ -143,7 +144,7 @@ def embedded_text(payload: dict, signature: str) -> str:
 def available_templates() -> dict[str, str]:
     """Template names → Jinja paths: the built-in ones plus every plugin's."""
     templates = dict(BUILTIN_TEMPLATES)
-    for extra in current_app.extensions["atlas_plugins"].hook.lms_certificate_templates():
+    for extra in hooks().lms_certificate_templates():
         templates.update(extra or {})
     return templates
 

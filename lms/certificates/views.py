@@ -7,7 +7,7 @@ from lms.certificates import services, signing
 from lms.companies.audit import record_access
 from lms.db import utcnow
 from lms.errors import wants_json
-from lms.extensions import db
+from lms.unit_of_work import unit_of_work
 
 bp = Blueprint("certificates", __name__, template_folder="templates")
 
@@ -66,9 +66,9 @@ def viewable_certificate(number: str):
         abort(404)
     if certificate.user_id != current_user.id and not current_user.is_admin:
         # an employer fetching an employee's certificate: the employee can see that later
-        record_access(current_user, current_user.organisation, "export_certificates",
-                      utcnow(), subject=certificate.user, detail=certificate.number)
-        db.session.commit()
+        with unit_of_work(refusals=()):
+            record_access(current_user, current_user.organisation, "export_certificates",
+                          utcnow(), subject=certificate.user, detail=certificate.number)
     return certificate
 
 

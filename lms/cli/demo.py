@@ -17,6 +17,7 @@ from lms.accounts import services
 from lms.accounts.models import Organisation
 from lms.db import utcnow
 from lms.extensions import db
+from lms.plugins import hooks
 
 DEMO_ACCOUNTS = (
     # key, name, email, flags, organisation role
@@ -84,8 +85,7 @@ def seed_demo(now) -> list[str]:
                 organisation, user, role=org_role, department=departments["Stanzerei"], now=now
             )
         lines.append(f"  {key:<14} {email:<40} {passwords[key]}")
-    hook = current_app.extensions["atlas_plugins"].hook
-    for extra in hook.lms_demo_data(now=now):
+    for extra in hooks().lms_demo_data(now=now):
         lines.extend(extra or [])
     return lines
 

@@ -22,6 +22,22 @@ def managed_organisation(user: User) -> Organisation:
     return user.membership.organisation
 
 
+def organisation_for_manager(user: User, organisation_id: int) -> Organisation:
+    """The organisation ``organisation_id`` when ``user`` may manage it (admin or its manager).
+
+    The organisation admin page's check; the portal's is :func:`managed_organisation`.
+
+    :raises NotFoundError: no such organisation, or ``user`` may not manage it (404, not
+        403: the existence of another member firm is not confirmed).
+    """
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None or not (
+        user.is_admin or (user.is_company_manager
+                          and user.membership.organisation_id == organisation.id)):
+        raise NotFoundError(_("Diese Organisation gibt es nicht."))
+    return organisation
+
+
 def viewable_organisation(user: User) -> Organisation:
     """The organisation whose read-only pages ``user`` may see (manager or works council).
 

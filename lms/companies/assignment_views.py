@@ -1,12 +1,11 @@
 """Assignment pages of the company portal: assign courses, see status, counts and charts."""
 
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from lms.admin.forms import ActionForm
 from lms.catalog.models import Course
 from lms.companies import assignments, charts, employees
 from lms.companies.access import managed_organisation
@@ -15,8 +14,9 @@ from lms.companies.forms import AssignmentForm
 from lms.companies.views import bp, language
 from lms.companies.visibility import min_group_size
 from lms.db import utcnow
-from lms.errors import DomainError
 from lms.extensions import db
+from lms.forms import ActionForm
+from lms.unit_of_work import commit_or_flash, unit_of_work
 
 
 def _form(organisation, members) -> AssignmentForm:
@@ -40,8 +40,8 @@ def _page(organisation, form=None, status: int = 200):
     minimum = min_group_size()
     by_course = assignments.group_counts(statuses, "course", minimum)
     by_department = assignments.group_counts(statuses, "department", minimum)
-    record_access(current_user, organisation, "view_assignments", now)
-    db.session.commit()
+    with unit_of_work(refusals=()):
+        record_access(current_user, organisation, "view_assignments", now)
     return render_template(
         "companies/assignments.html", organisation=organisation,
         form=form or _form(organisation, members),
@@ -68,23 +68,15 @@ def create_assignment():
         course = db.session.get(Course, form.course_id.data)
         if course is None:
             abort(400)
-        try:
+        with unit_of_work(form) as work:
             created = assignments.assign_course(
                 current_user, organisation, course, now=utcnow(),
                 user_ids=form.user_ids.data or [], department_id=form.department_id.data or None,
                 due_on=form.due_date.data or None,
                 has_reminders=form.has_reminders.data,
             )
-        except DomainError as error:
-            db.session.rollback()
-            field = getattr(form, error.field, None) if error.field else None
-            if field is not None:
-                field.errors = [*field.errors, error.message]
-            else:
-                flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("Kurs zugewiesen (%(count)s Zuweisungen).", count=len(created)), "success")
+            work.success = _("Kurs zugewiesen (%(count)s Zuweisungen).", count=len(created))
+        if not work.failed:
             return redirect(url_for("companies.list_assignments"))
     return _page(organisation, form, 400)
 
@@ -96,12 +88,6 @@ def delete_assignment(assignment_id: int):
     assignment = assignments.assignment_of(organisation, assignment_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        assignments.delete_assignment(current_user, assignment)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("Zuweisung aufgehoben. Bestehende Kursanmeldungen bleiben erhalten."), "success")
+    commit_or_flash(lambda: assignments.delete_assignment(current_user, assignment),
+                    _("Zuweisung aufgehoben. Bestehende Kursanmeldungen bleiben erhalten."))
     return redirect(url_for("companies.list_assignments"))

@@ -9,9 +9,10 @@ from lms.accounts import services
 from lms.accounts.models import Organisation
 from lms.catalog.models import Course
 from lms.cli.demo import DEMO_ORGANISATION
-from lms.companies.assignments import assign_course
+from lms.companies.assignments import assign_course, has_assignment
 from lms.companies.models import Assignment
 from lms.extensions import db
+from lms.learning.enrolment import find_enrolment
 from lms.local_time import local_day
 
 DEMO_EMPLOYEES = (
@@ -25,6 +26,8 @@ DEMO_EMPLOYEES = (
     ("Ömer Yıldız", "oemer.yildiz", "Instandhaltung", "10302"),
 )
 DEMO_COURSE = "sustainability"
+DEMO_LEARNER = "lena@sauerland-metall.example"
+DEMO_MANAGER = "manager@sauerland-metall.example"
 
 
 def seed_demo_company(now) -> list[str]:
@@ -48,7 +51,7 @@ def seed_demo_company(now) -> list[str]:
                                 personnel_number=number, now=now)
     lines = []
     course = db.session.scalar(select(Course).where(Course.slug == DEMO_COURSE))
-    manager = services.find_user_by_email("manager@sauerland-metall.example")
+    manager = services.find_user_by_email(DEMO_MANAGER)
     # the demo's own assignment, not any: the learning demo assigns a course to Lena
     has_assignment = course is not None and departments.get("Stanzerei") is not None \
         and db.session.scalar(select(Assignment.id).where(
@@ -60,6 +63,31 @@ def seed_demo_company(now) -> list[str]:
                       department_id=departments["Stanzerei"].id,
                       due_on=local_day(now + timedelta(days=28)))
         lines.append(f"  Zuweisung: {DEMO_COURSE} an Stanzerei, fällig in 4 Wochen")
+    lines.extend(_assign_demo_learner(now))
     return lines
+
+
+def _assign_demo_learner(now) -> list[str]:
+    """The manager assigns digital production to Lena, due in three weeks (idempotent).
+
+    Through the portal's service, so the assignment is listed (and can be revoked) under
+    "Zuweisungen" like one made on the page; an enrolment alone was not.
+    """
+    learner = services.find_user_by_email(DEMO_LEARNER)
+    manager = services.find_user_by_email(DEMO_MANAGER)
+    course = db.session.scalar(select(Course).where(Course.slug == "digital-production"))
+    if (learner is None or manager is None or learner.membership is None or course is None
+            or not course.published_version_id):
+        return []
+    enrolment = find_enrolment(learner, course)
+    if enrolment is not None and has_assignment(learner, course):
+        return []
+    today = local_day(now)
+    due_on = enrolment.due_on if enrolment is not None and enrolment.due_on \
+        and enrolment.due_on >= today else local_day(now + timedelta(weeks=3))
+    assign_course(manager, learner.membership.organisation, course, now=now,
+                  user_ids=[learner.id], due_on=due_on)
+    return [f"  learning: {learner.email} assigned digital-production by "
+            f"{manager.email}, due in 3 weeks"]
 
 

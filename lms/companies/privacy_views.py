@@ -6,8 +6,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from lms.actions import commit_or_flash
-from lms.admin.forms import ActionForm
 from lms.companies import assignments, audit, charts, consent, visibility
 from lms.companies.access import (
     managed_organisation,
@@ -17,6 +15,8 @@ from lms.companies.access import (
 from lms.companies.forms import ConsentForm, ProfileChoiceForm, ProfileDecisionForm
 from lms.companies.views import bp, language
 from lms.db import utcnow
+from lms.forms import ActionForm
+from lms.unit_of_work import commit_or_flash
 
 me_bp = Blueprint("company_me", __name__, url_prefix="/me", template_folder="templates")
 

@@ -4,25 +4,21 @@ privacy (``assignment_views``, ``privacy_views``) on the one ``companies`` bluep
 import base64
 import binascii
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from wtforms.fields.choices import SelectChoice
 
 from lms.accounts import services as account_services
-from lms.accounts.forms import InvitationForm
-from lms.accounts.forms_errors import invite_from_form
-from lms.actions import commit_or_flash
-from lms.admin.forms import ActionForm
 from lms.certificates.forms import STATUS_LABELS as CERTIFICATE_STATUS_LABELS
 from lms.companies import csv_import, employees, records
 from lms.companies.access import managed_organisation, membership_in, viewable_organisation
 from lms.companies.audit import record_access
 from lms.companies.forms import CsvConfirmForm, CsvUploadForm
 from lms.db import utcnow
-from lms.errors import DomainError
-from lms.extensions import db
+from lms.forms import ActionForm, invitation_details, invitation_form
+from lms.unit_of_work import commit_or_flash, unit_of_work
 
 bp = Blueprint("companies", __name__, url_prefix="/company", template_folder="templates")
 
@@ -40,19 +36,23 @@ def index():
     return redirect(url_for("companies.works_council"))
 
 
-def _invitation_form(organisation) -> InvitationForm:
-    form = InvitationForm()
-    form.department_id.choices = [SelectChoice(0, _("– keine –"))] + [
-        SelectChoice(d.id, d.name) for d in organisation.departments
-    ]
-    return form
+def invite_with_form(form, organisation) -> bool:
+    """Invite the person a manager entered, in one unit of work; tell whether it went out.
+
+    The one invite path: the company portal and the organisation admin page both use it.
+    """
+    with unit_of_work(form, success=_("Einladung an %(email)s gesendet.",
+                                      email=form.email.data)) as work:
+        account_services.invite_person(current_user, organisation, now=utcnow(),
+                                       **invitation_details(form))
+    return not work.failed
 
 
 def _employees_page(organisation, status: int = 200, **context):
     now = utcnow()
-    record_access(current_user, organisation, "view_employees", now)
-    db.session.commit()
-    context.setdefault("invitation_form", _invitation_form(organisation))
+    with unit_of_work(refusals=()):
+        record_access(current_user, organisation, "view_employees", now)
+    context.setdefault("invitation_form", invitation_form(organisation))
     context.setdefault("upload_form", CsvUploadForm(formdata=None))
     return render_template(
         "companies/employees.html", organisation=organisation,
@@ -72,8 +72,8 @@ def list_employees():
 @login_required
 def invite():
     organisation = managed_organisation(current_user)
-    form = _invitation_form(organisation)
-    if form.validate_on_submit() and invite_from_form(form, current_user, organisation, utcnow()):
+    form = invitation_form(organisation)
+    if form.validate_on_submit() and invite_with_form(form, organisation):
         return redirect(url_for("companies.list_employees"))
     return _employees_page(organisation, 400, invitation_form=form)
 
@@ -109,32 +109,38 @@ def confirm_import():
     except (binascii.Error, ValueError):
         abort(400)
     now = utcnow()
-    try:
+    with unit_of_work() as work:
         report = csv_import.import_csv(current_user, organisation, data, now)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        work.success = _("%(count)s Einladungen gesendet.", count=len(report.rows))
+    if work.failed:
         report = csv_import.check_csv(organisation, data, now)
         return render_template(
             "companies/import_report.html", report=report, confirm_form=form,
             organisation=organisation,
         ), 400
-    db.session.commit()
-    flash(_("%(count)s Einladungen gesendet.", count=len(report.rows)), "success")
     return redirect(url_for("companies.list_employees"))
+
+
+#: what the resend and revoke buttons of an invitation do, and the confirmation they show
+INVITATION_CHANGES = {
+    "resend": (account_services.resend_invitation, _l("Einladung erneut gesendet.")),
+    "revoke": (account_services.revoke_invitation, _l("Einladung zurückgezogen.")),
+}
+
+
+def change_invitation(invitation, change: str) -> None:
+    """Resend or revoke ``invitation`` in one unit of work (portal and admin page alike)."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    service, message = INVITATION_CHANGES[change]
+    commit_or_flash(lambda: service(current_user, invitation, utcnow()), str(message))
 
 
 @bp.post("/invitations/<int:invitation_id>/resend")
 @login_required
 def resend_invitation(invitation_id: int):
     organisation = managed_organisation(current_user)
-    invitation = employees.invitation_of(organisation, invitation_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    commit_or_flash(
-        lambda: account_services.resend_invitation(current_user, invitation, utcnow()),
-        _("Einladung erneut gesendet."),
-    )
+    change_invitation(employees.invitation_of(organisation, invitation_id), "resend")
     return redirect(url_for("companies.list_employees"))
 
 
@@ -142,13 +148,7 @@ def resend_invitation(invitation_id: int):
 @login_required
 def revoke_invitation(invitation_id: int):
     organisation = managed_organisation(current_user)
-    invitation = employees.invitation_of(organisation, invitation_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    commit_or_flash(
-        lambda: account_services.revoke_invitation(current_user, invitation, utcnow()),
-        _("Einladung zurückgezogen."),
-    )
+    change_invitation(employees.invitation_of(organisation, invitation_id), "revoke")
     return redirect(url_for("companies.list_employees"))
 
 
@@ -157,8 +157,8 @@ def revoke_invitation(invitation_id: int):
 def show_employee(user_id: int):
     organisation = managed_organisation(current_user)
     now = utcnow()
-    record = records.employee_record(current_user, organisation, user_id, now, language())
-    db.session.commit()
+    with unit_of_work(refusals=()):
+        record = records.employee_record(current_user, organisation, user_id, now, language())
     return render_template(
         "companies/employee.html", organisation=organisation, record=record, now=now,
         certificate_status_labels=CERTIFICATE_STATUS_LABELS,

@@ -8,14 +8,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import text
 
+from lms.access import admin_required
 from lms.accounts.forms import LoginForm
-from lms.actions import commit_or_flash
-from lms.admin.access import admin_required
 from lms.core import formatting, site_pages
 from lms.core.forms import SitePageForm
 from lms.db import utcnow
 from lms.extensions import db
 from lms.learning.dashboard import learner_dashboard
+from lms.unit_of_work import commit_or_flash
 
 log = logging.getLogger(__name__)
 

@@ -1,25 +1,22 @@
 """Demo data for learning: the demo learner on two courses, through the real services.
 
 Lena enrols herself in e-mobility and works through its first lessons (launched and
-completed statements, so the projection is what it would be live); her manager assigns
-digital production with a due date in three weeks (an assignment the portal lists).
-Running it again changes nothing.
+completed statements, so the projection is what it would be live). Her manager's assignment
+of digital production is the company portal's demo (``lms.companies.demo``): learning sits
+below companies. Running it again changes nothing.
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 
 from lms.accounts.services import find_user_by_email
 from lms.catalog.models import Course
-from lms.companies.assignments import assign_course, has_assignment
 from lms.extensions import db
 from lms.learning import enrolment as enrolments
 from lms.learning import player
-from lms.local_time import local_day
 
 LEARNER = "lena@sauerland-metall.example"
-MANAGER = "manager@sauerland-metall.example"
 LESSONS_DONE = 3
 
 
@@ -30,7 +27,7 @@ def _course(slug: str) -> Course | None:
 
 def seed_demo_learning(now: datetime) -> list[str]:
     """Enrol the demo learner (idempotent); return lines to print."""
-    learner, manager = find_user_by_email(LEARNER), find_user_by_email(MANAGER)
+    learner = find_user_by_email(LEARNER)
     if learner is None:
         return []
     lines = []
@@ -46,17 +43,4 @@ def seed_demo_learning(now: datetime) -> list[str]:
             player.open_lesson(state, lessons[LESSONS_DONE].id, learner.locale, now)
         lines.append(f"  learning: {learner.email} enrolled in e-mobility, "
                      f"{min(LESSONS_DONE, len(lessons))} lessons done")
-    course = _course("digital-production")
-    if course is not None and manager is not None and learner.membership is not None:
-        # through the company portal's service, so the assignment is listed (and can be
-        # revoked) under "Zuweisungen" like one made on the page; an enrolment alone was not
-        enrolment = enrolments.find_enrolment(learner, course)
-        if enrolment is None or not has_assignment(learner, course):
-            today = local_day(now)
-            due_on = enrolment.due_on if enrolment is not None and enrolment.due_on \
-                and enrolment.due_on >= today else local_day(now + timedelta(weeks=3))
-            assign_course(manager, learner.membership.organisation, course, now=now,
-                          user_ids=[learner.id], due_on=due_on)
-            lines.append(f"  learning: {learner.email} assigned digital-production by "
-                         f"{manager.email}, due in 3 weeks")
     return lines

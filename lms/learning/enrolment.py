@@ -9,7 +9,6 @@ after a withdrawal, or a retake): statements without a registration count from t
 import uuid
 from datetime import date, datetime
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
@@ -23,6 +22,7 @@ from lms.learning import statements
 from lms.learning.models import CourseProgress, Enrolment, LessonProgress
 from lms.local_time import local_day
 from lms.lrs.embedded import record_statement
+from lms.plugins import hooks
 
 
 def active_course_ids(user: User) -> set[int]:
@@ -66,7 +66,7 @@ def may_self_enrol(course: Course) -> bool:
 
 
 def _fire_changed(enrolment: Enrolment, now: datetime) -> None:
-    current_app.extensions["atlas_plugins"].hook.lms_enrolment_changed(
+    hooks().lms_enrolment_changed(
         enrolment=enrolment, now=now)
 
 

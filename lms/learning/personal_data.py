@@ -11,7 +11,6 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -22,6 +21,7 @@ from lms.extensions import db
 from lms.learning import statements as builders
 from lms.learning.models import CourseProgress, Enrolment, LessonProgress, QuizAttempt
 from lms.lrs.embedded import platform_lrs
+from lms.plugins import hooks
 from xapi.query import StatementQuery
 
 
@@ -136,8 +136,7 @@ def learning_sections(user: User) -> list[dict[str, Any]]:
 
 def personal_data(user: User) -> list[dict[str, Any]]:
     """Every section every plugin holds about ``user``."""
-    hook = current_app.extensions["atlas_plugins"].hook
-    return [section for batch in hook.lms_personal_data(user=user) for section in batch or []]
+    return [section for batch in hooks().lms_personal_data(user=user) for section in batch or []]
 
 
 def statements_json(user: User) -> Iterator[str]:

@@ -10,9 +10,8 @@ from werkzeug.routing import BuildError
 from authoring.learner_view import TRUE_FALSE_LABELS
 from authoring.model import GRADED_KINDS
 from lms.accounts.models import User
-from lms.actions import commit_or_flash
+from lms.catalog.labels import label_context
 from lms.catalog.trainers import is_course_trainer
-from lms.catalog.views import label_context
 from lms.db import utcnow
 from lms.errors import PermissionDeniedError
 from lms.extensions import db
@@ -20,6 +19,7 @@ from lms.learning import quiz_form
 from lms.learning import quiz_services as quizzes
 from lms.learning.enrolment import active_enrolment
 from lms.learning.forms import GrantAttemptsForm
+from lms.unit_of_work import commit_or_flash
 
 bp = Blueprint("quizzes", __name__, url_prefix="/learn", template_folder="templates")
 
@@ -43,7 +43,7 @@ def lesson_url(slug: str, lesson) -> str:
     try:
         return url_for("learning.show_lesson", slug=slug, lesson_id=lesson.id)
     except BuildError:  # the lesson player is not there: the catalogue's read-only page
-        return url_for("lessons.show_lesson", slug=slug, lesson_id=lesson.id)
+        return url_for("lessons.preview_lesson", slug=slug, lesson_id=lesson.id)
 
 
 def _lesson_html(quiz: quizzes.QuizLesson, language: str) -> str:

@@ -145,9 +145,9 @@ def _settle_progress(enrolment: Enrolment, now: datetime) -> None:
         CourseProgress.course_id == enrolment.course_id))
     if has_row is None:
         return
-    # _Pair is the projection's unit for one learner and course; fresh=False loads the
+    # LearnerCourseFold is the projection's unit for one learner and course; fresh=False loads the
     # rows as they are now (after the move), finish() recounts and settles completion.
-    pair = projection._Pair(enrolment.user, enrolment.course, fresh=False)
+    pair = projection.LearnerCourseFold(enrolment.user, enrolment.course, fresh=False)
     pair.finish(now, replay=False)
     db.session.flush()
 

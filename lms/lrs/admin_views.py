@@ -4,13 +4,11 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from lms.accounts.forms_errors import show_error
-from lms.admin.access import admin_required
+from lms.access import admin_required
 from lms.db import utcnow
-from lms.errors import DomainError
-from lms.extensions import db
 from lms.lrs import services
 from lms.lrs.forms import SCOPE_LABELS, ClientForm, GrantForm, RevokeForm
+from lms.unit_of_work import unit_of_work
 
 _UNSET = object()
 
@@ -59,16 +57,13 @@ def create_client():
     form = ClientForm()
     if not form.validate_on_submit():
         return _render(form, status=400)
-    try:
+    with unit_of_work(form) as work:
         client, secret = services.create_client(
             current_user, name=form.name.data, scopes=form.scopes.data, now=utcnow(),
             xapi_version=form.xapi_version.data,
         )
-    except DomainError as error:
-        db.session.rollback()
-        show_error(form, error)
+    if work.failed:
         return _render(form, status=400)
-    db.session.commit()
     return _render(ClientForm(formdata=None), status=201, created=client, secret=secret)
 
 
@@ -78,14 +73,9 @@ def revoke_client(key: str):
     if not RevokeForm().validate_on_submit():
         flash(_("Das Formular ist abgelaufen. Bitte senden Sie es erneut."), "error")
         return redirect(url_for("lrs_admin.show_lrs"))
-    try:
+    with unit_of_work() as work:
         client = services.revoke_client(current_user, key, utcnow())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("lrs_admin.show_lrs"))
-    db.session.commit()
-    flash(_("Der Client „%(name)s“ ist gesperrt.", name=client.name), "success")
+        work.success = _("Der Client „%(name)s“ ist gesperrt.", name=client.name)
     return redirect(url_for("lrs_admin.show_lrs"))
 
 
@@ -96,18 +86,15 @@ def grant_credit():
     form = _grant_form()
     if not form.validate_on_submit():
         return _render(ClientForm(formdata=None), status=400, grant_form=form)
-    try:
+    with unit_of_work(form) as work:
         grant = services.grant_credit(
             current_user, form.client.data, now=utcnow(), course_slug=form.course.data,
             activity_prefix=form.activity_prefix.data,
         )
-    except DomainError as error:
-        db.session.rollback()
-        show_error(form, error)
+        work.success = _("„%(name)s“ darf jetzt %(target)s anrechnen.", name=grant.client.name,
+                         target=grant.target)
+    if work.failed:
         return _render(ClientForm(formdata=None), status=400, grant_form=form)
-    db.session.commit()
-    flash(_("„%(name)s“ darf jetzt %(target)s anrechnen.", name=grant.client.name,
-            target=grant.target), "success")
     return redirect(url_for("lrs_admin.show_lrs"))
 
 
@@ -117,15 +104,10 @@ def withdraw_credit(key: str, grant_id: int):
     if not RevokeForm().validate_on_submit():
         flash(_("Das Formular ist abgelaufen. Bitte senden Sie es erneut."), "error")
         return redirect(url_for("lrs_admin.show_lrs"))
-    try:
+    with unit_of_work() as work:
         grant = services.get_grant(key, grant_id)
         target = grant.target
         services.withdraw_credit(current_user, key, course_slug=grant.course_slug,
                                  activity_prefix=grant.activity_prefix)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("lrs_admin.show_lrs"))
-    db.session.commit()
-    flash(_("Die Freigabe %(target)s ist zurückgenommen.", target=target), "success")
+        work.success = _("Die Freigabe %(target)s ist zurückgenommen.", target=target)
     return redirect(url_for("lrs_admin.show_lrs"))

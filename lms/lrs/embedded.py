@@ -17,7 +17,7 @@ from lms.plugins import hooks
 from xapi.client import EmbeddedClient
 from xapi.isotime import truncate_ms
 from xapi.lrs import LRS
-from xapi.validate import validate_statement
+from xapi.validation import validate_statement
 
 #: The account name of the platform's authority; client keys are hex, so they never clash.
 PLATFORM_ACCOUNT = "atlas-campus"

@@ -19,7 +19,7 @@ from xapi.isotime import utcnow
 from xapi.lrs import AttachmentData, StoreResult
 from xapi.query import normalize_uuid
 from xapi.signature import verify_signed_statement
-from xapi.validate import validate_statement, validate_statements
+from xapi.validation import validate_statement, validate_statements
 
 WRITE_SCOPES = (STATEMENTS_WRITE,)
 CONTENT_RULE = "Communication-1.5/statement-content-type"

@@ -19,7 +19,6 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import select
 
-from lms.actions import commit_or_flash
 from lms.catalog import services as catalog
 from lms.catalog.models import Course
 from lms.catalog.version_content import content_for
@@ -29,6 +28,7 @@ from lms.extensions import db
 from lms.learning.enrolment import active_enrolment
 from lms.sessions import attendance, calendar, checkin, services
 from lms.sessions.forms import ConfirmForm, SessionForm, WalkInForm
+from lms.unit_of_work import commit_or_flash, unit_of_work
 
 bp = Blueprint("sessions", __name__, template_folder="templates")
 
@@ -86,14 +86,6 @@ def _prepare(form: SessionForm, course, model) -> None:
         (user.id, user.name) for user in services.course_trainer_choices(course)]
 
 
-def _apply_field_error(form: SessionForm, error: DomainError) -> None:
-    field = getattr(form, error.field or "", None)
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        flash(error.message, "error")
-
-
 # --- trainers: scheduling ----------------------------------------------------
 
 
@@ -142,14 +134,10 @@ def new_session(slug: str):
             form.trainer_id.data = current_user.id
     if form.validate_on_submit():
         lessons = [lesson_id for lesson_id, _title in _session_lessons(model)]
-        try:
+        with unit_of_work(form, success=_("Der Termin ist angelegt.")) as work:
             services.schedule_session(current_user, course, form.details(), lessons, utcnow())
-        except DomainError as error:
-            db.session.rollback()
-            _apply_field_error(form, error)
+        if work.failed:
             return _edit_page(version, model, form, status=400)
-        db.session.commit()
-        flash(_("Der Termin ist angelegt."), "success")
         return redirect(url_for("sessions.manage_sessions", slug=slug))
     return _edit_page(version, model, form, status=400 if form.errors else 200)
 
@@ -165,14 +153,10 @@ def edit_session(session_id: int):
         form.fill_from(session)
     if form.validate_on_submit():
         lessons = [lesson_id for lesson_id, _title in _session_lessons(model)]
-        try:
+        with unit_of_work(form, success=_("Der Termin ist gespeichert.")) as work:
             services.update_session(current_user, session, form.details(), lessons, utcnow())
-        except DomainError as error:
-            db.session.rollback()
-            _apply_field_error(form, error)
+        if work.failed:
             return _edit_page(version, model, form, session, status=400)
-        db.session.commit()
-        flash(_("Der Termin ist gespeichert."), "success")
         return redirect(url_for("sessions.manage_sessions", slug=session.course.slug))
     return _edit_page(version, model, form, session, status=400 if form.errors else 200)
 
@@ -200,15 +184,15 @@ def _back_to_course(course):
 def register(session_id: int):
     session = services.find_session(session_id)
     if ConfirmForm().validate_on_submit():
-        def action():
+        with unit_of_work() as work:
             registration = services.register_for_session(current_user, session, utcnow())
             if registration.status == "waitlisted":
-                flash(_("Der Termin ist ausgebucht. Sie stehen auf Platz %(n)d der Warteliste; "
-                        "wir schreiben Ihnen, sobald ein Platz frei wird.",
-                        n=services.waiting_position(registration)), "success")
+                work.success = _(
+                    "Der Termin ist ausgebucht. Sie stehen auf Platz %(n)d der Warteliste; "
+                    "wir schreiben Ihnen, sobald ein Platz frei wird.",
+                    n=services.waiting_position(registration))
             else:
-                flash(_("Sie sind für den Termin angemeldet."), "success")
-        commit_or_flash(action)
+                work.success = _("Sie sind für den Termin angemeldet.")
     return _back_to_course(session.course)
 
 
@@ -376,13 +360,10 @@ def check_in(session_id: int, token: str):
     now = utcnow()
     error = None
     if request.method == "POST" and form.validate_on_submit():
-        try:
+        with unit_of_work(flash_error=False) as work:
             _attendance, created = attendance.check_in(current_user, session, token, now)
-        except DomainError as refusal:
-            db.session.rollback()
-            error = refusal.message
-        else:
-            db.session.commit()
+        error = work.message
+        if not work.failed:
             flash(_("Sie sind eingecheckt. Ihre Teilnahme wird angerechnet, wenn der Termin "
                     "endet oder die Trainerin oder der Trainer die Anwesenheitsliste "
                     "abschließt. Viel Erfolg beim Termin!") if created

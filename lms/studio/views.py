@@ -26,10 +26,9 @@ from wtforms.fields.choices import SelectChoice
 
 from authoring.currency import review_schedule
 from authoring.media_file import media_type
-from lms.catalog.views import SVG_POLICY, label_context
+from lms.catalog.labels import label_context
+from lms.catalog.views import SVG_POLICY
 from lms.db import utcnow
-from lms.errors import DomainError
-from lms.extensions import db
 from lms.local_time import local_day
 from lms.studio import drafts, services
 from lms.studio.diagnostic_text import diagnostic_text
@@ -43,6 +42,7 @@ from lms.studio.forms import (
     UploadForm,
 )
 from lms.studio.workspace import DraftCheck, check_draft
+from lms.unit_of_work import unit_of_work
 
 bp = Blueprint("studio", __name__, url_prefix="/studio", template_folder="templates")
 
@@ -115,15 +115,12 @@ def create_course():
     if not form.validate_on_submit():
         flash(form_errors(form), "error")
         return redirect(url_for("studio.index"))
-    try:
+    with unit_of_work() as work:
         course = services.create_course(current_user, form.course_id.data, utcnow())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        work.success = _("Der Kurs %(id)s wurde angelegt. Trainerinnen und Trainer berechtigen "
+                         "Sie in der Kursverwaltung.", id=course.slug)
+    if work.failed:
         return redirect(url_for("studio.index"))
-    db.session.commit()
-    flash(_("Der Kurs %(id)s wurde angelegt. Trainerinnen und Trainer berechtigen Sie in der "
-            "Kursverwaltung.", id=course.slug), "success")
     return redirect(url_for("studio.show_course", slug=course.slug))
 
 
@@ -139,9 +136,9 @@ def _lesson_form(course, **kwargs) -> NewLessonForm:
 
 def _render_course(course, status: int = 200, **forms):
     """The draft overview; ``forms`` replaces a blank form with one that has errors."""
-    services.ensure_draft(course, current_user, utcnow())
-    check = services.check(course, utcnow())
-    db.session.commit()
+    with unit_of_work(refusals=()):
+        services.ensure_draft(course, current_user, utcnow())
+        check = services.check(course, utcnow())
     context = {
         "module_form": NewModuleForm(prefix="module", formdata=None),
         "lesson_form": _lesson_form(course, formdata=None),
@@ -219,15 +216,11 @@ def create_module(slug: str):
     form = NewModuleForm(prefix="module")
     if not form.validate_on_submit():
         return _render_course(course, 422, module_form=form)
-    try:
+    with unit_of_work(form, success=_("Das Modul wurde angelegt.")) as work:
         path = services.create_module(course, current_user, form.module_id.data,
                                       form.title.data, utcnow())
-    except DomainError as error:
-        db.session.rollback()
-        _field_error(form, error)
+    if work.failed:
         return _render_course(course, 422, module_form=form)
-    db.session.commit()
-    flash(_("Das Modul wurde angelegt."), "success")
     return redirect(url_for("studio.edit", slug=slug, path=path))
 
 
@@ -237,25 +230,13 @@ def create_lesson(slug: str):
     form = _lesson_form(course)
     if not form.validate_on_submit():
         return _render_course(course, 422, lesson_form=form)
-    try:
+    with unit_of_work(form, success=_("Die Lektion wurde angelegt. Sie können sie jetzt "
+                                      "bearbeiten.")) as work:
         path = services.create_lesson(course, current_user, form.module.data, form.kind.data,
                                       form.lesson_id.data, form.title.data, utcnow())
-    except DomainError as error:
-        db.session.rollback()
-        _field_error(form, error)
+    if work.failed:
         return _render_course(course, 422, lesson_form=form)
-    db.session.commit()
-    flash(_("Die Lektion wurde angelegt. Sie können sie jetzt bearbeiten."), "success")
     return redirect(url_for("studio.edit", slug=slug, path=path))
-
-
-def _field_error(form, error: DomainError) -> None:
-    """Show a service's refusal at the field it names, else as a flash message."""
-    field = getattr(form, getattr(error, "field", None) or "", None)
-    if field is not None and hasattr(field, "errors"):
-        field.errors = [*field.errors, error.message]
-    else:
-        flash(error.message, "error")
 
 
 # --- editor ------------------------------------------------------------------------------
@@ -297,16 +278,12 @@ def edit(slug: str):
             abort(400)
         text = (form.content.data or "").replace("\r\n", "\n")
         if request.form.get("action") == "save":
-            try:
+            with unit_of_work() as work:
                 changed = drafts.write_file(course, path, text.encode("utf-8"), current_user,
                                             utcnow())
-            except DomainError as error:
-                db.session.rollback()
-                flash(error.message, "error")
-            else:
-                db.session.commit()
-                flash(_("Entwurf gespeichert.") if changed else
-                      _("Keine Änderungen – der Entwurf ist unverändert."), "success")
+                work.success = (_("Entwurf gespeichert.") if changed else
+                                _("Keine Änderungen – der Entwurf ist unverändert."))
+            if not work.failed:
                 return redirect(url_for("studio.edit", slug=slug, path=path))
     if text is None:
         text = row.content.decode("utf-8", errors="replace")
@@ -369,15 +346,10 @@ def upload_media(slug: str):
         flash(form_errors(form) or _("Bitte wählen Sie eine Datei."), "error")
         return redirect(target)
     upload = form.file.data
-    try:
+    with unit_of_work() as work:
         path = services.upload_media(course, current_user, upload.filename,
                                      upload.read(drafts.MAX_FILE_BYTES + 1), utcnow())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(target)
-    db.session.commit()
-    flash(_("%(path)s wurde hochgeladen.", path=path), "success")
+        work.success = _("%(path)s wurde hochgeladen.", path=path)
     return redirect(target)
 
 
@@ -394,15 +366,13 @@ def publish(slug: str):
     if request.form.get("action") == "preview":
         return _render_course(course, publish_form=form)  # the forecast for what was typed
     forecast = services.publish_forecast(course, form.version.data, form.learner_policy.data)
-    try:
+    with unit_of_work(flash_error=False, refusals=services.PublishRefusedError) as work:
         version = services.publish_draft(course, current_user, form.version.data, utcnow(),
                                          learner_policy=form.learner_policy.data)
-    except services.PublishRefusedError as error:
-        db.session.rollback()
-        return _render_course(course, 422, publish_form=form, publish_error=error)
-    db.session.commit()
-    flash(_("Version %(version)s ist veröffentlicht. Der Katalog und neue Anmeldungen "
-            "verwenden sie ab sofort.", version=version.version), "success")
+        work.success = _("Version %(version)s ist veröffentlicht. Der Katalog und neue "
+                         "Anmeldungen verwenden sie ab sofort.", version=version.version)
+    if work.failed:
+        return _render_course(course, 422, publish_form=form, publish_error=work.error)
     if forecast is not None:
         flash(forecast_text(forecast), "info")
     return redirect(url_for("studio.show_course", slug=slug))
@@ -424,14 +394,12 @@ def upload_zip(slug: str):
         flash(_("Bitte wählen Sie ein ZIP-Archiv."), "error")
         return redirect(url_for("studio.show_course", slug=slug, _anchor="zip"))
     limits = drafts.ZipLimits.from_config(current_app.config)
-    try:
+    with unit_of_work(flash_error=False) as work:
         files = drafts.read_zip(form.file.data.read(limits.total_bytes + 1), course, limits)
         report = drafts.replace_draft(course, files, current_user, utcnow())
-    except DomainError as error:
-        db.session.rollback()
-        flash(_("Das Archiv wurde nicht übernommen: %(reason)s", reason=error.message), "error")
-        return _render_course(course, 422)  # (page, status): not show_course's tuple again
-    db.session.commit()
+    if work.failed:
+        flash(_("Das Archiv wurde nicht übernommen: %(reason)s", reason=work.message), "error")
+        return _render_course(course, 422)
     if report.is_empty:
         flash(_("Das Archiv entspricht dem Entwurf; nichts geändert."), "success")
     else:

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from xapi import jsontext
 from xapi.errors import StatementValidationError
-from xapi.validate import validate_statement, validate_statements
+from xapi.validation import validate_statement, validate_statements
 
 ACTOR = {"objectType": "Agent", "account": {"homePage": "https://campus.example", "name": "p1"}}
 VERB = {"id": "http://adlnet.gov/expapi/verbs/completed", "display": {"en": "completed"}}

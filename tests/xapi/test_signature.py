@@ -13,8 +13,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import NameOID
 
 from xapi import SignatureError, validate_statement
-from xapi.model import SIGNATURE_USAGE_TYPE
 from xapi.signature import verify_signed_statement
+from xapi.spec import SIGNATURE_USAGE_TYPE
 
 from .samples import statement
 

@@ -3,7 +3,7 @@
 import pytest
 
 from xapi import validate_statement
-from xapi.model import SIGNATURE_USAGE_TYPE
+from xapi.spec import SIGNATURE_USAGE_TYPE
 
 from .samples import SHA256_HEX, VERSIONS, expect_invalid, statement, substatement
 

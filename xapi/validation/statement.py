@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from xapi.model import SIGNATURE_CONTENT_TYPE, SIGNATURE_USAGE_TYPE, VOIDED_VERB
+from xapi.spec import SIGNATURE_CONTENT_TYPE, SIGNATURE_USAGE_TYPE, VOIDED_VERB
 from xapi.validation.activities import check_activity
 from xapi.validation.actors import IFIS, bad_object_type, check_actor, check_authority
 from xapi.validation.context import check_context

@@ -1,6 +1,5 @@
 """The exports page of a company manager: completion records and the funding evidence pack."""
 
-import os
 import re
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -23,24 +22,15 @@ from lms.companies.access import managed_organisation
 from lms.companies.audit import record_access
 from lms.companies.exports import funding_pack, rows
 from lms.companies.exports.cells import LOCAL_ZONE
-from lms.companies.exports.csv_export import csv_chunks
+from lms.companies.exports.formats import EXPORT_FORMATS, ExportOptions
 from lms.companies.exports.forms import ExportForm, FundingPackForm
-from lms.companies.exports.json_export import json_chunks
-from lms.companies.exports.xapi_export import xapi_chunks
-from lms.companies.exports.xlsx_export import stream_file, temp_path, write_xlsx
 from lms.db import utcnow
 from lms.extensions import db
+from lms.unit_of_work import unit_of_work
 
 bp = Blueprint("company_exports", __name__, url_prefix="/company/exports",
                template_folder="templates")
 
-MEDIA_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "json": "application/json",
-    "xapi": "application/json",
-}
-EXTENSIONS = {"csv": "csv", "xlsx": "xlsx", "json": "json", "xapi": "xapi.json"}
 
 
 def start_of_day(day: date | None) -> datetime | None:
@@ -120,32 +110,18 @@ def download_export():
         department_id=form.department.data or None,
         status=form.status.data or None,
     )
-    kind = form.format.data
-    record_access(current_user, organisation, f"export_{kind}", now, detail=filters.describe())
-    db.session.commit()
+    kind = EXPORT_FORMATS[form.format.data]
+    with unit_of_work(refusals=()):
+        record_access(current_user, organisation, f"export_{kind.key}", now,
+                      detail=filters.describe())
     language = str(get_locale() or "de")
     headings = [str(label) for _key, label in rows.COLUMNS]
     labels = {key: str(label) for key, label in
               (*rows.STATUS_LABELS.items(), *rows.CERTIFICATE_LABELS.items())}
     stream = rows.completion_rows(organisation, filters, now, language)
-    if kind == "csv":
-        body = csv_chunks(stream, headings, semicolon=form.semicolon.data, status_labels=labels)
-    elif kind == "xlsx":
-        # The workbook is written to a temp file first (a zip needs its central directory
-        # at the end); memory stays flat because write-only mode holds one row at a time.
-        path = temp_path()
-        try:
-            write_xlsx(stream, headings, path, status_labels=labels, title=_("Abschlüsse"))
-        except Exception:
-            os.unlink(path)
-            raise
-        body = stream_file(path)
-    elif kind == "json":
-        body = json_chunks(stream)
-    else:
-        body = xapi_chunks(stream)
-    name = filename(organisation, "abschluesse", EXTENSIONS[kind], now)
-    return Response(stream_with_context(body), mimetype=MEDIA_TYPES[kind], headers={
+    body = kind.write(stream, ExportOptions(headings, labels, semicolon=form.semicolon.data))
+    name = filename(organisation, "abschluesse", kind.extension, now)
+    return Response(stream_with_context(body), mimetype=kind.media_type, headers={
         "Content-Disposition": f'attachment; filename="{name}"',
         "Cache-Control": "no-store",
     })
@@ -167,9 +143,9 @@ def download_funding_pack():
         measure_number=(form.measure_number.data or "").strip(),
     )
     pdf = funding_pack.render_pack_pdf(pack, now)
-    record_access(current_user, organisation, "export_funding", now,
-                  detail=f"course={course.slug}, {form.date_from.data}–{form.date_to.data}")
-    db.session.commit()
+    with unit_of_work(refusals=()):
+        record_access(current_user, organisation, "export_funding", now,
+                      detail=f"course={course.slug}, {form.date_from.data}–{form.date_to.data}")
     name = filename(organisation, f"foerdernachweis-{course.slug}", "pdf", now)
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})

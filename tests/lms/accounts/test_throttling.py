@@ -18,7 +18,6 @@ from lms.sessions import checkin
 from lms.sessions.models import Attendance
 from tests.conftest import IsolatedClient, csrf_token_from
 from tests.factories import make_user
-from tests.lms.catalog.conftest import course_cache, import_real  # noqa: F401
 from tests.lms.sessions.conftest import (  # noqa: F401
     course,
     make_learner,

@@ -11,7 +11,6 @@ from lms.extensions import db
 from lms.learning.models import CourseProgress
 from tests.factories import make_user
 from tests.lms.api.world import build_world
-from tests.lms.catalog.conftest import course_cache, import_real  # noqa: F401
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import pytest
 from lms.api import tokens
 from lms.db import utcnow
 from tests.lms.api.world import build_world
-from tests.lms.catalog.conftest import course_cache, import_real  # noqa: F401
 
 ALL_SCOPES = ["people:read", "assignments:read", "assignments:write", "completions:read"]
 

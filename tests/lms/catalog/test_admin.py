@@ -12,7 +12,7 @@ from lms.errors import PermissionDeniedError, ValidationFailedError
 from lms.extensions import db
 from tests.conftest import csrf_token_from
 from tests.factories import make_user
-from tests.lms.catalog.conftest import edit
+from tests.fixtures.courses import edit
 
 
 def grants(course) -> set[int]:

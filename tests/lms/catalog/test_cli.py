@@ -10,7 +10,7 @@ from lms.catalog import cli as catalog_cli
 from lms.catalog import services, trainers
 from lms.catalog.models import Course, CourseVersion
 from lms.extensions import db
-from tests.lms.catalog.conftest import COURSES, edit
+from tests.fixtures.courses import COURSES, edit
 
 DIAGNOSTIC_LINE = re.compile(r"^\S+\.md:\d+:\d+: error: .+$", re.MULTILINE)
 

@@ -11,7 +11,7 @@ from lms.db import utcnow
 from lms.errors import PermissionDeniedError
 from lms.extensions import db
 from tests.factories import make_user
-from tests.lms.catalog.conftest import COURSES, REAL_COURSES, edit
+from tests.fixtures.courses import COURSES, REAL_COURSES, edit
 
 
 def count(model) -> int:

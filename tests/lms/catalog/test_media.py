@@ -8,7 +8,7 @@ from lms.catalog import services
 from lms.catalog.views import IMMUTABLE, SVG_POLICY
 from lms.db import utcnow
 from lms.security import CONTENT_SECURITY_POLICY
-from tests.lms.catalog.conftest import COURSES, edit, tiny_png
+from tests.fixtures.courses import COURSES, edit, tiny_png
 
 
 def test_svg_is_served_with_its_type_etag_and_a_policy_that_forbids_script(

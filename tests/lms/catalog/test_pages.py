@@ -9,7 +9,7 @@ import yaml
 
 from lms.catalog import services
 from lms.db import utcnow
-from tests.lms.catalog.conftest import edit
+from tests.fixtures.courses import edit
 
 TITLES = {
     "digital-production": "Digitale Produktion",

@@ -12,7 +12,7 @@ from lms.extensions import db
 from lms.studio import drafts
 from lms.studio import services as studio
 from tests.factories import make_user
-from tests.lms.catalog.conftest import COURSES
+from tests.fixtures.courses import COURSES
 
 
 def _course(slug: str) -> Course:

@@ -6,7 +6,6 @@ import pytest
 
 from lms.certificates import services
 from tests.factories import make_member, make_organisation, make_user
-from tests.lms.catalog.conftest import course_cache, import_real  # noqa: F401
 
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 COMPLETED = datetime(2026, 11, 19, 15, 30, tzinfo=UTC)

@@ -148,7 +148,7 @@ def test_dashboard_panel_lists_my_certificates_with_links(client, auth, certific
 
 
 def test_trainer_uploads_a_signature_that_the_pdf_shows(client, auth, learner, emobility):
-    from tests.lms.catalog.conftest import tiny_png
+    from tests.fixtures.courses import tiny_png
     from tests.lms.certificates.conftest import make_session_attended
 
     trainer = make_user(is_trainer=True, name="Tanja Trainerin")

@@ -7,7 +7,7 @@ from lms.certificates.services import issue_on_completion
 from lms.db import utcnow
 from lms.learning import enrolment as enrolments
 from tests.factories import make_user
-from tests.lms.catalog.conftest import COURSES, edit
+from tests.fixtures.courses import COURSES, edit
 
 
 def test_certificate_names_the_version_the_learner_is_on(app, tmp_path):

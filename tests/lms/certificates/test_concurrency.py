@@ -17,7 +17,7 @@ from lms.extensions import db
 from tests.conftest import dispose_engines, make_test_app
 from tests.databases import fresh_database
 from tests.factories import make_user
-from tests.lms.catalog.conftest import COURSES
+from tests.fixtures.courses import COURSES
 from tests.lms.certificates.conftest import COMPLETED, NOW
 
 pytestmark = pytest.mark.postgres_only

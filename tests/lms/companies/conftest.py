@@ -8,7 +8,6 @@ from lms.accounts.models import Department, Organisation, User
 from lms.db import utcnow
 from lms.extensions import db
 from tests.factories import make_department, make_member, make_organisation
-from tests.lms.catalog.conftest import course_cache, import_real  # noqa: F401
 
 
 @dataclass

@@ -13,7 +13,6 @@ from lms.companies.models import AccessLogEntry
 from lms.extensions import db
 from tests.factories import make_department, make_user
 from tests.lms.api.world import SCORE, build_world
-from tests.lms.catalog.conftest import course_cache, import_real  # noqa: F401
 
 
 @pytest.fixture
@@ -284,3 +283,25 @@ def test_funding_pack_measures_self_study_from_activity(app, world):
     slow = lines["Lese Gründlich"]
     # 20 + 1 s + 20 min, then the lunch gap capped at 30 minutes, then 20 minutes
     assert 89 <= slow.measured_minutes <= 91
+
+
+@pytest.mark.parametrize(("kind", "mimetype", "ending"), [
+    ("csv", "text/csv", ".csv"),
+    ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"),
+    ("json", "application/json", ".json"),
+    ("xapi", "application/json", ".xapi.json"),
+])
+def test_each_format_downloads_with_its_media_type_and_file_name(manager_client, auth, kind,
+                                                                 mimetype, ending):
+    response = export(manager_client, auth, format=kind)
+    assert response.status_code == 200
+    assert response.mimetype == mimetype
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith('attachment; filename="') and f'{ending}"' in disposition
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_an_unknown_format_is_refused_on_the_form(manager_client, auth):
+    response = export(manager_client, auth, format="pdf")
+    assert response.status_code == 400
+    assert "Abschlussdaten exportieren" in response.get_data(as_text=True)

@@ -11,8 +11,6 @@ from lms.extensions import db
 from lms.learning import statements as builders
 from lms.plugins import hookimpl
 from tests.factories import make_user
-from tests.lms.catalog.conftest import course_cache, import_real  # noqa: F401
-from tests.lms.lrs.conftest import make_client  # noqa: F401
 from xapi import vocabulary as v
 from xapi.agents import agent_key
 from xapi.store_sql import statements as statement_table

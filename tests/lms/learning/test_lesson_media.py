@@ -14,7 +14,7 @@ from lms.db import utcnow
 from lms.extensions import db
 from lms.learning import enrolment as enrolments
 from tests.factories import make_user
-from tests.lms.catalog.conftest import REAL_COURSES
+from tests.fixtures.courses import REAL_COURSES
 from tests.lms.learning.conftest import login
 
 
@@ -93,7 +93,7 @@ def test_media_are_immutable_svg_is_sandboxed_and_relative_urls_redirect(client,
 def test_old_version_media_only_for_its_learners(client, auth, import_real, tmp_path):
     import shutil
 
-    from tests.lms.catalog.conftest import COURSES, edit
+    from tests.fixtures.courses import COURSES, edit
 
     course = import_real("e-mobility")[0].version.course
     old = course.published_version

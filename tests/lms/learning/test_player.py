@@ -71,7 +71,7 @@ def test_player_renders_the_enrolled_version(client, auth, emobility, learner, n
     import shutil
 
     from lms.catalog import services
-    from tests.lms.catalog.conftest import COURSES, edit
+    from tests.fixtures.courses import COURSES, edit
 
     enrolment = enrolments.enrol(learner, emobility, learner, now)
     old_version_id = enrolment.course_version_id

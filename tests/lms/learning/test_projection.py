@@ -15,8 +15,8 @@ from lms.learning import statements as builders
 from lms.learning.models import CourseProgress, LessonProgress
 from lms.lrs import services as lrs_services
 from lms.lrs.embedded import platform_authority, record_statement, record_statements
+from tests.fixtures.lrs import XapiCaller
 from tests.lms.learning.conftest import stored_statements
-from tests.lms.lrs.conftest import XapiCaller
 
 
 def _rows(user, course):

@@ -15,7 +15,7 @@ from lms.learning import player, version_move
 from lms.learning.models import CourseProgress, Enrolment, LessonProgress, VersionMove
 from lms.learning.reopened import reopened_lessons
 from tests.factories import make_user
-from tests.lms.catalog.conftest import COURSES, edit
+from tests.fixtures.courses import COURSES, edit
 from tests.lms.learning.conftest import login
 
 

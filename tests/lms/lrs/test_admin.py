@@ -9,8 +9,8 @@ from lms.extensions import db
 from lms.lrs.models import LrsClient
 from tests.conftest import csrf_token_from
 from tests.factories import make_user
+from tests.fixtures.lrs import XapiCaller, basic_auth
 from tests.lms.lrs.builders import statement
-from tests.lms.lrs.conftest import XapiCaller, basic_auth
 
 
 @pytest.fixture

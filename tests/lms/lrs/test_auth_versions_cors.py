@@ -8,7 +8,7 @@ from lms.db import utcnow
 from lms.extensions import db
 from lms.lrs import services
 from tests.lms.lrs.builders import statement
-from tests.lms.lrs.conftest import basic_auth
+from tests.fixtures.lrs import basic_auth
 
 REALM = 'Basic realm="ATLAS Campus LRS"'
 

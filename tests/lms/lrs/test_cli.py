@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 from lms.extensions import db
 from lms.lrs import services
 from lms.lrs.models import LrsClient
+from tests.fixtures.lrs import XapiCaller, basic_auth
 from tests.lms.lrs.builders import learner, statement
-from tests.lms.lrs.conftest import XapiCaller, basic_auth
 from xapi.store_sql import documents, statements
 
 

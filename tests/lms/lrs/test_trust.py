@@ -13,7 +13,6 @@ from lms.lrs.embedded import record_statement
 from lms.lrs.models import LrsCreditGrant
 from tests.conftest import csrf_token_from
 from tests.factories import make_user
-from tests.lms.catalog.conftest import course_cache, import_real  # noqa: F401
 from tests.lms.lrs.builders import learner, statement, voiding
 from xapi.store_sql import statements as statement_table
 

@@ -10,7 +10,6 @@ from lms.extensions import db
 from lms.learning.enrolment import enrol
 from lms.sessions.services import SessionDetails, schedule_session
 from tests.factories import make_member, make_organisation, make_user
-from tests.lms.catalog.conftest import course_cache, import_real  # noqa: F401
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 SESSION_LESSON = "hv-workshop-uebungsstand"

@@ -1,4 +1,4 @@
-"""Access checks for admin pages."""
+"""Access checks shared by every area's admin pages."""
 
 from functools import wraps
 

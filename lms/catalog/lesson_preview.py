@@ -11,9 +11,9 @@ from flask_babel import get_locale
 from flask_login import current_user, login_required
 
 from lms.catalog import services
+from lms.catalog.labels import label_context
 from lms.catalog.outline import build_outline
 from lms.catalog.version_content import content_for
-from lms.catalog.views import label_context
 from lms.learning.enrolment import active_enrolment
 
 bp = Blueprint("lessons", __name__, url_prefix="/courses", template_folder="templates")
@@ -26,7 +26,7 @@ def inject_labels():
 
 @bp.get("/<slug>/<lesson_id>")
 @login_required
-def show_lesson(slug: str, lesson_id: str):
+def preview_lesson(slug: str, lesson_id: str):
     version = services.find_published_course(slug)
     enrolment = active_enrolment(current_user, version.course)
     # a lesson new in a later version than the learner's stays a preview for them

@@ -1,4 +1,4 @@
-"""Small helpers on the statement model: constants, agent identifiers, ids and canonical formats.
+"""What the xAPI specification fixes: constants, agent identifiers, ids and canonical formats.
 
 Statements stay plain JSON dicts everywhere in ``xapi``: they arrive as JSON,
 are validated as JSON and are stored as JSON, so a class hierarchy would only

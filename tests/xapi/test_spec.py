@@ -3,7 +3,7 @@
 import hashlib
 
 from xapi import validate_statement
-from xapi.model import (
+from xapi.spec import (
     agent_ifi,
     canonical_languages,
     ids_format,

@@ -1,26 +1,16 @@
-"""The progress projection: lesson and course progress folded from the LRS's statements.
+"""One learner's progress rows in one course, while statements are folded into them.
 
-The statement store is the source of truth. A stored statement about an activity of a
-course is folded into ``LessonProgress`` and ``CourseProgress`` only when its authority may
-credit that activity (``lms.lrs.crediting``): the platform for everything, a client for
-the ungraded activities an admin granted it; quiz and assessment results and attendance
-only from the platform. ``atlas progress rebuild`` deletes the rows and folds the
-statements again under the same rule. A statement counts for a learner's current cycle
-when its ``context.registration`` is the enrolment's registration, or when it has none
-(other tools) and was stored after the cycle began. A voided statement is undone by
-rebuilding that learner and course.
+Holds the per-statement rules (which cycle a statement counts for, what a verb does to a
+lesson row) and settles completion: a first completion is recorded as a ``completed``
+statement and announced through ``lms_course_completed``.
 """
 
-import logging
-import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
-from urllib.parse import unquote
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from authoring.model import GRADED_KINDS
 from lms.accounts.models import User
@@ -30,70 +20,20 @@ from lms.extensions import db
 from lms.learning import statements as builders
 from lms.learning.completion import completion_percent, duration_minutes, rule_met
 from lms.learning.models import CourseProgress, Enrolment, LessonProgress
+from lms.learning.projection.targets import VERB_NAMES, Target
 from lms.learning.reopened import reopened_lessons
-from lms.lrs.crediting import PLATFORM, CreditRule, is_platform_statement, load_credit_rule
+from lms.lrs.crediting import PLATFORM
 from lms.lrs.embedded import platform_authority, record_statement
 from lms.plugins import hooks
 from xapi import reads
 from xapi import vocabulary as v
 from xapi.isotime import parse_timestamp, truncate_ms
 
-log = logging.getLogger(__name__)
-
-PAGE = 1000
 #: Lessons whose progress only the platform's own grading and rosters may credit.
 PLATFORM_ONLY_KINDS = (*GRADED_KINDS, "session")
 
-VERB_NAMES = {verb.id: name for name, verb in v.VERBS.items()}
-_LESSON_TAIL = re.compile(r"^module/([^/]+)/lesson/([^/]+)$")
-_SESSION_TAIL = re.compile(r"^session/([^/]+)$")
 
-
-@dataclass(frozen=True)
-class Target:
-    """What a statement's object is within the platform: a course, lesson or session."""
-
-    slug: str
-    kind: str  # "course", "lesson", "session" or "other"
-    lesson_id: str | None = None
-    session_id: str | None = None
-
-
-def course_prefix() -> str:
-    """The IRI prefix of every course activity of this platform (``…/course/``)."""
-    return v.platform_base(current_app.config["ATLAS_BASE_URL"]) + "/xapi/activities/course/"
-
-
-def parse_target(iri: str, prefix: str) -> Target | None:
-    """Read a course activity IRI of this platform; None for anything else."""
-    if not isinstance(iri, str) or not iri.startswith(prefix):
-        return None
-    slug, _, tail = iri[len(prefix):].partition("/")
-    slug = unquote(slug)
-    if not tail:
-        return Target(slug, "course")
-    if match := _LESSON_TAIL.match(tail):
-        return Target(slug, "lesson", lesson_id=unquote(match.group(2)))
-    if match := _SESSION_TAIL.match(tail):
-        return Target(slug, "session", session_id=unquote(match.group(1)))
-    return Target(slug, "other")
-
-
-def learner_name(statement: Mapping[str, Any], base: str) -> str | None:
-    """The pseudonym of a statement's actor when it is an account of this platform."""
-    account = (statement.get("actor") or {}).get("account")
-    if not isinstance(account, dict) or not isinstance(account.get("homePage"), str):
-        return None
-    try:
-        if v.platform_base(account["homePage"]) != base:
-            return None
-    except ValueError:
-        return None
-    name = account.get("name")
-    return name if isinstance(name, str) else None
-
-
-class _Pair:
+class LearnerCourseFold:
     """One learner's projection rows in one course while statements are folded in."""
 
     def __init__(self, user: User, course: Course, *, fresh: bool):
@@ -274,152 +214,3 @@ class _Pair:
             limit=1,
         )
         return found[0].stored if found else None
-
-
-class _Folder:
-    """Folds batches of statements into the projection, loading each pair once."""
-
-    def __init__(self, *, fresh: bool, rule: CreditRule | None = None):
-        self.fresh = fresh
-        self.rule = rule or load_credit_rule()
-        self.base = v.platform_base(current_app.config["ATLAS_BASE_URL"])
-        self.prefix = course_prefix()
-        self.pairs: dict[tuple[int, int], _Pair] = {}
-        self.courses: dict[str, Course | None] = {}
-        self.voided_pairs: set[tuple[int, int]] = set()
-
-    def _courses(self, slugs: Iterable[str]) -> None:
-        wanted = {slug for slug in slugs if slug not in self.courses}
-        if wanted:
-            found = {course.slug: course for course in db.session.scalars(
-                select(Course).where(Course.slug.in_(wanted)))}
-            for slug in wanted:
-                self.courses[slug] = found.get(slug)
-
-    def _resolve(self, batch: list[Mapping[str, Any]]) -> list[tuple[Mapping, Target, str, str]]:
-        """The statements about a learner's lesson or session whose authority may credit it."""
-        resolved = []
-        for statement in batch:
-            obj = statement.get("object") or {}
-            target = parse_target(obj.get("id"), self.prefix)
-            if target is None or target.kind not in ("lesson", "session"):
-                continue
-            authority = self.rule.authority_of(statement)
-            if authority is None:
-                continue  # stored and queryable, never counted
-            name = learner_name(statement, self.base)
-            if name:
-                resolved.append((statement, target, name, authority))
-        return resolved
-
-    def fold(self, batch: list[Mapping[str, Any]]) -> None:
-        resolved = self._resolve(batch)
-        if not resolved:
-            return
-        names = {name for _s, _t, name, _a in resolved}
-        users = {user.pseudonym: user for user in db.session.scalars(
-            select(User).where(User.pseudonym.in_(names)))}
-        self._courses(target.slug for _s, target, _n, _a in resolved)
-        for statement, target, name, authority in resolved:
-            user, course = users.get(name), self.courses.get(target.slug)
-            if user is None or course is None:
-                continue
-            pair = self.pair(user, course)
-            if pair.counts(statement):
-                pair.apply(statement, target, authority)
-
-    def pair(self, user: User, course: Course) -> _Pair:
-        key = (user.id, course.id)
-        if key not in self.pairs:
-            self.pairs[key] = _Pair(user, course, fresh=self.fresh)
-        return self.pairs[key]
-
-
-def fold_statements(stored: list[Mapping[str, Any]], now: datetime) -> None:
-    """Fold newly stored statements into the projection (the ``lms_statements_stored`` hook).
-
-    Voiding statements rebuild the learner and course of their target.
-    """
-    voided_verb = v.VERBS["voided"].id
-    voiding = [s for s in stored if (s.get("verb") or {}).get("id") == voided_verb]
-    plain = [s for s in stored if (s.get("verb") or {}).get("id") != voided_verb]
-    if plain and not all(is_platform_statement(s) for s in plain):
-        # a voiding statement may have arrived before its target
-        voided = reads.voided_ids(db.session.connection(), [str(s["id"]) for s in plain])
-        plain = [s for s in plain if str(s["id"]) not in voided]
-    rule = load_credit_rule()
-    folder = _Folder(fresh=False, rule=rule)
-    folder.fold(plain)
-    for pair in folder.pairs.values():
-        pair.finish(now, replay=False)
-    if voiding:
-        targets = [str((s.get("object") or {}).get("id")) for s in voiding]
-        affected = _Folder(fresh=False, rule=rule)
-        affected.fold(reads.statements_by_id(db.session.connection(), targets))
-        for user_id, course_id in list(affected.pairs):
-            rebuild(now, user_ids=[user_id], course_ids=[course_id])
-
-
-# --- rebuilding ------------------------------------------------------------------------
-
-
-@dataclass
-class RebuildResult:
-    statements: int = 0
-    pairs: int = 0
-    completed_now: int = 0
-
-
-def rebuild(now: datetime, user_ids: list[int] | None = None,
-            course_ids: list[int] | None = None) -> RebuildResult:
-    """Delete the projection rows in scope and fold the LRS's statements again.
-
-    Completions already recorded keep their time and fire nothing; a completion reached
-    for the first time is recorded and announced as it would be live.
-
-    :param user_ids: only these learners (all when None).
-    :param course_ids: only these courses (all when None).
-    """
-    scope = []
-    if user_ids is not None:
-        scope.append(CourseProgress.user_id.in_(user_ids))
-    if course_ids is not None:
-        scope.append(CourseProgress.course_id.in_(course_ids))
-    previous = {(row.user_id, row.course_id): row.completed_at for row in db.session.execute(
-        select(CourseProgress.user_id, CourseProgress.course_id, CourseProgress.completed_at)
-        .where(*scope))}
-    lesson_scope = []
-    if user_ids is not None:
-        lesson_scope.append(LessonProgress.user_id.in_(user_ids))
-    if course_ids is not None:
-        lesson_scope.append(LessonProgress.course_id.in_(course_ids))
-    db.session.execute(delete(LessonProgress).where(*lesson_scope))
-    db.session.execute(delete(CourseProgress).where(*scope))
-    db.session.flush()
-    db.session.expire_all()
-
-    base = current_app.config["ATLAS_BASE_URL"]
-    if course_ids is None:
-        prefixes = [course_prefix()]
-    else:
-        slugs = db.session.scalars(select(Course.slug).where(Course.id.in_(course_ids)))
-        prefixes = [v.course_iri(base, slug) + "/" for slug in slugs]
-    actors = None
-    if user_ids is not None:
-        pseudonyms = db.session.scalars(select(User.pseudonym).where(User.id.in_(user_ids)))
-        actors = [v.learner_actor(base, name) for name in pseudonyms]
-    result = RebuildResult()
-    folder = _Folder(fresh=True)
-    if prefixes and actors != []:
-        for page in reads.iter_statements_about(db.session.connection(), prefixes,
-                                                actors=actors, page=PAGE):
-            result.statements += len(page)
-            folder.fold(page)
-    for key, pair in folder.pairs.items():
-        if pair.progress is None:
-            continue
-        result.pairs += 1
-        if pair.finish(now, replay=True, previous=previous.get(key)):
-            result.completed_now += 1
-    db.session.flush()
-    return result
