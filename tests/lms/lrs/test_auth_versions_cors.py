@@ -7,8 +7,8 @@ import pytest
 from lms.db import utcnow
 from lms.extensions import db
 from lms.lrs import services
-from tests.lms.lrs.builders import statement
 from tests.fixtures.lrs import basic_auth
+from tests.lms.lrs.builders import statement
 
 REALM = 'Basic realm="ATLAS Campus LRS"'
 
