@@ -2,7 +2,8 @@
 
 The course is the scaffold of ``atlas course new`` (a lesson, a quiz, a session lesson and a
 final assessment; completion needs all four), imported into the live app with a session
-starting in ten minutes. The trainer records attendance on the roster; at the end the
+starting in ten minutes. The trainer ticks the learner on the roster and closes it once the
+workshop has begun (only a closed roster credits attendance); at the end the
 statements in the LRS and the progress on "Mein Lernen" must tell the same story.
 """
 
@@ -51,6 +52,18 @@ def walk_course(live_app, tmp_path_factory, demo_logins):
         learner = make_user(name="Walter Weiterbildung", email="walter@example.org")
         db.session.commit()
         return {"session_id": session.id, "course_id": course.id, "learner_id": learner.id}
+
+
+def _start_session_now(app, session_id: int) -> None:
+    """Move the session's start into the past: the workshop has begun."""
+    from lms.db import utcnow
+    from lms.extensions import db
+    from lms.sessions.models import CourseSession
+
+    with app.app_context():
+        session = db.session.get(CourseSession, session_id)
+        session.starts_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
 
 
 def shot(page, name: str) -> None:
@@ -119,6 +132,12 @@ def test_learner_walks_a_blended_course_to_completion(new_page, live_app, walk_c
     trainer.get_by_label("Walter Weiterbildung anwesend").check()
     trainer.get_by_role("button", name="Anwesenheit speichern").click()
     expect(trainer.get_by_label("Walter Weiterbildung anwesend")).to_be_checked()
+    # a tick counts only once the roster is closed, which is possible from the start on:
+    # let the workshop begin, then the trainer closes the list
+    _start_session_now(live_app, walk_course["session_id"])
+    trainer.goto(f"/sessions/{walk_course['session_id']}/roster")
+    trainer.get_by_role("button", name="Speichern und Liste abschließen").click()
+    expect(trainer.get_by_text("Die Anwesenheitsliste wurde am")).to_be_visible()
     shot(trainer, "4-roster")
     logout(trainer)
 
