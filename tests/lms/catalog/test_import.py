@@ -39,7 +39,7 @@ def test_imported_version_keeps_listing_fields_and_media(import_real):
     assert version.title_de == "E-Mobilität für Zulieferer"
     assert version.title_en == "E-mobility for automotive suppliers"
     assert version.subject == "e-mobility" and version.course.subject == "e-mobility"
-    assert version.duration_hours == 18 and version.language_codes == ["de"]
+    assert version.duration_hours == 18 and version.language_codes == ["de", "en"]
     assert version.digest.startswith("sha256:") and version.imported_by is None
     media = services.version_media(version)
     assert "media/antriebsstrang-bev.svg" in media

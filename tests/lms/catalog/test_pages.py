@@ -146,15 +146,33 @@ def test_unknown_and_unpublished_courses_are_not_found(client, app, small_course
     assert "grundlagen-test" not in client.get("/courses").get_data(as_text=True)
 
 
-def test_german_fallbacks_on_english_pages_are_marked(client, import_real):
-    import_real("e-mobility")
+def test_german_fallbacks_on_english_pages_are_marked(client, app, tmp_path):
+    """Lessons that exist in German only say so on English pages; English texts do not."""
+    import shutil
+
+    from lms.extensions import db
+
+    source = tmp_path / "e-mobility"
+    shutil.copytree(COURSES / "e-mobility", source)
+    for translation in source.glob("modules/*/*.en.md"):
+        translation.unlink()
+    edit(source / "course.yml", "languages: [de, en]", "languages: [de]")
+    services.import_course(source, None, utcnow())
+    db.session.commit()
     body = client.get("/courses/e-mobility", headers={"Accept-Language": "en"}).get_data(
         as_text=True)
-    # lessons exist in German only: their titles say so; English course texts do not
     assert '<span class="lesson-title" lang="de">Antriebsarten im Überblick</span>' in body
     assert '<h1 id="course-title">E-mobility for automotive suppliers</h1>' in body
     german = client.get("/courses/e-mobility").get_data(as_text=True)
     assert 'lang="de"' not in german.split("<main", 1)[1]
+
+
+def test_translated_lessons_show_their_english_titles(client, import_real):
+    import_real("e-mobility")
+    body = client.get("/courses/e-mobility", headers={"Accept-Language": "en"}).get_data(
+        as_text=True)
+    assert "Types of powertrain at a glance" in body
+    assert "Antriebsarten im Überblick" not in body
 
 
 def test_dashboard_offers_published_courses(client, auth, catalogue):
