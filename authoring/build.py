@@ -153,6 +153,26 @@ def _hash_content(course: Course, media: dict[str, dict]) -> None:
         )
 
 
+def _language_variants(used: set[str], languages: Iterable[str], root: Path) -> set[str]:
+    """Figures' language variants that exist beside them (``x.svg`` → ``x.en.svg``).
+
+    A figure with text in it may have one per course language; the LMS shows it to readers
+    of that language, so it travels in the package although no lesson names it.
+    """
+    variants = set()
+    for relative in used:
+        stem, dot, extension = relative.rpartition(".")
+        if not dot or not stem:
+            continue
+        for language in languages:
+            if language == DEFAULT_LANGUAGE:
+                continue
+            variant = f"{stem}.{language}.{extension}"
+            if (root / variant).is_file():
+                variants.add(variant)
+    return variants
+
+
 def build_package(
     path: str | Path, out_dir: str | Path | None = None, cache: RenderCache | None = None,
     kinds: dict[str, BlockKind] | None = None, image_hosts: Iterable[str] = (),
@@ -171,9 +191,10 @@ def build_package(
     course, source = _read(path, cache, kinds, image_hosts, today)
     if has_errors(source.diagnostics):
         raise CourseInvalidError(source.diagnostics)
-    used = sorted({ref.path for lesson in course.lessons()
-                   for content in lesson.content.values() for ref in content.media})
-    media_files = {relative: source.root / relative for relative in used}
+    used = {ref.path for lesson in course.lessons()
+            for content in lesson.content.values() for ref in content.media}
+    used |= _language_variants(used, course.languages, source.root)
+    media_files = {relative: source.root / relative for relative in sorted(used)}
     media = {}
     for relative, file in media_files.items():
         digest, size = hash_file(file, cache)

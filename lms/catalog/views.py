@@ -9,6 +9,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 
+from authoring.model import DEFAULT_LANGUAGE
 from lms.catalog import services
 from lms.catalog.forms import CatalogFilterForm
 from lms.catalog.labels import label_context
@@ -140,13 +141,15 @@ def version_media_url(version, relpath: str) -> str:
 
 
 @bp.app_template_filter("with_media_urls")
-def with_media_urls(html: str, version) -> Markup:
+def with_media_urls(html: str, version, language: str | None = None) -> Markup:
     """Lesson HTML with its ``media/…`` references pointing at ``version``'s media route.
 
     Lesson HTML says ``src="media/x.svg"``, relative to the course folder. Resolved against
     the player (``/learn/<course>/<lesson>``) or its print view (``…/<lesson>/print``) that
     is a different, missing URL on each page; rewritten here, every page that shows the
-    lesson gets the files of the version the reader is on, under an immutable URL.
+    lesson gets the files of the version the reader is on, under an immutable URL. For a
+    lesson shown in another ``language`` a figure's variant ``x.<language>.svg`` is used
+    where the course has one (figures with text in them).
     """
     media = services.version_media(version)
 
@@ -154,9 +157,20 @@ def with_media_urls(html: str, version) -> Markup:
         relpath = match.group(2)
         if f"media/{relpath}" not in media:
             return match.group(0)  # the validator reports it; leave it visible as written
+        variant = _language_variant(relpath, language)
+        if variant is not None and f"media/{variant}" in media:
+            relpath = variant
         return f'{match.group(1)}="{version_media_url(version, relpath)}"'
 
     return Markup(MEDIA_ATTRIBUTE.sub(rewrite, str(html)))
+
+
+def _language_variant(relpath: str, language: str | None) -> str | None:
+    """``x.svg`` → ``x.en.svg`` for a language other than the courses' original."""
+    if not language or language == DEFAULT_LANGUAGE:
+        return None
+    stem, dot, extension = relpath.rpartition(".")
+    return f"{stem}.{language}.{extension}" if dot and stem else None
 
 
 def may_read_version(user, version) -> bool:

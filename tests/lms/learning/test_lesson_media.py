@@ -114,3 +114,24 @@ def test_old_version_media_only_for_its_learners(client, auth, import_real, tmp_
     response = client.get(url)
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == PRIVATE_IMMUTABLE
+
+
+def test_english_readers_get_a_figure_s_english_variant(client, auth, import_real):
+    """``media/x.en.svg`` replaces ``media/x.svg`` in the English lesson, not the German."""
+    course = import_real("sustainability")[0].version.course
+    version = course.published_version
+    assert "media/regulierung-zeitstrahl.en.svg" in services.version_media(version)
+    learner = make_user()
+    enrolments.enrol(learner, course, learner, utcnow())
+    db.session.commit()
+    login(client, auth, learner)
+    page_url = "/learn/sustainability/csrd-lksg-csddd"
+    german = client.get(page_url).get_data(as_text=True)
+    learner.locale = "en"  # what the language switch stores for a signed-in learner
+    db.session.commit()
+    english = client.get(page_url).get_data(as_text=True)
+    assert '<html lang="en">' in english
+    figure = f"/courses/sustainability/versions/{version.id}/media/regulierung-zeitstrahl"
+    assert f'{figure}.svg"' in german and f'{figure}.en.svg"' not in german
+    assert f'{figure}.en.svg"' in english
+    assert client.get(f"{figure}.en.svg").mimetype == "image/svg+xml"
