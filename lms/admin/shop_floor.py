@@ -18,6 +18,7 @@ from lms.db import utcnow
 from lms.errors import DomainError, ValidationFailedError
 from lms.extensions import db
 from lms.forms import ActionForm
+from lms.unit_of_work import unit_of_work
 
 MAX_CSV_BYTES = 1024 * 1024
 
@@ -61,14 +62,9 @@ def set_organisation_code(organisation_id: int):
     organisation = _organisation_for_manager(organisation_id)
     form = OrganisationCodeForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form, success=_("Firmenkürzel gespeichert.")) as work:
             shop_floor.set_organisation_code(current_user, organisation, form.code.data, utcnow())
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Firmenkürzel gespeichert."), "success")
+        if not work.failed:
             return redirect(url_for("admin.shop_floor_accounts", organisation_id=organisation.id))
     return _page(organisation, 400, code_form=form)
 

@@ -7,16 +7,15 @@ from sqlalchemy import select
 
 from lms.access import admin_required
 from lms.accounts import audit
-from lms.accounts.forms_errors import show_error
 from lms.accounts.models import Organisation
 from lms.accounts.sso import services
 from lms.accounts.sso.models import IdentityProvider
 from lms.admin.forms import IdentityProviderForm
 from lms.admin.views import bp
 from lms.db import utcnow
-from lms.errors import DomainError
 from lms.extensions import db
 from lms.forms import ActionForm
+from lms.unit_of_work import unit_of_work
 
 
 @bp.route("/organisations/<int:organisation_id>/sso", methods=["GET", "POST"])
@@ -27,7 +26,8 @@ def identity_provider(organisation_id: int):
         IdentityProvider.organisation_id == organisation.id))
     form = IdentityProviderForm(obj=provider) if provider else IdentityProviderForm()
     if form.validate_on_submit():
-        try:
+        saved = _("Single Sign-on gespeichert; der Anbieter wurde erreicht.")
+        with unit_of_work(form, success=saved) as work:
             services.configure_provider(
                 current_user, organisation, protocol=form.protocol.data,
                 issuer=form.issuer.data, client_id=form.client_id.data or "",
@@ -37,12 +37,7 @@ def identity_provider(organisation_id: int):
                 claim_personnel_number=form.claim_personnel_number.data or "",
                 claim_department=form.claim_department.data or "",
                 is_enabled=form.is_enabled.data, now=utcnow())
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Single Sign-on gespeichert; der Anbieter wurde erreicht."), "success")
+        if not work.failed:
             return redirect(url_for("admin.identity_provider", organisation_id=organisation.id))
     return render_template(
         "admin/identity_provider.html", organisation=organisation, provider=provider,

@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 
 from lms.access import admin_required
 from lms.accounts import administration, audit, shop_floor
-from lms.accounts.forms_errors import show_error
 from lms.accounts.models import User
 from lms.admin.forms import AnonymiseForm, NewUserForm, UserAccountForm
 from lms.admin.shop_floor import _pdf
@@ -20,6 +19,7 @@ from lms.extensions import db
 from lms.forms import ActionForm
 from lms.lrs.models import LrsClient
 from lms.lrs.services import erase_agent
+from lms.unit_of_work import unit_of_work
 from xapi.vocabulary import learner_actor
 
 
@@ -50,16 +50,12 @@ def start():
 def new_user():
     form = NewUserForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as work:
             user = administration.create_account(
                 current_user, email=form.email.data, name=form.name.data,
                 is_admin=form.is_admin.data, is_trainer=form.is_trainer.data,
                 locale=form.locale.data, now=utcnow())
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if not work.failed:
             flash(_("Konto angelegt. %(email)s bekommt einen Link, um das Passwort festzulegen.",
                     email=user.email), "success")
             return redirect(url_for("admin.edit_user", user_id=user.id))
@@ -72,16 +68,11 @@ def update_user(user_id: int):
     user = db.get_or_404(User, user_id)
     form = UserAccountForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form, success=_("Gespeichert.")) as work:
             administration.update_account(
                 current_user, user, name=form.name.data, email=form.email.data or "",
                 now=utcnow())
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Gespeichert."), "success")
+        if not work.failed:
             return redirect(url_for("admin.edit_user", user_id=user.id))
     return user_page(user, 400, details_form=form)
 
@@ -138,17 +129,13 @@ def anonymise_user(user_id: int):
     user = db.get_or_404(User, user_id)
     form = AnonymiseForm()
     if form.validate_on_submit():
-        try:
+        saved = _("Das Konto wurde anonymisiert und seine Lerndaten gelöscht.")
+        with unit_of_work(form, success=saved) as work:
             now = utcnow()
             administration.anonymise(
                 current_user, user, form.confirmation.data, now,
                 erase_learning_records=lambda person: erase_agent(current_user, learner_actor(
                     current_app.config["ATLAS_BASE_URL"], person.pseudonym), now))
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Das Konto wurde anonymisiert und seine Lerndaten gelöscht."), "success")
+        if not work.failed:
             return redirect(url_for("admin.edit_user", user_id=user.id))
     return user_page(user, 400, anonymise_form=form)
