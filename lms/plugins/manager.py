@@ -23,6 +23,7 @@ BUILTIN_PLUGINS = (
     "lms.certificates.plugin",
     "lms.companies.plugin",
     "lms.api.plugin",
+    "lms.teaching.plugin",
     "lms.companies.exports.plugin",
 )
 

@@ -1,0 +1,1 @@
+"""Tables of open answers, their files and grades, and question-pool draws."""

@@ -1,0 +1,1 @@
+"""Tables of the cockpit's overrides and announcements."""
