@@ -87,3 +87,12 @@ def commit_or_flash(action: Callable[[], Any], success: str | None = None) -> bo
     with unit_of_work(success=success) as work:
         action()
     return not work.failed
+
+
+def discard() -> None:
+    """Drop the request's changes: the error path of a view that answers with an error itself.
+
+    For error handlers that turn an exception into a response (the REST API's JSON errors,
+    the xAPI binding's problem documents): nothing of a refused request is kept.
+    """
+    db.session.rollback()

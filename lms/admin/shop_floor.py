@@ -4,18 +4,19 @@ Open to platform admins and the organisation's own managers. Creating people and
 new cards answer with the PDF itself: the start codes exist only in that PDF.
 """
 
-from flask import flash, make_response, redirect, render_template, url_for
+from collections.abc import Callable
+
+from flask import make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from lms.accounts import login_cards, shop_floor
-from lms.accounts.forms_errors import show_error
 from lms.accounts.models import Membership, User
 from lms.admin.forms import OrganisationCodeForm, ShopFloorCsvForm, ShopFloorPersonForm
 from lms.admin.views import _organisation_for_manager, bp
 from lms.db import utcnow
-from lms.errors import DomainError, ValidationFailedError
+from lms.errors import ValidationFailedError
 from lms.extensions import db
 from lms.forms import ActionForm
 from lms.unit_of_work import unit_of_work
@@ -40,9 +41,18 @@ def _page(organisation, status=200, **forms):
                            members=members, now=utcnow(), **context), status
 
 
-def _pdf(cards, filename: str):
-    pdf = login_cards.render_cards(cards)  # before the commit: no codes without their cards
-    db.session.commit()
+def card_pdf(issue: Callable[[], list], form=None, filename: str | None = None):
+    """Issue login cards in one unit of work and answer with their PDF, or None if refused.
+
+    The PDF is rendered inside the unit of work, before the commit: no start codes are
+    stored without their cards. A refusal goes onto ``form`` (or is flashed).
+    """
+    with unit_of_work(form) as work:
+        cards = issue()
+        pdf = login_cards.render_cards(cards)
+    if work.failed:
+        return None
+    filename = filename or f"anmeldekarte-{cards[0].personnel_number}.pdf"
     response = make_response(pdf)
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -75,16 +85,12 @@ def create_shop_floor_account(organisation_id: int):
     organisation = _organisation_for_manager(organisation_id)
     form = ShopFloorPersonForm()
     if form.validate_on_submit():
-        try:
-            card = shop_floor.create_account(
-                current_user, organisation, name=form.name.data,
-                personnel_number=form.personnel_number.data,
-                department=form.department.data or None, now=utcnow())
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            return _pdf([card], f"anmeldekarte-{card.personnel_number}.pdf")
+        response = card_pdf(lambda: [shop_floor.create_account(
+            current_user, organisation, name=form.name.data,
+            personnel_number=form.personnel_number.data,
+            department=form.department.data or None, now=utcnow())], form)
+        if response is not None:
+            return response
     return _page(organisation, 400, person_form=form)
 
 
@@ -95,7 +101,8 @@ def import_shop_floor_accounts(organisation_id: int):
     form = ShopFloorCsvForm()
     if form.validate_on_submit():
         raw = form.file.data.read(MAX_CSV_BYTES + 1)
-        try:
+
+        def create_accounts():
             if len(raw) > MAX_CSV_BYTES:
                 raise ValidationFailedError(
                     _("Die Datei ist größer als 1 MB."), field="file")
@@ -103,13 +110,12 @@ def import_shop_floor_accounts(organisation_id: int):
                 text = raw.decode("utf-8-sig")
             except UnicodeDecodeError:
                 text = raw.decode("cp1252", errors="replace")  # Excel on Windows
-            cards = shop_floor.create_accounts_from_csv(current_user, organisation, text,
-                                                        utcnow())
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            return _pdf(cards, "anmeldekarten.pdf")
+            return shop_floor.create_accounts_from_csv(current_user, organisation, text,
+                                                       utcnow())
+
+        response = card_pdf(create_accounts, form, filename="anmeldekarten.pdf")
+        if response is not None:
+            return response
     return _page(organisation, 400, csv_form=form)
 
 
@@ -123,10 +129,6 @@ def reissue_login_card(organisation_id: int, user_id: int):
     if not form.validate_on_submit() or user.organisation is None or (
             user.organisation.id != organisation.id):
         return redirect(url_for("admin.shop_floor_accounts", organisation_id=organisation.id))
-    try:
-        card = shop_floor.reset_login(current_user, user, utcnow())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("admin.shop_floor_accounts", organisation_id=organisation.id))
-    return _pdf([card], f"anmeldekarte-{card.personnel_number}.pdf")
+    response = card_pdf(lambda: [shop_floor.reset_login(current_user, user, utcnow())])
+    return response or redirect(
+        url_for("admin.shop_floor_accounts", organisation_id=organisation.id))

@@ -11,15 +11,14 @@ from lms.access import admin_required
 from lms.accounts import administration, audit, shop_floor
 from lms.accounts.models import User
 from lms.admin.forms import AnonymiseForm, NewUserForm, UserAccountForm
-from lms.admin.shop_floor import _pdf
+from lms.admin.shop_floor import card_pdf
 from lms.admin.views import bp, user_page
 from lms.db import utcnow
-from lms.errors import DomainError
 from lms.extensions import db
 from lms.forms import ActionForm
 from lms.lrs.models import LrsClient
 from lms.lrs.services import erase_agent
-from lms.unit_of_work import unit_of_work
+from lms.unit_of_work import commit_or_flash, unit_of_work
 from xapi.vocabulary import learner_actor
 
 
@@ -81,14 +80,7 @@ def _simple_action(user_id: int, action, success: str):
     user = db.get_or_404(User, user_id)
     if not ActionForm().validate_on_submit():
         return redirect(url_for("admin.edit_user", user_id=user.id))
-    try:
-        action(user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(success, "success")
+    commit_or_flash(lambda: action(user), success)
     return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
@@ -114,13 +106,8 @@ def issue_login_card(user_id: int):
     user = db.get_or_404(User, user_id)
     if not ActionForm().validate_on_submit():
         return redirect(url_for("admin.edit_user", user_id=user.id))
-    try:
-        card = shop_floor.reset_login(current_user, user, utcnow())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("admin.edit_user", user_id=user.id))
-    return _pdf([card], f"anmeldekarte-{card.personnel_number}.pdf")
+    response = card_pdf(lambda: [shop_floor.reset_login(current_user, user, utcnow())])
+    return response or redirect(url_for("admin.edit_user", user_id=user.id))
 
 
 @bp.post("/users/<int:user_id>/anonymise")

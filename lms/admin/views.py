@@ -1,6 +1,6 @@
 """Admin pages for users and organisations; organisation pages are open to its managers."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
@@ -19,7 +19,6 @@ from lms.companies import employees
 from lms.companies.access import organisation_for_manager
 from lms.companies.views import change_invitation, invite_with_form
 from lms.db import utcnow
-from lms.errors import DomainError
 from lms.extensions import db
 from lms.forms import ActionForm
 from lms.forms import invitation_form as shared_invitation_form
@@ -56,17 +55,13 @@ def edit_user(user_id: int):
               "is_active": user.is_active_account}
     ) if request.method == "GET" else UserRolesForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form, success=_("Gespeichert.")) as work:
             services.set_platform_roles(
                 current_user, user, is_admin=form.is_admin.data, is_trainer=form.is_trainer.data,
                 is_active=form.is_active.data,
             )
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
+        if work.failed:
             return user_page(user, 400, form=form)
-        db.session.commit()
-        flash(_("Gespeichert."), "success")
         return redirect(url_for("admin.edit_user", user_id=user.id))
     return user_page(user, 200, form=form)
 

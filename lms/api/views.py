@@ -30,7 +30,7 @@ from lms.extensions import csrf, db, limiter
 from lms.learning.enrolment import find_enrolment
 from lms.learning.models import Enrolment
 from lms.local_time import local_day
-from lms.unit_of_work import unit_of_work
+from lms.unit_of_work import discard, unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -49,20 +49,20 @@ DEFAULT_PER_PAGE = 50
 
 @bp.errorhandler(ApiError)
 def handle_api_error(error: ApiError):
-    db.session.rollback()
+    discard()
     return error_response(error.status, error.message, error.field)
 
 
 @bp.errorhandler(DomainError)
 def handle_domain_error(error: DomainError):
-    db.session.rollback()
+    discard()
     status = 422 if error.status_code == 400 else error.status_code
     return error_response(status, error.message, error.field)
 
 
 @bp.errorhandler(HTTPException)
 def handle_http_error(error: HTTPException):
-    db.session.rollback()
+    discard()
     status = error.code or 500
     messages = {
         404: _("Diese Ressource gibt es nicht."),
@@ -85,7 +85,7 @@ def handle_unrouted(error: HTTPException):
 @bp.errorhandler(Exception)
 def handle_unexpected(error: Exception):
     log.exception("unhandled API error on %s %s", request.method, request.path)
-    db.session.rollback()
+    discard()
     return error_response(500, _("Interner Fehler. Bitte später erneut versuchen."))
 
 

@@ -27,13 +27,13 @@ from lms.catalog.outline import build_outline
 from lms.catalog.views import label_context, version_media_url
 from lms.db import utcnow
 from lms.errors import DomainError
-from lms.extensions import db
 from lms.learning import checks as check_services
 from lms.learning import enrolment as enrolments
 from lms.learning import player, quiz_form, version_move
 from lms.learning.personal_data import personal_data as collect_personal_data
 from lms.learning.personal_data import statements_json
 from lms.learning.personal_data_view import readable_sections
+from lms.unit_of_work import unit_of_work
 
 LEADING_TITLE = re.compile(r"\A\s*<h1\b[^>]*>.*?</h1>\s*", re.S)
 
@@ -101,9 +101,9 @@ def _enrolment_or_redirect(slug: str):
     if enrolment is None:
         flash(_("Melden Sie sich zuerst für den Kurs an."), "info")
         return course, None
-    moved = version_move.move_if_due(enrolment, utcnow())
+    with unit_of_work(refusals=()):
+        moved = version_move.move_if_due(enrolment, utcnow())
     if moved is not None:
-        db.session.commit()
         flash(move_notice(moved), "info")
     return course, enrolment
 
@@ -200,8 +200,8 @@ def _player_context(slug: str, lesson_id: str, *, record: bool):
     state = player.lesson_state(enrolment)
     language = _language()
     if record:
-        lesson = player.open_lesson(state, lesson_id, language, utcnow())
-        db.session.commit()
+        with unit_of_work(refusals=()):
+            lesson = player.open_lesson(state, lesson_id, language, utcnow())
         # the commit expired the rows: load them again in two queries, not one per lesson
         state = player.lesson_state(enrolment)
     else:
@@ -316,12 +316,10 @@ def save_position(slug: str, lesson_id: str):
     if enrolment is None:
         abort(404)
     body = request.get_json(silent=True) or {}
-    try:
+    with unit_of_work(flash_error=False) as work:
         player.save_position(enrolment, lesson_id, body.get("position"), utcnow())
-    except DomainError as error:
-        db.session.rollback()
-        return {"error": error.message}, error.status_code
-    db.session.commit()
+    if work.failed:
+        return {"error": work.message}, work.error.status_code
     return "", 204
 
 

@@ -13,7 +13,7 @@ from flask import Blueprint, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
 from lms.db import utcnow
-from lms.extensions import csrf, db, limiter
+from lms.extensions import csrf, limiter
 from lms.lrs import alternate_syntax, services
 from lms.lrs.auth import authenticate, parse_basic
 from lms.lrs.cors import add_cors_headers, preflight_response
@@ -34,6 +34,7 @@ from lms.lrs.problems import (
     from_store_error,
     from_xapi_error,
 )
+from lms.unit_of_work import discard
 from xapi.errors import VersionError, XapiError
 from xapi.store_errors import StoreError
 
@@ -114,7 +115,7 @@ def _credential_version(x: XapiRequest) -> str | None:
 
 
 def _error_response(body: dict, status: int, headers: dict[str, str] | None = None) -> Response:
-    db.session.rollback()
+    discard()
     return json_response(body, status, headers)
 
 

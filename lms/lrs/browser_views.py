@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, render_template, request, url_f
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from lms.errors import DomainError
+from lms.errors import DomainError, ValidationFailedError
 from lms.extensions import db
 from lms.lrs.browser import (
     FILTERS,
@@ -18,6 +18,7 @@ from lms.lrs.browser import (
     learner_names,
 )
 from lms.lrs.embedded import platform_lrs
+from lms.unit_of_work import unit_of_work
 from xapi.isotime import parse_timestamp
 from xapi.query import SingleStatementQuery
 from xapi.reads import deliveries, referring_ids
@@ -64,27 +65,26 @@ def list_statements():
             error=None, notice=_("Sie sind für keinen Kurs als Trainer eingetragen."),
         )
         return page_html, 200
-    try:
-        token = request.args.get("more")
-        if token:
-            query, _cursor, _bound = lrs.read_more(conn, token)
-            check_more_query(scope, query)
-            page = lrs.query_more(conn, token)
-        else:
-            query = build_query(scope, filters, current_app.config["ATLAS_BASE_URL"])
-            page = lrs.query(conn, query)
-        rows = _rows(page.statements, scope, conn)
+    # one unit of work: a long query is stored for its more link, and kept only on success
+    with unit_of_work(flash_error=False) as work:
+        try:
+            token = request.args.get("more")
+            if token:
+                query, _cursor, _bound = lrs.read_more(conn, token)
+                check_more_query(scope, query)
+                page = lrs.query_more(conn, token)
+            else:
+                query = build_query(scope, filters, current_app.config["ATLAS_BASE_URL"])
+                page = lrs.query(conn, query)
+            rows = _rows(page.statements, scope, conn)
+        except StoreError as exc:  # a query the store refuses: said on the page
+            raise ValidationFailedError(exc.message) from exc
         if page.more:
             more = url_for(".list_statements", more=page.more.split("more=", 1)[1])
-        db.session.commit()  # a long query is stored for its more link
-    except StoreError as exc:
-        db.session.rollback()
-        error = exc.message
-    except DomainError as exc:
-        db.session.rollback()
-        if exc.status_code == 403:
+    if work.failed:
+        if work.error.status_code == 403:
             abort(403)
-        error = str(exc)
+        rows, more, error = [], "", work.message
     page_html = render_template(
         "lrs/statements.html", rows=rows, more=more, filters=filters, error=error,
         scope=scope, notice=None,

@@ -17,6 +17,7 @@ from lms.lrs.incoming import XapiRequest
 from lms.lrs.problems import RequestError
 from lms.lrs.scopes import PROFILE, STATE
 from lms.lrs.write_lock import serialized_writes
+from lms.unit_of_work import unit_of_work
 from xapi import documents, jsontext
 from xapi.isotime import parse_timestamp, utcnow
 
@@ -82,29 +83,29 @@ class DocumentResource:
         params = self._params(x)
         key, body = self._key(params), x.body
         with serialized_writes():
-            document = documents.put_document(
-                db.session.connection(), key, body, x.content_type,
-                now=utcnow(), if_match=x.header("If-Match"),
-                if_none_match=x.header("If-None-Match"), version=x.version,
-            )
-            db.session.commit()
+            with unit_of_work(refusals=()):
+                document = documents.put_document(
+                    db.session.connection(), key, body, x.content_type,
+                    now=utcnow(), if_match=x.header("If-Match"),
+                    if_none_match=x.header("If-None-Match"), version=x.version,
+                )
         return no_content({"ETag": document.etag})
 
     def post(self, x: XapiRequest) -> Response:
         params = self._params(x)
         key, body = self._key(params), x.body
         with serialized_writes():
-            document = documents.post_document(
-                db.session.connection(), key, body, x.content_type,
-                now=utcnow(), if_match=x.header("If-Match"),
-                if_none_match=x.header("If-None-Match"),
-            )
-            db.session.commit()
+            with unit_of_work(refusals=()):
+                document = documents.post_document(
+                    db.session.connection(), key, body, x.content_type,
+                    now=utcnow(), if_match=x.header("If-Match"),
+                    if_none_match=x.header("If-None-Match"),
+                )
         return no_content({"ETag": document.etag})
 
     def delete(self, x: XapiRequest) -> Response:
         params = self._params(x)
-        with serialized_writes():
+        with serialized_writes(), unit_of_work(refusals=()):
             conn = db.session.connection()
             if self.id_param in params or self.kind != documents.STATE:
                 documents.delete_document(conn, self._key(params), if_match=x.header("If-Match"))
@@ -115,7 +116,6 @@ class DocumentResource:
                     agent=parse_agent_param(params.get("agent")),
                     registration=params.get("registration"),
                 )
-            db.session.commit()
         return no_content()
 
 

@@ -14,6 +14,7 @@ from lms.lrs.incoming import XapiRequest
 from lms.lrs.multipart_response import multipart_response
 from lms.lrs.problems import RequestError
 from lms.lrs.scopes import STATEMENTS_READ, STATEMENTS_READ_MINE, reads_only_own
+from lms.unit_of_work import unit_of_work
 from xapi.agents import agent_key
 from xapi.attachments import iter_attachments
 from xapi.isotime import parse_timestamp
@@ -37,8 +38,8 @@ OWN_SCAN_PAGES = 10
 
 def get_statements(x: XapiRequest):
     """GET statements; commits, as a page with a long query stores it for its ``more`` link."""
-    response = _get_statements(x)
-    db.session.commit()
+    with unit_of_work(refusals=()):
+        response = _get_statements(x)
     return response
 
 

@@ -12,6 +12,7 @@ from lms.lrs.problems import RequestError
 from lms.lrs.scopes import STATEMENTS_WRITE
 from lms.lrs.statements_read import get_statements
 from lms.lrs.write_lock import serialized_writes
+from lms.unit_of_work import unit_of_work
 from xapi import jsontext
 from xapi.agents import agent_key
 from xapi.attachments import iter_attachments, parse_multipart, verify_attachments
@@ -112,8 +113,8 @@ def refuse_foreign_voiding(x: XapiRequest, batch: list[dict]) -> None:
 
 def _after_store(result: StoreResult) -> None:
     """Tell plugins (the progress projection) about new statements, then commit."""
-    announce_stored(result.statements, result.stored)
-    db.session.commit()
+    with unit_of_work(refusals=()):
+        announce_stored(result.statements, result.stored)
 
 
 def put_statement(x: XapiRequest):

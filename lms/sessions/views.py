@@ -38,8 +38,8 @@ _CLOSING_ENDPOINTS = {"catalog.show_course"}
 
 def close_ended(course_id: int | None = None) -> None:
     """Credit the attendance of sessions that ended unclosed, in a unit of work of its own."""
-    if attendance.close_ended_sessions(utcnow(), course_id):
-        db.session.commit()
+    with unit_of_work(refusals=()):
+        attendance.close_ended_sessions(utcnow(), course_id)
 
 
 @bp.before_app_request
