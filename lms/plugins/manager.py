@@ -12,7 +12,7 @@ log = logging.getLogger(__name__)
 
 #: Built-in features, registered exactly like third-party plugins.
 BUILTIN_PLUGINS = (
-    "lms.core.plugin",
+    "lms.site.plugin",
     "lms.accounts.plugin",
     "lms.admin.plugin",
     "lms.lrs.plugin",

@@ -15,7 +15,7 @@ def test_builtin_features_register_through_the_same_hooks():
     assert set(BUILTIN_PLUGINS) <= names
     implementations = manager.hook.lms_load_blueprints.get_hookimpls()
     blueprint_hooks = {impl.plugin_name for impl in implementations}
-    assert {"lms.core.plugin", "lms.accounts.plugin", "lms.admin.plugin"} <= blueprint_hooks
+    assert {"lms.site.plugin", "lms.accounts.plugin", "lms.admin.plugin"} <= blueprint_hooks
 
 
 def test_installed_plugin_is_not_loaded_unless_configured(plugin_installed, client):

@@ -1,4 +1,4 @@
-"""Registers the core pages and CLI groups with the plugin host."""
+"""Registers the site pages and CLI groups with the plugin host."""
 
 from flask_babel import lazy_gettext as _l
 
@@ -7,12 +7,12 @@ from lms.plugins import hookimpl
 
 @hookimpl
 def lms_model_modules():
-    return ["lms.core.models"]
+    return ["lms.site.models"]
 
 
 @hookimpl
 def lms_load_blueprints(app):
-    from lms.core.views import bp
+    from lms.site.views import bp
 
     app.register_blueprint(bp)
 

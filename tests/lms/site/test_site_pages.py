@@ -3,8 +3,8 @@
 import pytest
 from sqlalchemy import select
 
-from lms.core.models import SitePage
 from lms.extensions import db
+from lms.site.models import SitePage
 from tests.conftest import csrf_token_from
 from tests.factories import make_user
 

@@ -14,9 +14,9 @@ from sqlalchemy import select
 
 from authoring.sanitize import sanitize_html
 from lms.accounts.models import User
-from lms.core.models import SitePage
 from lms.errors import NotFoundError, PermissionDeniedError, ValidationFailedError
 from lms.extensions import db
+from lms.site.models import SitePage
 
 #: the pages, by key: title and endpoint of the public page
 PAGES = {

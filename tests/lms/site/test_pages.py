@@ -67,7 +67,7 @@ def test_unexpected_error_gives_500_page_without_trace(app, client, monkeypatch)
     def boom(*args, **kwargs):
         raise RuntimeError("secret internal detail")
 
-    monkeypatch.setattr("lms.core.views.render_template", boom)
+    monkeypatch.setattr("lms.site.views.render_template", boom)
     app.config["PROPAGATE_EXCEPTIONS"] = False
     try:
         response = client.get("/")

@@ -6,7 +6,7 @@ import pytest
 from flask import render_template_string
 from flask_babel import force_locale
 
-from lms.core.formatting import format_hours, format_iso_date, format_number
+from lms.formatting import format_hours, format_iso_date, format_number
 
 
 @pytest.mark.parametrize("language,value,expected", [

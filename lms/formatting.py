@@ -1,5 +1,8 @@
 """Template filters that format numbers, hours and course names the Babel way, in one place.
 
+Shared by every area's templates (registered as filters by the site blueprint), so it sits
+beside ``lms/local_time.py`` outside the areas.
+
 Templates never round or join units themselves: "10.0 h" beside "18 Std." was the result.
 """
 

@@ -1,1 +1,0 @@
-"""Core pages: start page, health check, language switch."""
