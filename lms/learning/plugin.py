@@ -34,7 +34,8 @@ def lms_cli_commands():
 
 @hookimpl
 def lms_personal_data(user):
-    from lms.learning.personal_data import account_sections, learning_sections
+    from lms.learning.personal_data import learning_sections
+    from lms.own_data.collect import account_sections
 
     return [*account_sections(user), *learning_sections(user)]
 

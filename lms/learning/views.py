@@ -30,9 +30,10 @@ from lms.errors import DomainError
 from lms.learning import checks as check_services
 from lms.learning import enrolment as enrolments
 from lms.learning import player, quiz_form, version_move
-from lms.learning.personal_data import personal_data as collect_personal_data
-from lms.learning.personal_data import statements_json
-from lms.learning.personal_data_view import readable_sections
+from lms.learning import statements as builders
+from lms.own_data.collect import personal_data as collect_personal_data
+from lms.own_data.collect import statements_json
+from lms.own_data.readable import readable_sections
 from lms.unit_of_work import unit_of_work
 
 LEADING_TITLE = re.compile(r"\A\s*<h1\b[^>]*>.*?</h1>\s*", re.S)
@@ -345,7 +346,7 @@ def personal_data_json():
 @bp.get("/me/statements.json")
 @login_required
 def statements_download():
-    user = current_user._get_current_object()
-    return Response(stream_with_context(statements_json(user)), mimetype="application/json",
+    agent = builders.learner(current_user)
+    return Response(stream_with_context(statements_json(agent)), mimetype="application/json",
                     headers={"Content-Disposition":
                              'attachment; filename="atlas-campus-lernaufzeichnungen.json"'})
