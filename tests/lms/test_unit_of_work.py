@@ -1,5 +1,6 @@
 """The one unit-of-work helper: commit once, or roll back and put the refusal where it belongs."""
 
+import pytest
 from flask import get_flashed_messages
 from sqlalchemy import func, select
 
@@ -7,9 +8,9 @@ from lms.accounts import services
 from lms.accounts.models import Organisation
 from lms.admin.forms import OrganisationForm
 from lms.db import utcnow
-from lms.errors import ValidationFailedError
+from lms.errors import NotFoundError, ValidationFailedError
 from lms.extensions import db
-from lms.unit_of_work import commit_or_flash, unit_of_work
+from lms.unit_of_work import commit_or_flash, discard, unit_of_work
 
 
 def _organisations() -> int:
@@ -57,3 +58,15 @@ def test_commit_or_flash_is_the_short_form(app):
         assert not commit_or_flash(lambda: services.create_organisation(
             name="", city="", now=utcnow()))
         assert get_flashed_messages() == ["Erledigt.", "Bitte geben Sie einen Namen an."]
+
+
+def test_refusals_left_out_propagate_and_nothing_is_committed(app):
+    with app.test_request_context("/"):
+        before = _organisations()
+        with pytest.raises(NotFoundError):
+            with unit_of_work(refusals=()):
+                services.create_organisation(name="Gießerei West", city="", now=utcnow())
+                raise NotFoundError("Nicht gefunden.")
+        assert get_flashed_messages() == []
+        discard()  # what an error handler does with the request's changes
+        assert _organisations() == before

@@ -102,3 +102,13 @@ def test_trainer_without_courses_is_told_so(client, auth, app):
     page = client.get("/admin/lrs/statements")
     assert page.status_code == 200
     assert "für keinen Kurs als Trainer" in page.get_data(as_text=True)
+
+
+def test_a_forged_more_link_is_refused_on_the_page(client, auth, two_courses):
+    make_user(email="admin@example.org", is_admin=True)
+    auth.login("admin@example.org")
+    page = client.get("/admin/lrs/statements", query_string={"more": "not-a-token"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 400
+    assert two_courses[1]["mine"]["id"] not in html  # no rows, the store's refusal instead
+    assert '<p class="error-message" role="alert">' in html
