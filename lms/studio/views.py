@@ -19,16 +19,23 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import format_date, ngettext
+from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
 from wtforms.fields.choices import SelectChoice
 
 from authoring.currency import review_schedule
 from authoring.media_file import media_type
+from lms.accounts.models import User
+from lms.catalog import subjects as subject_service
 from lms.catalog.labels import label_context
+from lms.catalog.models import Course
+from lms.catalog.subjects import Subject, active_subjects, all_subjects
 from lms.catalog.views import SVG_POLICY
 from lms.db import utcnow
+from lms.extensions import db
 from lms.local_time import local_day
 from lms.studio import drafts, services
 from lms.studio.diagnostic_text import diagnostic_text
@@ -39,6 +46,7 @@ from lms.studio.forms import (
     NewLessonForm,
     NewModuleForm,
     PublishForm,
+    SubjectForm,
     UploadForm,
 )
 from lms.studio.workspace import DraftCheck, check_draft
@@ -97,31 +105,131 @@ def _tree(course) -> list[dict]:
 # --- my courses, new course ------------------------------------------------------------
 
 
-@bp.get("")
-def index():
+def _new_course_form(**kwargs) -> NewCourseForm:
+    form = NewCourseForm(**kwargs)
+    form.subject.choices = [SelectChoice(s.key, s.label(str(get_locale())))
+                            for s in active_subjects()]
+    form.trainer_id.choices = [SelectChoice(0, _("– noch niemand –"))] + [
+        SelectChoice(user.id, f"{user.name} ({user.email})")
+        for user in services.trainer_candidates()]
+    return form
+
+
+def _render_index(new_course_form=None, status: int = 200):
     if not (current_user.is_admin or current_user.is_trainer):
         abort(404)
     courses = services.editable_courses(current_user)
     rows = [(course, drafts.find_draft(course)) for course in courses]
+    if current_user.is_admin and new_course_form is None:
+        new_course_form = _new_course_form(formdata=None)
     return render_template("studio/index.html", rows=rows,
-                           new_course_form=NewCourseForm() if current_user.is_admin else None)
+                           new_course_form=new_course_form if current_user.is_admin else None
+                           ), status
+
+
+@bp.get("")
+def index():
+    return _render_index()
 
 
 @bp.post("/new")
 def create_course():
     if not current_user.is_admin:
         abort(404)
-    form = NewCourseForm()
+    form = _new_course_form()
     if not form.validate_on_submit():
-        flash(form_errors(form), "error")
-        return redirect(url_for("studio.index"))
-    with unit_of_work() as work:
-        course = services.create_course(current_user, form.course_id.data, utcnow())
-        work.success = _("Der Kurs %(id)s wurde angelegt. Trainerinnen und Trainer berechtigen "
-                         "Sie in der Kursverwaltung.", id=course.slug)
+        return _render_index(form, 422)
+    trainer = db.session.get(User, form.trainer_id.data) if form.trainer_id.data else None
+    with unit_of_work(form) as work:
+        course = services.create_course(
+            current_user, form.course_id.data, utcnow(), title=form.title.data,
+            subject=form.subject.data, languages=form.languages.data, trainer=trainer)
+        work.success = (_("Der Kurs %(id)s wurde angelegt; %(name)s ist Trainer/in des Kurses.",
+                          id=course.slug, name=trainer.name) if trainer else
+                        _("Der Kurs %(id)s wurde angelegt. Trainerinnen und Trainer berechtigen "
+                          "Sie in der Kursverwaltung.", id=course.slug))
     if work.failed:
-        return redirect(url_for("studio.index"))
+        return _render_index(form, 422)
     return redirect(url_for("studio.show_course", slug=course.slug))
+
+
+# --- subjects (admins) -------------------------------------------------------------------
+
+
+def _require_admin():
+    if not current_user.is_admin:
+        abort(404)
+
+
+def _render_subjects(new_form=None, status: int = 200, failed: tuple | None = None):
+    rows = []
+    for subject in all_subjects():
+        form = SubjectForm(prefix=f"s{subject.id}", formdata=None, obj=subject)
+        if failed and failed[0] == subject.id:
+            form = failed[1]
+        rows.append((subject, form))
+    counts = dict(db.session.execute(select(Course.subject, func.count(Course.id))
+                                     .group_by(Course.subject)).all())
+    return render_template("studio/subjects.html", rows=rows, counts=counts,
+                           new_form=new_form or SubjectForm(prefix="new", formdata=None)), status
+
+
+@bp.get("/subjects")
+def subjects():
+    _require_admin()
+    return _render_subjects()
+
+
+@bp.post("/subjects")
+def add_subject():
+    _require_admin()
+    form = SubjectForm(prefix="new")
+    if not form.validate_on_submit():
+        return _render_subjects(form, 422)
+    with unit_of_work(form) as work:
+        subject = subject_service.add_subject(current_user, form.key.data, form.label_de.data,
+                                              form.label_en.data, utcnow())
+        work.success = _("Das Themenfeld %(key)s steht jetzt in der Liste.", key=subject.key)
+    if work.failed:
+        return _render_subjects(form, 422)
+    return redirect(url_for("studio.subjects"))
+
+
+def _subject(subject_id: int):
+    subject = db.session.get(Subject, subject_id)
+    if subject is None:
+        abort(404)
+    return subject
+
+
+@bp.post("/subjects/<int:subject_id>")
+def rename_subject(subject_id: int):
+    _require_admin()
+    subject = _subject(subject_id)
+    form = SubjectForm(prefix=f"s{subject.id}")
+    if not form.validate_on_submit():
+        return _render_subjects(status=422, failed=(subject.id, form))
+    with unit_of_work(form, success=_("Die Bezeichnung wurde geändert.")) as work:
+        subject_service.rename_subject(current_user, subject, form.label_de.data,
+                                       form.label_en.data)
+    if work.failed:
+        return _render_subjects(status=422, failed=(subject.id, form))
+    return redirect(url_for("studio.subjects"))
+
+
+@bp.post("/subjects/<int:subject_id>/retire")
+def retire_subject(subject_id: int):
+    _require_admin()
+    subject = _subject(subject_id)
+    form = FlaskForm()
+    if not form.validate_on_submit():
+        abort(400)
+    retire = request.form.get("retire") != "0"
+    with unit_of_work(success=_("Das Themenfeld %(key)s wird nicht mehr angeboten; Kurse, die "
+                                "es nennen, bleiben gültig.", key=subject.key) if retire else
+                      _("Das Themenfeld %(key)s wird wieder angeboten.", key=subject.key)):
+        subject_service.retire_subject(current_user, subject, utcnow(), retired=retire)
+    return redirect(url_for("studio.subjects"))
 
 
 # --- overview ----------------------------------------------------------------------------
@@ -293,8 +401,22 @@ def edit(slug: str):
     return render_template(
         "studio/edit.html", course=course, path=path, form=form, line=request.args.get(
             "line", type=int), media=_media_rows(course),
+        diagnostic_items=_diagnostic_items(context["file_diagnostics"]),
+        editor_messages=_editor_messages(),
         upload_form=UploadForm(prefix="media"), is_unsaved=request.method == "POST",
         snippet=services.media_snippet, **context)
+
+
+def _diagnostic_items(diagnostics) -> list[dict]:
+    """The file's diagnostics for the editor's gutter: line, column, severity, text."""
+    return [{"line": d.line, "column": d.column, "severity": d.severity, "code": d.code,
+             "message": diagnostic_text(d)} for d in diagnostics]
+
+
+def _editor_messages() -> dict:
+    return {"uploading": _("Bild wird hochgeladen …"),
+            "uploaded": _("%(path)s wurde hochgeladen und eingefügt."),
+            "upload_failed": _("Das Bild wurde nicht hochgeladen:")}
 
 
 @bp.post("/<slug>/preview")
@@ -312,6 +434,7 @@ def preview(slug: str):
                                        **context),
         "errors": len(context["check"].errors),
         "warnings": len(context["check"].warnings),
+        "items": _diagnostic_items(context["file_diagnostics"]),
     }
     response = jsonify(body)
     elapsed = (time.perf_counter() - started) * 1000
@@ -351,6 +474,31 @@ def upload_media(slug: str):
                                      upload.read(drafts.MAX_FILE_BYTES + 1), utcnow())
         work.success = _("%(path)s wurde hochgeladen.", path=path)
     return redirect(target)
+
+
+@bp.post("/<slug>/media/paste")
+def upload_pasted_image(slug: str):
+    """An image pasted or dropped into the editor: store it, answer with its Markdown (JSON).
+
+    CSRF-protected like every POST (the editor sends the token as ``X-CSRFToken``).
+    """
+    course = _course(slug)
+    upload = request.files.get("file")
+    if upload is None:
+        return jsonify(error=_("Ungültige Anfrage"),
+                       message=_("Bitte wählen Sie eine Datei."), status=400), 400
+    limit = current_app.config.get("ATLAS_STUDIO_IMAGE_MAX_BYTES", services.IMAGE_MAX_BYTES)
+    content = upload.read(limit + 1)
+    with unit_of_work(flash_error=False) as work:
+        path = services.upload_pasted_image(course, current_user, upload.filename or "",
+                                            content, utcnow(), max_bytes=limit)
+    if work.failed:
+        status = 413 if len(content) > limit else 415 if content else 400
+        return jsonify(error=_("Das Bild wurde nicht hochgeladen:"), message=work.message,
+                       status=status), status
+    return jsonify(path=path, markdown=services.image_markdown(path),
+                   url=url_for("studio.serve_media", slug=slug,
+                               relpath=path.removeprefix("media/"))), 201
 
 
 # --- publish, zip ----------------------------------------------------------------------

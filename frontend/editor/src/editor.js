@@ -38,9 +38,14 @@ const style = HighlightStyle.define([
 ]);
 
 const theme = EditorView.theme({
-  "&": { fontSize: "0.95rem", border: "1px solid #8a96a3", borderRadius: "6px", background: "#fff" },
+  "&": {
+    fontSize: "0.95rem", border: "1px solid #8a96a3", borderRadius: "6px", background: "#fff",
+    height: "65vh", minHeight: "18rem",
+  },
   "&.cm-focused": { outline: "3px solid #1a73c6", outlineOffset: "1px" },
-  ".cm-scroller": { fontFamily: 'ui-monospace, "DejaVu Sans Mono", monospace', lineHeight: "1.5" },
+  ".cm-scroller": {
+    overflow: "auto", fontFamily: 'ui-monospace, "DejaVu Sans Mono", monospace', lineHeight: "1.5",
+  },
   ".cm-content": { padding: "0.5rem 0" },
   ".cm-gutters": { background: "#f4f6f8", color: "#5f6b76", borderRight: "1px solid #d5dbe1" },
   ".cm-line.cm-jumped": { background: "#fff3c4" },
