@@ -104,8 +104,14 @@ class NewCourseForm(FlaskForm):
     subject = SelectField(_l("Themenfeld"), validators=[DataRequired()])
     languages = CheckboxList(_l("Sprachen"), choices=[
         SelectChoice("de", _l("Deutsch (immer)")), SelectChoice("en", _l("Englisch"))],
-        default=["de"])
+        default=["de"], validate_choice=False)
     trainer_id = SelectField(_l("Trainer/in des Kurses"), coerce=int, default=0)
+
+    def validate_languages(self, field):
+        unknown = [code for code in field.data or [] if code not in ("de", "en")]
+        if unknown:
+            raise ValidationError(_("Unbekannte Sprache: %(codes)s. Möglich sind Deutsch und "
+                                    "Englisch.", codes=", ".join(unknown)))
 
 
 class SubjectForm(FlaskForm):
