@@ -4,6 +4,7 @@ Only admins and the course's trainers reach a draft; everybody else gets 404, so
 never reveals which other courses exist or what their drafts hold.
 """
 
+import secrets
 import time
 from io import BytesIO
 
@@ -13,6 +14,7 @@ from flask import (
     current_app,
     flash,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
@@ -37,6 +39,7 @@ from lms.catalog.views import SVG_POLICY
 from lms.db import utcnow
 from lms.extensions import db
 from lms.local_time import local_day
+from lms.security import CONTENT_SECURITY_POLICY
 from lms.studio import drafts, services
 from lms.studio.diagnostic_text import diagnostic_text
 from lms.studio.forms import (
@@ -398,13 +401,23 @@ def edit(slug: str):
         form.content.data = text
     form.path.data = path
     context = _preview_context(course, path, text if request.method == "POST" else None)
-    return render_template(
+    nonce = secrets.token_urlsafe(16)
+    response = make_response(render_template(
         "studio/edit.html", course=course, path=path, form=form, line=request.args.get(
             "line", type=int), media=_media_rows(course),
         diagnostic_items=_diagnostic_items(context["file_diagnostics"]),
-        editor_messages=_editor_messages(),
+        editor_messages=_editor_messages(), style_nonce=nonce,
         upload_form=UploadForm(prefix="media"), is_unsaved=request.method == "POST",
-        snippet=services.media_snippet, **context)
+        snippet=services.media_snippet, **context))
+    response.headers["Content-Security-Policy"] = editor_policy(nonce)
+    return response
+
+
+def editor_policy(nonce: str) -> str:
+    """The page policy plus one style nonce: the code editor (CodeMirror) writes its styles
+    into a <style> element, which ``style-src 'self'`` alone blocks. Scripts stay 'self'."""
+    return CONTENT_SECURITY_POLICY.replace("style-src 'self'",
+                                           f"style-src 'self' 'nonce-{nonce}'")
 
 
 def _diagnostic_items(diagnostics) -> list[dict]:

@@ -50,6 +50,11 @@ const theme = EditorView.theme({
   ".cm-gutters": { background: "#f4f6f8", color: "#5f6b76", borderRight: "1px solid #d5dbe1" },
   ".cm-line.cm-jumped": { background: "#fff3c4" },
   ".cm-diagnostic": { fontFamily: "system-ui, sans-serif" },
+  // phones: smaller text and a narrower gutter leave room for the words
+  "@media (max-width: 600px)": {
+    "&": { fontSize: "0.85rem", height: "55vh" },
+    ".cm-lineNumbers .cm-gutterElement": { padding: "0 2px 0 2px", minWidth: "2ch" },
+  },
 });
 
 function messages(textarea) {
@@ -126,6 +131,8 @@ function init() {
         lineNumbers(), highlightActiveLineGutter(), highlightActiveLine(), history(),
         drawSelection(), bracketMatching(), search({ top: true }), highlightSelectionMatches(),
         language, syntaxHighlighting(style), lintGutter(), theme, EditorView.lineWrapping,
+        // the page's Content-Security-Policy allows CodeMirror's <style> element by this nonce
+        EditorView.cspNonce.of(textarea.getAttribute("data-style-nonce") || ""),
         keymap.of([...defaultKeymap, ...historyKeymap, ...searchKeymap, indentWithTab]),
         EditorView.contentAttributes.of({
           "aria-label": labelled ? labelled.textContent : "Quelltext",
@@ -181,6 +188,7 @@ function init() {
   textarea.atlasEditor = { view, jumpTo, setDiagnostics: show };
   textarea.addEventListener("studio:diagnostics", (event) => show(event.detail));
   holder.setAttribute("data-ready", "true");
+  document.querySelectorAll(".studio-paste-hint").forEach((hint) => { hint.hidden = false; });
   try { show(JSON.parse(textarea.getAttribute("data-diagnostics") || "[]")); } catch (e) { /* none */ }
   const line = parseInt(textarea.getAttribute("data-line") || "", 10);
   if (line > 0) { jumpTo(line); }
