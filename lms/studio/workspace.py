@@ -128,6 +128,7 @@ def check_draft(course: Course, override: tuple[str, str] | None = None) -> Draf
             image_hosts=current_app.config.get("ATLAS_EXTERNAL_IMAGE_HOSTS", ()),
             subjects=subject_keys())
     prefix = f"{src}/"
+    # messages may name another file by its full path; the server's folders are no one's business
     relative = [Diagnostic(d.path.removeprefix(prefix), d.line, d.column, d.severity, d.code,
-                           d.message) for d in diagnostics]
+                           d.message.replace(prefix, "")) for d in diagnostics]
     return DraftCheck(model, relative)

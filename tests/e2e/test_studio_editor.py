@@ -61,7 +61,7 @@ def marker_line(page, selector: str) -> int | None:
     }""", selector)
 
 
-PASTE_JS = """([b64, kind]) => {
+PASTE_JS = """([b64, kind, anchor]) => {
     const bytes = Uint8Array.from(atob(b64), c => c.charCodeAt(0));
     const file = new File([bytes], kind === 'paste' ? 'image.png' : 'Ladepunkt Foto.png',
                           {type: 'image/png'});
@@ -72,9 +72,13 @@ PASTE_JS = """([b64, kind]) => {
         content.dispatchEvent(new ClipboardEvent('paste', {clipboardData: dt, bubbles: true,
                                                            cancelable: true}));
     } else {
-        const r = content.getBoundingClientRect();
+        // dropped where the mouse is: at the start of the line that holds ``anchor``
+        const line = [...document.querySelectorAll('.cm-line')]
+            .find(el => el.textContent === anchor);
+        line.scrollIntoView({block: 'center'});
+        const r = line.getBoundingClientRect();
         content.dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true,
-            cancelable: true, clientX: r.left + 20, clientY: r.top + 10}));
+            cancelable: true, clientX: r.left + 1, clientY: r.top + r.height / 2}));
     }
 }"""
 
@@ -129,16 +133,22 @@ def test_code_editor_shows_diagnostics_at_their_line_and_takes_pasted_images(pag
     expect(page.locator(".cm-lint-marker-error")).to_have_count(0)
     page.evaluate("n => document.getElementById('source').atlasEditor.jumpTo(n)", line - 1)
     page.keyboard.press("End")
-    page.evaluate(PASTE_JS, [png_base64(200), "paste"])
+    page.evaluate(PASTE_JS, [png_base64(200), "paste", ""])
     expect(page.locator("#studio-status")).to_contain_text("hochgeladen und eingefügt")
     page.wait_for_function("() => document.getElementById('source').value"
                            ".includes('](media/bild-')")
-    page.evaluate(PASTE_JS, [png_base64(90), "drop"])
+    page.evaluate(PASTE_JS, [png_base64(90), "drop", ANCHOR])
     page.wait_for_function("() => document.getElementById('source').value"
                            ".includes('](media/ladepunkt-foto-')")
-    text = source(page)
-    pasted = [row for row in text.split("\n") if row.startswith("![Beschreibung des Bildes]")]
+    rows = source(page).split("\n")
+    pasted = [row for row in rows if row.startswith("![Beschreibung des Bildes]")]
     assert len(pasted) == 2
+    # pasted at the cursor (the blank line before the heading), dropped onto the heading;
+    # each image a paragraph of its own
+    heading = rows.index(ANCHOR)
+    assert rows[heading - 4].startswith("![Beschreibung des Bildes](media/bild-")
+    assert rows[heading - 2].startswith("![Beschreibung des Bildes](media/ladepunkt-foto-")
+    assert rows[heading - 5] == rows[heading - 3] == rows[heading - 1] == ""
     # the preview shows the pasted image from the course's media folder
     image = page.locator("#studio-preview img[src^='media/bild-']")
     expect(image).to_have_count(1)
@@ -151,10 +161,21 @@ def test_code_editor_shows_diagnostics_at_their_line_and_takes_pasted_images(pag
     saved = source(page)
     assert all(row in saved for row in pasted)
     assert ":::foobar" not in saved
+    expect(page.locator("#studio-diagnostics .diagnostic-error")).to_have_count(0)
     # the images are in the media list of the draft
     media = page.locator("#media table")
     expect(media).to_contain_text("media/bild-")
     expect(media).to_contain_text("media/ladepunkt-foto-")
+    # the course is bilingual: the English lesson must now show the same figures
+    expect(page.locator(".studio-other-errors")).to_contain_text("1 Fehler")
+
+    # leave the draft as the other browser tests expect it: the original text, saved
+    page.evaluate("t => { const v = document.getElementById('source').atlasEditor.view;"
+                  " v.dispatch({changes: {from: 0, to: v.state.doc.length, insert: t}}); }",
+                  original)
+    page.get_by_role("button", name="Entwurf speichern").click()
+    expect(page.get_by_text("Entwurf gespeichert.")).to_be_visible()
+    expect(page.locator(".studio-other-errors")).to_have_count(0)
     assert page.console_errors == []
 
 

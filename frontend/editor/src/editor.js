@@ -107,12 +107,17 @@ function init() {
         .then(({ ok, data }) => {
           if (!ok) { throw new Error(data.message || String(data.error || "")); }
           const at = Math.min(pos == null ? view.state.selection.main.head : pos, view.state.doc.length);
-          const line = view.state.doc.lineAt(at);
-          const before = at > line.from ? "\n\n" : "";
-          const insert = before + data.markdown + "\n";
+          // the image as a paragraph of its own: blank lines where text would touch it
+          const doc = view.state.doc;
+          const line = doc.lineAt(at);
+          const previous = at > line.from ? doc.sliceString(line.from, at)
+            : (line.number > 1 ? doc.line(line.number - 1).text : "");
+          const before = at > line.from ? "\n\n" : (previous.trim() ? "\n" : "");
+          const after = doc.sliceString(at, line.to).trim() ? "\n\n" : "\n";
+          const insert = before + data.markdown + after;
           view.dispatch({
             changes: { from: at, insert },
-            selection: EditorSelection.cursor(at + insert.length),
+            selection: EditorSelection.cursor(at + before.length + data.markdown.length),
             scrollIntoView: true,
           });
           say((text.uploaded || "").replace("%(path)s", data.path));
