@@ -500,7 +500,7 @@ def upload_pasted_image(slug: str):
     if upload is None:
         return jsonify(error=_("Ungültige Anfrage"),
                        message=_("Bitte wählen Sie eine Datei."), status=400), 400
-    limit = current_app.config.get("ATLAS_STUDIO_IMAGE_MAX_BYTES", services.IMAGE_MAX_BYTES)
+    limit = int(current_app.config.get("ATLAS_STUDIO_IMAGE_MAX_BYTES", services.IMAGE_MAX_BYTES))
     content = upload.read(limit + 1)
     with unit_of_work(flash_error=False) as work:
         path = services.upload_pasted_image(course, current_user, upload.filename or "",
