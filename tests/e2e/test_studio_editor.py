@@ -203,3 +203,44 @@ def test_without_javascript_the_textarea_saves(browser, live_app, demo_logins):
         page.screenshot(path=str(SCREENSHOTS / "studio-textarea-nojs-phone.png"))
     finally:
         context.close()
+
+
+def test_admin_adds_a_subject_and_creates_a_course_for_a_trainer(page, demo_logins):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    login(page, "admin@atlas-campus.example", demo_logins["admin"])
+    page.goto("/studio")
+    page.get_by_role("link", name="Themenfelder verwalten").click()
+    page.get_by_label("Schlüssel").fill("robotik")
+    page.get_by_label("Bezeichnung (deutsch)").last.fill("Robotik")
+    page.get_by_label("Bezeichnung (englisch)").last.fill("Robotics")
+    page.get_by_role("button", name="Themenfeld hinzufügen").click()
+    expect(page.get_by_text("Das Themenfeld robotik steht jetzt in der Liste.")).to_be_visible()
+    for width, height, name in ((1280, 900, "studio-subjects-desktop.png"),
+                                (390, 844, "studio-subjects-phone.png")):
+        page.set_viewport_size({"width": width, "height": height})
+        page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    page.goto("/studio")
+    page.get_by_label("Titel (deutsch)").fill("Robotik in der Fertigung")
+    page.get_by_label("Kurs-ID").fill("robotik-fertigung")
+    page.get_by_label("Themenfeld").select_option(label="Robotik")
+    page.get_by_label("Englisch").check()
+    page.get_by_label("Trainer/in des Kurses").select_option(label="Tobias Trainer "
+                                                             "(trainer@atlas-campus.example)")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.locator("#new-course-title").scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / "studio-new-course-phone.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_role("button", name="Kurs aus Vorlage anlegen").click()
+    page.wait_for_url("**/studio/robotik-fertigung")
+    expect(page.get_by_text("Tobias Trainer ist Trainer/in des Kurses.")).to_be_visible()
+    expect(page.get_by_text("0 Fehler").first).to_be_visible()
+    page.get_by_role("link", name="course.yml").first.click()
+    expect(page.locator(".studio-codemirror[data-ready]")).to_be_visible()
+    text = page.locator("#source").input_value()
+    assert "subject: robotik" in text and "languages: [de, en]" in text
+    assert "de: \"Robotik in der Fertigung\"" in text
+    # YAML files get the YAML highlighting: keys are marked
+    assert page.locator(".cm-line span", has_text="subject").count() >= 1
+    assert page.console_errors == []
