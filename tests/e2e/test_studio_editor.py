@@ -96,7 +96,15 @@ def test_code_editor_shows_diagnostics_at_their_line_and_takes_pasted_images(pag
     expect(numbers.filter(has_text="14").first).to_be_visible()
     assert cursor_line(page) == 14
     # the course syntax is highlighted: the block keyword and the front matter keys
-    assert page.locator(".cm-line", has_text=":::summary").locator("span").count() >= 1
+    colours = page.evaluate("""() => {
+        const colour = text => {
+            const span = [...document.querySelectorAll('.cm-line span')]
+                .find(el => el.textContent === text);
+            return span ? getComputedStyle(span).color : null;
+        };
+        return [colour(':::summary'), colour('title'), colour('# Antriebsarten im Überblick')];
+    }""")
+    assert colours == ["rgb(163, 22, 90)", "rgb(11, 90, 138)", "rgb(11, 61, 102)"]
 
     original = source(page)
     line = original.split("\n").index(ANCHOR) + 1
