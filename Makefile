@@ -8,7 +8,7 @@ PG_TEST_URL ?= postgresql+psycopg://127.0.0.1:5432/test
 CATALOGS := $(wildcard lms/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
-.PHONY: run test test-sqlite test-postgres lint install dev translations extract-messages bench clean
+.PHONY: run test test-sqlite test-postgres lint install dev translations extract-messages bench clean editor-asset
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,12 @@ test-postgres: dev
 	fi
 
 test: lint test-sqlite test-postgres
+
+# The studio's code editor (CodeMirror 6) is built from frontend/editor/ with Node and committed
+# as lms/static/studio-editor/editor.js, so `make run` needs no Node. Rebuild after changing
+# frontend/editor/src/ or its package-lock.json.
+editor-asset:
+	frontend/editor/build.sh
 
 bench: install
 	$(BIN)/python bench/run_all.py

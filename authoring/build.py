@@ -66,8 +66,8 @@ def _assemble(source: CourseSource) -> Course:
 
 def _read(path: str | Path, cache: RenderCache | None, kinds: dict[str, BlockKind] | None,
           image_hosts: Iterable[str] = (), today: datetime.date | None = None,
-          ) -> tuple[Course, CourseSource]:
-    source = CourseReader(cache, kinds, image_hosts).read(path)
+          subjects: Iterable[str] | None = None) -> tuple[Course, CourseSource]:
+    source = CourseReader(cache, kinds, image_hosts, subjects).read(path)
     course = _assemble(source)
     CourseReader.guard(source, "course.yml", None, check_course, source, course, today)
     source.diagnostics = sorted(set(source.diagnostics))
@@ -77,7 +77,7 @@ def _read(path: str | Path, cache: RenderCache | None, kinds: dict[str, BlockKin
 def load_course(
     path: str | Path, cache: RenderCache | None = None,
     kinds: dict[str, BlockKind] | None = None, image_hosts: Iterable[str] = (),
-    today: datetime.date | None = None,
+    today: datetime.date | None = None, subjects: Iterable[str] | None = None,
 ) -> tuple[Course, list[Diagnostic]]:
     """Read and validate the course folder at ``path``.
 
@@ -90,9 +90,11 @@ def load_course(
     :param image_hosts: hosts lessons may show images from (``"*"``: any); by default
         none, so only the course's own files.
     :param today: the date lessons' review dates are compared with (default: today).
+    :param subjects: the subject keys ``course.yml`` may name (default: the built-in
+        ``model.SUBJECTS``; the LMS passes its managed list).
     :return: the course model and the diagnostics, sorted by file and line.
     """
-    course, source = _read(path, cache, kinds, image_hosts, today)
+    course, source = _read(path, cache, kinds, image_hosts, today, subjects)
     return course, source.diagnostics
 
 
@@ -176,7 +178,7 @@ def _language_variants(used: set[str], languages: Iterable[str], root: Path) -> 
 def build_package(
     path: str | Path, out_dir: str | Path | None = None, cache: RenderCache | None = None,
     kinds: dict[str, BlockKind] | None = None, image_hosts: Iterable[str] = (),
-    today: datetime.date | None = None,
+    today: datetime.date | None = None, subjects: Iterable[str] | None = None,
 ) -> Package:
     """Build the package of the course folder at ``path``.
 
@@ -186,9 +188,10 @@ def build_package(
 
     :param out_dir: when given, write ``package.json`` and ``media/<sha256>`` there.
     :param image_hosts: as for :func:`load_course`.
+    :param subjects: as for :func:`load_course`.
     :raises CourseInvalidError: when the course has errors.
     """
-    course, source = _read(path, cache, kinds, image_hosts, today)
+    course, source = _read(path, cache, kinds, image_hosts, today, subjects)
     if has_errors(source.diagnostics):
         raise CourseInvalidError(source.diagnostics)
     used = {ref.path for lesson in course.lessons()

@@ -14,6 +14,7 @@ from authoring.build import CourseInvalidError, build_package, load_course
 from authoring.cache import DirectoryCache, MemoryCache, RenderCache
 from authoring.currency import stamp_translations
 from authoring.diagnostic import Diagnostic, has_errors, summarize
+from authoring.model import SUBJECTS
 from authoring.preview import serve
 from authoring.scaffold import ScaffoldError, new_course
 
@@ -21,12 +22,22 @@ CACHE_ENV = "ATLAS_CACHE_DIR"
 DEFAULT_CACHE_DIR = ".atlas-cache"
 #: The same variable the LMS reads, so ``validate`` judges external images as the import will.
 IMAGE_HOSTS_ENV = "ATLAS_EXTERNAL_IMAGE_HOSTS"
+#: Subject keys courses may name, comma-separated (the LMS keeps them as a managed list;
+#: ``atlas subjects keys`` prints them). Unset: the built-in list.
+SUBJECTS_ENV = "ATLAS_SUBJECTS"
 
 
 def image_hosts_from_env() -> list[str]:
     """Hosts lessons may show images from: ``$ATLAS_EXTERNAL_IMAGE_HOSTS`` (comma-separated)."""
     return [host.strip() for host in os.environ.get(IMAGE_HOSTS_ENV, "").split(",")
             if host.strip()]
+
+
+def subjects_from_env() -> list[str] | None:
+    """Subject keys from ``$ATLAS_SUBJECTS`` (comma-separated), or None for the built-in list."""
+    raw = os.environ.get(SUBJECTS_ENV, "")
+    keys = [key.strip() for key in raw.split(",") if key.strip()]
+    return keys or None
 
 
 def find_courses(paths: Sequence[str | Path]) -> list[Path]:
@@ -62,7 +73,8 @@ def validate_paths(
     hosts = image_hosts_from_env() if image_hosts is None else image_hosts
     failed = False
     for course_dir in find_courses(paths):
-        _, diagnostics = load_course(course_dir, cache, image_hosts=hosts)
+        _, diagnostics = load_course(course_dir, cache, image_hosts=hosts,
+                                     subjects=subjects_from_env())
         _print_diagnostics(diagnostics, out)
         out.write(f"{course_dir.as_posix()}: {summarize(diagnostics)}\n")
         failed = failed or has_errors(diagnostics) or (strict and bool(diagnostics))
@@ -84,7 +96,8 @@ def build_paths(
     failed = False
     for course_dir in find_courses(paths):
         try:
-            package = build_package(course_dir, cache=cache, image_hosts=hosts)
+            package = build_package(course_dir, cache=cache, image_hosts=hosts,
+                                    subjects=subjects_from_env())
         except CourseInvalidError as exc:
             _print_diagnostics(exc.diagnostics, out)
             out.write(f"{course_dir.as_posix()}: {summarize(exc.diagnostics)}; not built\n")
@@ -128,11 +141,19 @@ def stamp_paths(paths: Sequence[str | Path], out: TextIO | None = None) -> int:
     return 1 if failed else 0
 
 
-def new_path(dest: str | Path, course_id: str | None = None, out: TextIO | None = None) -> int:
+def new_path(dest: str | Path, course_id: str | None = None, out: TextIO | None = None,
+             subject: str | None = None, languages: Sequence[str] = ("de",),
+             title: str | None = None) -> int:
     """Create a course folder from the scaffold; return the exit code."""
     out = out or sys.stdout
+    subjects = subjects_from_env() or list(SUBJECTS)
+    subject = subject or subjects[0]
+    if subject not in subjects:
+        out.write(f"error: unknown subject '{subject}' (expected one of: {', '.join(subjects)})\n")
+        return 1
     try:
-        root = new_course(dest, course_id)
+        root = new_course(dest, course_id, subject=subject, languages=languages,
+                          title=title or "Neuer Kurs")
     except ScaffoldError as exc:
         out.write(f"error: {exc}\n")
         return 1
@@ -166,6 +187,10 @@ def _parser() -> argparse.ArgumentParser:
     new = commands.add_parser("new", help="create a course folder")
     new.add_argument("dest")
     new.add_argument("--id", dest="course_id")
+    new.add_argument("--title", help="German title")
+    new.add_argument("--subject", help=f"subject key (${SUBJECTS_ENV} or the built-in list)")
+    new.add_argument("--language", dest="languages", action="append", default=None,
+                     help="a language of the course (repeat: --language de --language en)")
     preview = commands.add_parser("preview", help="serve a course folder as plain HTML")
     preview.add_argument("path")
     preview.add_argument("--port", type=int, default=8001)
@@ -185,6 +210,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "stamp-translations":
         return stamp_paths(args.paths)
     if args.command == "new":
-        return new_path(args.dest, args.course_id)
+        return new_path(args.dest, args.course_id, subject=args.subject,
+                        languages=args.languages or ("de",), title=args.title)
     serve(args.path, args.host, args.port)
     return 0

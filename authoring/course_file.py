@@ -97,8 +97,12 @@ def _certificate(reader: FieldReader) -> CertificateSettings:
     return settings
 
 
-def read_course_file(text: str, sink: DiagnosticSink) -> tuple[Course, dict[str, Position]]:
+def read_course_file(text: str, sink: DiagnosticSink,
+                     subjects: tuple[str, ...] = SUBJECTS) -> tuple[Course, dict[str, Position]]:
     """Read ``course.yml``.
+
+    :param subjects: the subject keys ``subject:`` may name (an unknown one is an error at
+        its line).
 
     :return: the course without modules and glossary, and the positions of
         fields later checks point at (``id``, ``languages``, ``completion.*``).
@@ -119,7 +123,7 @@ def read_course_file(text: str, sink: DiagnosticSink) -> tuple[Course, dict[str,
         version=_version(reader),
         title=reader.localized("title", required=True),
         description=reader.localized("description", required=True),
-        subject=reader.choice("subject", SUBJECTS, required=True) or "",
+        subject=reader.choice("subject", subjects, required=True) or "",
         level=reader.choice("level", LEVELS, required=True) or "",
         target_group=reader.localized("target_group"),
         duration_hours=reader.number("duration_hours"),

@@ -16,7 +16,7 @@ from authoring.course_file import read_course_file, read_module_file
 from authoring.diagnostic import Diagnostic, DiagnosticSink
 from authoring.glossary_file import glossary_index, read_glossary_file
 from authoring.lesson_file import LessonFile, lesson_id_of, read_lesson_file
-from authoring.model import DEFAULT_LANGUAGE, Course, LocalizedText, Module
+from authoring.model import DEFAULT_LANGUAGE, SUBJECTS, Course, LocalizedText, Module
 from authoring.parser import LessonRenderer
 from authoring.yaml_loader import Position
 
@@ -96,12 +96,14 @@ class CourseReader:
     :param cache: keeps rendered lessons by content hash between builds.
     :param kinds: ``:::`` block kinds, defaulting to the built-in ones.
     :param image_hosts: hosts lessons may show images from (see ``LessonRenderer``).
+    :param subjects: the subject keys ``course.yml`` may name (default: ``model.SUBJECTS``).
     """
 
     def __init__(self, cache: RenderCache | None = None,
                  kinds: dict[str, BlockKind] | None = None,
-                 image_hosts: Iterable[str] = ()):
+                 image_hosts: Iterable[str] = (), subjects: Iterable[str] | None = None):
         self.cache = cache if cache is not None else MemoryCache()
+        self.subjects = tuple(subjects) if subjects is not None else SUBJECTS
         self.renderer = LessonRenderer(kinds, image_hosts)
         self.hits = 0
         self.misses = 0
@@ -118,7 +120,8 @@ class CourseReader:
         if text is not None:
             sink = source.sink("course.yml")
             source.course, source.course_positions = self.guard(
-                source, "course.yml", (source.course, {}), read_course_file, text, sink
+                source, "course.yml", (source.course, {}), read_course_file, text, sink,
+                self.subjects,
             )
             source.diagnostics.extend(sink.items)
         self._read_glossary(source)

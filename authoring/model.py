@@ -10,11 +10,15 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 DEFAULT_LANGUAGE = "de"
+#: the languages a course may be written in (the platform's pages speak them)
+LANGUAGES = ("de", "en")
 
 LESSON_KINDS = ("lesson", "quiz", "assessment", "session")
 GRADED_KINDS = ("quiz", "assessment")
 QUESTION_KINDS = ("single", "multiple", "truefalse", "gap", "numeric", "ordering", "matching")
 SESSION_FORMATS = ("on-site", "virtual", "hybrid")
+#: the subjects a course may name when nobody gives a list (the LMS passes its managed list,
+#: ``python -m authoring validate`` reads ``$ATLAS_SUBJECTS``)
 SUBJECTS = ("e-mobility", "digital-production", "sustainability")
 LEVELS = ("beginner", "intermediate", "advanced")
 

@@ -2,29 +2,32 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from pathlib import Path
 
 from authoring import currency
 from authoring.ids import is_valid_id
+from authoring.model import DEFAULT_LANGUAGE, LANGUAGES, SUBJECTS
 
 COURSE_YML = """\
 id: {course_id}
 version: 0.1.0
 title:
-  de: Neuer Kurs
+  de: {title}
   en: New course
 description:
   de: >-
     Beschreiben Sie hier in zwei, drei Sätzen, was der Kurs vermittelt.
   en: >-
     Describe in two or three sentences what the course teaches.
-subject: e-mobility             # e-mobility | digital-production | sustainability
+subject: {subject}             # a key of the subject list (admins keep it in the LMS)
 level: beginner                 # beginner | intermediate | advanced
 target_group:
   de: Beschäftigte in der Produktion
   en: Production staff
 duration_hours: 4
-languages: [de]
+languages: [{languages}]
 self_enrolment: true
 prerequisites:
   de: [Keine Vorkenntnisse erforderlich]
@@ -164,12 +167,21 @@ class ScaffoldError(ValueError):
     """The course cannot be created there or with that id."""
 
 
-def new_course(dest: str | Path, course_id: str | None = None) -> Path:
-    """Create a minimal course folder that passes validation without warnings.
+def new_course(dest: str | Path, course_id: str | None = None, *, title: str = "Neuer Kurs",
+               subject: str = SUBJECTS[0], languages: Sequence[str] = (DEFAULT_LANGUAGE,),
+               ) -> Path:
+    """Create a minimal course folder that passes validation without warnings (with German
+    only; each further language adds warnings that say which texts to translate).
+
+    The one scaffold: ``python -m authoring new`` and the studio's "Neuer Kurs" use it.
 
     :param dest: the folder to create; it must not exist or be empty.
     :param course_id: defaults to the folder name.
-    :raises ScaffoldError: when ``dest`` has files or the id is not a valid id.
+    :param title: the German title of the course.
+    :param subject: the subject key written to ``course.yml``.
+    :param languages: the course's languages; German is always first.
+    :raises ScaffoldError: when ``dest`` has files, the id is not a valid id or a language
+        is unknown.
     """
     root = Path(dest)
     course_id = course_id or root.name
@@ -177,12 +189,19 @@ def new_course(dest: str | Path, course_id: str | None = None) -> Path:
         raise ScaffoldError(
             f"'{course_id}' is not a valid course id (lowercase letters, digits, hyphens)"
         )
+    unknown = [language for language in languages if language not in LANGUAGES]
+    if unknown:
+        raise ScaffoldError(f"unknown language(s): {', '.join(unknown)}")
+    languages = [DEFAULT_LANGUAGE] + [lang for lang in languages if lang != DEFAULT_LANGUAGE]
+    title = " ".join((title or "").split()) or "Neuer Kurs"
     if root.exists() and any(root.iterdir()):
         raise ScaffoldError(f"{root} exists and is not empty")
     reviewed = currency.today().isoformat()  # a new lesson is checked when it is written
     for relative, template in FILES.items():
         file = root / relative
         file.parent.mkdir(parents=True, exist_ok=True)
-        file.write_text(template.format(course_id=course_id, reviewed=reviewed),
-                        encoding="utf-8")
+        file.write_text(template.format(
+            course_id=course_id, reviewed=reviewed, subject=subject,
+            languages=", ".join(languages),
+            title=json.dumps(title, ensure_ascii=False)), encoding="utf-8")
     return root

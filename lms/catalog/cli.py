@@ -45,9 +45,16 @@ def course_group():
 @click.argument("course_id")
 @click.option("--dest", default="courses", show_default=True, type=click.Path(file_okay=False),
               help="folder in which the course folder is created")
-def new_command(course_id, dest):
-    """Create the course folder DEST/COURSE_ID from a template that validates clean."""
-    _exit(authoring_cli.new_path(Path(dest) / course_id, course_id, out=sys.stdout))
+@click.option("--title", help="German title")
+@click.option("--subject", help="subject key (default: the first of the list)")
+@click.option("--language", "languages", multiple=True, help="a language (repeat: de, en)")
+def new_command(course_id, dest, title, subject, languages):
+    """Create the course folder DEST/COURSE_ID from a template that validates clean.
+
+    The studio's "Neuen Kurs anlegen" uses the same template (authoring.scaffold).
+    """
+    _exit(authoring_cli.new_path(Path(dest) / course_id, course_id, out=sys.stdout,
+                                 subject=subject, languages=languages or ("de",), title=title))
 
 
 @course_group.command("validate")

@@ -6,7 +6,8 @@ from wtforms import SearchField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
-from lms.catalog.labels import DURATION_LIMITS, LANGUAGE_LABELS, LEVEL_LABELS, SUBJECT_LABELS
+from lms.catalog.labels import DURATION_LIMITS, LANGUAGE_LABELS, LEVEL_LABELS
+from lms.catalog.subjects import subject_labels
 
 
 def _choices(labels: dict, empty) -> list[SelectChoice]:
@@ -21,7 +22,7 @@ class CatalogFilterForm(FlaskForm):
 
     q = SearchField(_l("Suche"), validators=[Optional(), Length(max=100)])
     subject = SelectField(_l("Themenfeld"), validators=[Optional()],
-                          choices=_choices(SUBJECT_LABELS, _l("Alle")))
+                          choices=[])
     level = SelectField(_l("Niveau"), validators=[Optional()],
                         choices=_choices(LEVEL_LABELS, _l("Alle")))
     language = SelectField(_l("Sprache"), validators=[Optional()],
@@ -31,6 +32,12 @@ class CatalogFilterForm(FlaskForm):
         choices=[SelectChoice("", _l("Beliebig"))]
         + [SelectChoice(str(h), _l("bis %(hours)d Stunden", hours=h)) for h in DURATION_LIMITS],
     )
+
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # the managed list: retired subjects are no longer offered
+        self.subject.choices = _choices(subject_labels(include_retired=False), _l("Alle"))
 
 
 class TrainerGrantForm(FlaskForm):

@@ -7,7 +7,7 @@ from lms.plugins import hookimpl
 
 @hookimpl
 def lms_model_modules():
-    return ["lms.catalog.models"]
+    return ["lms.catalog.models", "lms.catalog.subjects"]
 
 
 @hookimpl

@@ -25,6 +25,7 @@ from authoring.model import Course as CourseModel
 from authoring.package import Package
 from lms.accounts.models import User
 from lms.catalog.models import Course, CourseMedia, CourseVersion
+from lms.catalog.subjects import subject_keys
 from lms.catalog.trainers import is_course_trainer
 from lms.catalog.version_content import content_for
 from lms.errors import NotFoundError, PermissionDeniedError, ValidationFailedError
@@ -114,7 +115,8 @@ def _ensure_can_manage(actor: User | None, course: Course | None) -> None:
 def _build(path: str | Path, cache: RenderCache | None) -> Package:
     try:
         return build_package(path, cache=cache,
-                             image_hosts=current_app.config.get("ATLAS_EXTERNAL_IMAGE_HOSTS", ()))
+                             image_hosts=current_app.config.get("ATLAS_EXTERNAL_IMAGE_HOSTS", ()),
+                             subjects=subject_keys())
     except CourseInvalidError as error:
         errors = [d for d in error.diagnostics if d.is_error]
         raise CourseImportError(

@@ -4,9 +4,17 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from authoring.ids import is_valid_id, slugify
 
@@ -83,5 +91,34 @@ class UploadForm(FlaskForm):
     file = FileField(_l("Datei"), validators=[FileRequired(_l("Bitte wählen Sie eine Datei."))])
 
 
+class CheckboxList(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
 class NewCourseForm(FlaskForm):
+    """A new course from the scaffold; choices of subject and trainer are set by the view."""
+
     course_id = StringField(_l("Kurs-ID"), validators=[DataRequired(), ID_RULE, Length(max=64)])
+    title = StringField(_l("Titel (deutsch)"), validators=[DataRequired(), Length(max=200)])
+    subject = SelectField(_l("Themenfeld"), validators=[DataRequired()])
+    languages = CheckboxList(_l("Sprachen"), choices=[
+        SelectChoice("de", _l("Deutsch (immer)")), SelectChoice("en", _l("Englisch"))],
+        default=["de"], validate_choice=False)
+    trainer_id = SelectField(_l("Trainer/in des Kurses"), coerce=int, default=0)
+
+    def validate_languages(self, field):
+        unknown = [code for code in field.data or [] if code not in ("de", "en")]
+        if unknown:
+            raise ValidationError(_("Unbekannte Sprache: %(codes)s. Möglich sind Deutsch und "
+                                    "Englisch.", codes=", ".join(unknown)))
+
+
+class SubjectForm(FlaskForm):
+    """A new subject (key and labels) or new labels of one (``key`` then not used)."""
+
+    key = StringField(_l("Schlüssel"), validators=[Optional(), Length(max=40)])
+    label_de = StringField(_l("Bezeichnung (deutsch)"), validators=[DataRequired(),
+                                                                   Length(max=80)])
+    label_en = StringField(_l("Bezeichnung (englisch)"), validators=[Optional(),
+                                                                    Length(max=80)])

@@ -12,7 +12,7 @@ def lms_model_modules():
 
 @hookimpl
 def lms_load_blueprints(app):
-    from lms.studio import views
+    from lms.studio import subject_views, views  # noqa: F401 (subject_views adds routes to bp)
 
     app.register_blueprint(views.bp)
 

@@ -15,10 +15,12 @@ from werkzeug.utils import secure_filename
 
 from authoring import new_course
 from authoring.ids import is_valid_id, slugify
+from authoring.model import LANGUAGES
 from lms.accounts.models import User
 from lms.catalog import services as catalog
 from lms.catalog.models import Course, CourseVersion
-from lms.catalog.trainers import is_course_trainer, trainer_courses
+from lms.catalog.subjects import active_subjects
+from lms.catalog.trainers import grant_course_trainer, is_course_trainer, trainer_courses
 from lms.errors import NotFoundError, ValidationFailedError
 from lms.extensions import db
 from lms.learning import version_move
@@ -75,10 +77,23 @@ def ensure_draft(course: Course, actor: User | None, now: datetime) -> None:
 # --- new course, module, lesson ----------------------------------------------------
 
 
-def create_course(actor: User, course_id: str, now: datetime) -> Course:
-    """Create a course (without version) whose draft is the authoring scaffold.
+def trainer_candidates() -> list[User]:
+    """Active accounts with the trainer role, by name: who may become a course's trainer."""
+    return list(db.session.scalars(select(User).where(
+        User.is_trainer.is_(True), User.is_active_account.is_(True)).order_by(User.name)))
 
-    :raises ValidationFailedError: the id is malformed or taken.
+
+def create_course(actor: User, course_id: str, now: datetime, *, title: str = "",
+                  subject: str | None = None, languages: list[str] | None = None,
+                  trainer: User | None = None) -> Course:
+    """Create a course (without version) whose draft is the authoring scaffold
+    (``authoring.new_course``, the same one ``python -m authoring new`` writes).
+
+    :param subject: a key of the managed subject list that is not retired.
+    :param languages: the course's languages; German is always one.
+    :param trainer: who gets trainer rights on the new course (None: nobody yet).
+    :raises ValidationFailedError: the id is malformed or taken, the subject unknown or
+        retired, a language unknown, the trainer no active trainer; nothing is written.
     """
     if not actor.is_admin:
         raise NotFoundError(_("Seite nicht gefunden"))
@@ -89,10 +104,27 @@ def create_course(actor: User, course_id: str, now: datetime) -> Course:
     if db.session.scalar(select(Course.id).where(Course.slug == course_id)) is not None:
         raise ValidationFailedError(_("Die Kurs-ID %(id)s ist schon vergeben.", id=course_id),
                                     field="course_id")
-    course = Course(slug=course_id, subject="", level="", created_at=now, updated_at=now)
+    active = [s.key for s in active_subjects()]
+    subject = subject if subject is not None else (active[0] if active else "")
+    if subject not in active:
+        raise ValidationFailedError(
+            _("Das Themenfeld „%(subject)s“ steht nicht (mehr) in der Liste.", subject=subject),
+            field="subject")
+    languages = list(languages or ["de"])
+    if any(language not in LANGUAGES for language in languages):
+        raise ValidationFailedError(_("Unbekannte Sprache."), field="languages")
+    title = " ".join((title or "").split()) or course_id
+    if len(title) > 200:
+        raise ValidationFailedError(_("Der Titel ist zu lang."), field="title")
+    course = Course(slug=course_id, subject=subject, level="", created_at=now, updated_at=now)
     db.session.add(course)
     db.session.flush()
-    ensure_draft(course, actor, now)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = new_course(Path(tmp) / course.slug, course.slug, title=title, subject=subject,
+                          languages=languages)
+        drafts.snapshot_folder(course, None, root, actor, now)
+    if trainer is not None:
+        grant_course_trainer(actor, course, trainer, now)
     return course
 
 
@@ -290,6 +322,68 @@ def upload_media(course: Course, actor: User, filename: str, content: bytes,
     path = f"media/{name}"
     drafts.write_file(course, path, content, actor, now)
     return path
+
+
+#: Image types a trainer may paste or drop into the editor, by what their first bytes say.
+PASTED_IMAGE_TYPES = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp",
+                      "svg": "image/svg+xml"}
+#: Default for ``ATLAS_STUDIO_IMAGE_MAX_BYTES``: a pasted or dropped image at most 5 MB.
+IMAGE_MAX_BYTES = 5 * 1024 * 1024
+
+
+def sniff_image(content: bytes) -> str | None:
+    """The image type the bytes are (``png``, ``jpg``, ``webp``, ``svg``), or None.
+
+    The browser's file name and type are not trusted: a renamed HTML or script file is
+    refused however it is called.
+    """
+    if content.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if content.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    if len(content) >= 12 and content[:4] == b"RIFF" and content[8:12] == b"WEBP":
+        return "webp"
+    head = content[:1024].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith((b"<svg", b"<?xml")) and b"<svg" in content[:4096]:
+        return "svg"
+    return None
+
+
+def pasted_image_name(filename: str, content: bytes, kind: str) -> str:
+    """A media file name for a pasted image: the file's own name when it has a useful one,
+    with a short content hash, so two different screenshots never overwrite each other."""
+    stem = secure_filename((filename or "").rsplit(".", 1)[0]).lower()
+    stem = id_from_title(stem.replace("_", "-"))[:40] or "bild"
+    if stem in ("image", "bild", "blob", "clipboard", "screenshot"):
+        stem = "bild"
+    return f"{stem}-{drafts.sha256_hex(content)[:8]}.{kind}"
+
+
+def upload_pasted_image(course: Course, actor: User, filename: str, content: bytes,
+                        now: datetime, max_bytes: int = IMAGE_MAX_BYTES) -> str:
+    """Store an image pasted or dropped into the editor under ``media/``; return its path.
+
+    :raises ValidationFailedError: empty, larger than ``max_bytes``, or not an image of an
+        allowed type (by content, not by name).
+    """
+    if not content:
+        raise ValidationFailedError(_("Die Datei ist leer."), field="file")
+    if len(content) > max_bytes:
+        raise ValidationFailedError(
+            _("Das Bild ist größer als %(mb)s MB. Verkleinern Sie es bitte.",
+              mb=f"{max_bytes / (1024 * 1024):g}"), field="file")
+    kind = sniff_image(content)
+    if kind is None:
+        raise ValidationFailedError(
+            _("Das ist kein Bild im Format PNG, JPEG, WebP oder SVG."), field="file")
+    path = f"media/{pasted_image_name(filename, content, kind)}"
+    drafts.write_file(course, path, content, actor, now)
+    return path
+
+
+def image_markdown(path: str) -> str:
+    """The Markdown the editor inserts for a pasted image (the alt text is to be written)."""
+    return f"![Beschreibung des Bildes]({path})"
 
 
 def media_snippet(path: str) -> str:

@@ -4,6 +4,7 @@ Only admins and the course's trainers reach a draft; everybody else gets 404, so
 never reveals which other courses exist or what their drafts hold.
 """
 
+import secrets
 import time
 from io import BytesIO
 
@@ -13,23 +14,28 @@ from flask import (
     current_app,
     flash,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
     send_file,
     url_for,
 )
-from flask_babel import format_date, ngettext
+from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from authoring.currency import review_schedule
 from authoring.media_file import media_type
+from lms.accounts.models import User
 from lms.catalog.labels import label_context
+from lms.catalog.subjects import active_subjects
 from lms.catalog.views import SVG_POLICY
 from lms.db import utcnow
+from lms.extensions import db
 from lms.local_time import local_day
+from lms.security import CONTENT_SECURITY_POLICY
 from lms.studio import drafts, services
 from lms.studio.diagnostic_text import diagnostic_text
 from lms.studio.forms import (
@@ -97,30 +103,51 @@ def _tree(course) -> list[dict]:
 # --- my courses, new course ------------------------------------------------------------
 
 
-@bp.get("")
-def index():
+def _new_course_form(**kwargs) -> NewCourseForm:
+    form = NewCourseForm(**kwargs)
+    form.subject.choices = [SelectChoice(s.key, s.label(str(get_locale())))
+                            for s in active_subjects()]
+    form.trainer_id.choices = [SelectChoice(0, _("– noch niemand –"))] + [
+        SelectChoice(user.id, f"{user.name} ({user.email})")
+        for user in services.trainer_candidates()]
+    return form
+
+
+def _render_index(new_course_form=None, status: int = 200):
     if not (current_user.is_admin or current_user.is_trainer):
         abort(404)
     courses = services.editable_courses(current_user)
     rows = [(course, drafts.find_draft(course)) for course in courses]
+    if current_user.is_admin and new_course_form is None:
+        new_course_form = _new_course_form(formdata=None)
     return render_template("studio/index.html", rows=rows,
-                           new_course_form=NewCourseForm() if current_user.is_admin else None)
+                           new_course_form=new_course_form if current_user.is_admin else None
+                           ), status
+
+
+@bp.get("")
+def index():
+    return _render_index()
 
 
 @bp.post("/new")
 def create_course():
     if not current_user.is_admin:
         abort(404)
-    form = NewCourseForm()
+    form = _new_course_form()
     if not form.validate_on_submit():
-        flash(form_errors(form), "error")
-        return redirect(url_for("studio.index"))
-    with unit_of_work() as work:
-        course = services.create_course(current_user, form.course_id.data, utcnow())
-        work.success = _("Der Kurs %(id)s wurde angelegt. Trainerinnen und Trainer berechtigen "
-                         "Sie in der Kursverwaltung.", id=course.slug)
+        return _render_index(form, 422)
+    trainer = db.session.get(User, form.trainer_id.data) if form.trainer_id.data else None
+    with unit_of_work(form) as work:
+        course = services.create_course(
+            current_user, form.course_id.data, utcnow(), title=form.title.data,
+            subject=form.subject.data, languages=form.languages.data, trainer=trainer)
+        work.success = (_("Der Kurs %(id)s wurde angelegt; %(name)s ist Trainer/in des Kurses.",
+                          id=course.slug, name=trainer.name) if trainer else
+                        _("Der Kurs %(id)s wurde angelegt. Trainerinnen und Trainer berechtigen "
+                          "Sie in der Kursverwaltung.", id=course.slug))
     if work.failed:
-        return redirect(url_for("studio.index"))
+        return _render_index(form, 422)
     return redirect(url_for("studio.show_course", slug=course.slug))
 
 
@@ -290,11 +317,35 @@ def edit(slug: str):
         form.content.data = text
     form.path.data = path
     context = _preview_context(course, path, text if request.method == "POST" else None)
-    return render_template(
+    nonce = secrets.token_urlsafe(16)
+    response = make_response(render_template(
         "studio/edit.html", course=course, path=path, form=form, line=request.args.get(
             "line", type=int), media=_media_rows(course),
+        diagnostic_items=_diagnostic_items(context["file_diagnostics"]),
+        editor_messages=_editor_messages(), style_nonce=nonce,
         upload_form=UploadForm(prefix="media"), is_unsaved=request.method == "POST",
-        snippet=services.media_snippet, **context)
+        snippet=services.media_snippet, **context))
+    response.headers["Content-Security-Policy"] = editor_policy(nonce)
+    return response
+
+
+def editor_policy(nonce: str) -> str:
+    """The page policy plus one style nonce: the code editor (CodeMirror) writes its styles
+    into a <style> element, which ``style-src 'self'`` alone blocks. Scripts stay 'self'."""
+    return CONTENT_SECURITY_POLICY.replace("style-src 'self'",
+                                           f"style-src 'self' 'nonce-{nonce}'")
+
+
+def _diagnostic_items(diagnostics) -> list[dict]:
+    """The file's diagnostics for the editor's gutter: line, column, severity, text."""
+    return [{"line": d.line, "column": d.column, "severity": d.severity, "code": d.code,
+             "message": diagnostic_text(d)} for d in diagnostics]
+
+
+def _editor_messages() -> dict:
+    return {"uploading": _("Bild wird hochgeladen …"),
+            "uploaded": _("%(path)s wurde hochgeladen und eingefügt."),
+            "upload_failed": _("Das Bild wurde nicht hochgeladen:")}
 
 
 @bp.post("/<slug>/preview")
@@ -312,6 +363,7 @@ def preview(slug: str):
                                        **context),
         "errors": len(context["check"].errors),
         "warnings": len(context["check"].warnings),
+        "items": _diagnostic_items(context["file_diagnostics"]),
     }
     response = jsonify(body)
     elapsed = (time.perf_counter() - started) * 1000
@@ -351,6 +403,31 @@ def upload_media(slug: str):
                                      upload.read(drafts.MAX_FILE_BYTES + 1), utcnow())
         work.success = _("%(path)s wurde hochgeladen.", path=path)
     return redirect(target)
+
+
+@bp.post("/<slug>/media/paste")
+def upload_pasted_image(slug: str):
+    """An image pasted or dropped into the editor: store it, answer with its Markdown (JSON).
+
+    CSRF-protected like every POST (the editor sends the token as ``X-CSRFToken``).
+    """
+    course = _course(slug)
+    upload = request.files.get("file")
+    if upload is None:
+        return jsonify(error=_("Ungültige Anfrage"),
+                       message=_("Bitte wählen Sie eine Datei."), status=400), 400
+    limit = int(current_app.config.get("ATLAS_STUDIO_IMAGE_MAX_BYTES", services.IMAGE_MAX_BYTES))
+    content = upload.read(limit + 1)
+    with unit_of_work(flash_error=False) as work:
+        path = services.upload_pasted_image(course, current_user, upload.filename or "",
+                                            content, utcnow(), max_bytes=limit)
+    if work.failed:
+        status = 413 if len(content) > limit else 415 if content else 400
+        return jsonify(error=_("Das Bild wurde nicht hochgeladen:"), message=work.message,
+                       status=status), status
+    return jsonify(path=path, markdown=services.image_markdown(path),
+                   url=url_for("studio.serve_media", slug=slug,
+                               relpath=path.removeprefix("media/"))), 201
 
 
 # --- publish, zip ----------------------------------------------------------------------

@@ -24,6 +24,7 @@ from authoring import DirectoryCache, load_course
 from authoring.diagnostic import Diagnostic
 from authoring.model import Course as CourseModel
 from lms.catalog.models import Course
+from lms.catalog.subjects import subject_keys
 from lms.extensions import db
 from lms.studio.drafts import file_contents, sha256_hex
 from lms.studio.models import CourseSourceFile
@@ -124,8 +125,10 @@ def check_draft(course: Course, override: tuple[str, str] | None = None) -> Draf
     with materialized(course, override) as src:
         model, diagnostics = load_course(
             src, render_cache(course),
-            image_hosts=current_app.config.get("ATLAS_EXTERNAL_IMAGE_HOSTS", ()))
+            image_hosts=current_app.config.get("ATLAS_EXTERNAL_IMAGE_HOSTS", ()),
+            subjects=subject_keys())
     prefix = f"{src}/"
+    # messages may name another file by its full path; the server's folders are no one's business
     relative = [Diagnostic(d.path.removeprefix(prefix), d.line, d.column, d.severity, d.code,
-                           d.message) for d in diagnostics]
+                           d.message.replace(prefix, "")) for d in diagnostics]
     return DraftCheck(model, relative)

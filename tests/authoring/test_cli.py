@@ -77,3 +77,16 @@ def test_external_images_follow_the_operator_setting(course_dir, monkeypatch):
     monkeypatch.setenv("ATLAS_EXTERNAL_IMAGE_HOSTS", "cdn.example.org, img.example.com")
     assert validate_paths([course_dir], io.StringIO()) == 0
     assert validate_paths([course_dir], io.StringIO(), image_hosts=[]) == 1
+
+
+def test_new_and_validate_use_the_subject_list_from_the_environment(tmp_path, monkeypatch,
+                                                                     capsys):
+    monkeypatch.setenv("ATLAS_SUBJECTS", "robotik, logistik")
+    assert main(["--no-cache", "new", str(tmp_path / "kurs"), "--subject", "e-mobility"]) == 1
+    assert "unknown subject 'e-mobility'" in capsys.readouterr().out
+    assert main(["--no-cache", "new", str(tmp_path / "kurs"), "--subject", "logistik",
+                 "--title", "Lager", "--language", "de"]) == 0
+    assert main(["--no-cache", "validate", str(tmp_path / "kurs")]) == 0
+    monkeypatch.setenv("ATLAS_SUBJECTS", "robotik")
+    assert main(["--no-cache", "validate", str(tmp_path / "kurs")]) == 1
+    assert "course.yml:11:10: error: unknown subject 'logistik'" in capsys.readouterr().out

@@ -33,6 +33,27 @@ def logout(page):
     page.get_by_role("button", name="Abmelden").click()
 
 
+class SourceEditor:
+    """The studio's code editor (CodeMirror) and the textarea it writes back into."""
+
+    def __init__(self, page):
+        self.page = page
+        expect(page.locator(".studio-codemirror[data-ready]")).to_be_visible()
+
+    def input_value(self) -> str:
+        return self.page.locator("#source").input_value()
+
+    def fill(self, text: str) -> None:
+        self.page.evaluate(
+            "t => { const v = document.getElementById('source').atlasEditor.view;"
+            " v.dispatch({changes: {from: 0, to: v.state.doc.length, insert: t}}); }", text)
+
+    def cursor_line(self) -> int:
+        return self.page.evaluate(
+            "() => { const v = document.getElementById('source').atlasEditor.view;"
+            " return v.state.doc.lineAt(v.state.selection.main.head).number; }")
+
+
 def wait_for_refresh(page, before: str | None):
     page.wait_for_function(
         "prev => document.querySelector('.studio-editor').getAttribute('data-refreshed') !== prev",
@@ -53,7 +74,7 @@ def test_trainer_publishes_new_quiz_lesson_and_learner_reads_it(page, demo_login
     page.get_by_label("Titel").first.fill("Quiz Steckertypen")
     page.get_by_role("button", name="Lektion anlegen").click()
     page.wait_for_url("**/studio/e-mobility/edit?path=**")
-    editor = page.get_by_label("Quelltext (Markdown)")
+    editor = SourceEditor(page)
     assert "type: quiz" in editor.input_value()
 
     # replace the template's question: the live preview follows without a click
@@ -77,10 +98,7 @@ def test_trainer_publishes_new_quiz_lesson_and_learner_reads_it(page, demo_login
     diagnostic = page.locator("#studio-diagnostics .diagnostic-line").first
     line = int(diagnostic.get_attribute("data-line"))
     diagnostic.click()
-    cursor_line = page.evaluate(
-        "() => { const t = document.getElementById('source');"
-        " return t.value.slice(0, t.selectionStart).split('\\n').length; }")
-    assert cursor_line == line
+    assert editor.cursor_line() == line
     before = page.locator(".studio-editor").get_attribute("data-refreshed")
     editor.fill(new_source)
     wait_for_refresh(page, before)

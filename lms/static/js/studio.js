@@ -16,6 +16,7 @@
   }
 
   function jumpToLine(textarea, line) {
+    if (textarea.atlasEditor) { textarea.atlasEditor.jumpTo(line); return; }  // the code editor
     var text = textarea.value;
     var start = lineStart(text, line);
     var end = text.indexOf("\n", start);
@@ -59,6 +60,8 @@
         if (mine !== sequence) { return; }  // an older answer arriving late
         preview.innerHTML = data.preview;
         diagnostics.innerHTML = data.diagnostics;
+        // the code editor (studio-editor/editor.js) shows them at their lines
+        textarea.dispatchEvent(new CustomEvent("studio:diagnostics", { detail: data.items || [] }));
         editor.classList.remove("is-loading");
         editor.setAttribute("data-refreshed", String(mine));
       }).catch(function () {

@@ -33,13 +33,16 @@ def test_a_taken_module_id_is_shown_at_its_field_and_writes_nothing(client, auth
     assert "Nochmal" not in drafts.read_text(courses["kurs-a"], "modules/02-praxis/module.yml")
 
 
-def test_a_taken_course_id_is_flashed_and_creates_no_second_course(client, auth, people):
+def test_a_taken_course_id_is_shown_at_its_field_and_creates_no_second_course(client, auth,
+                                                                            people):
     auth.login("admin@example.org")
-    response = client.post("/studio/new", data={"csrf_token": auth.csrf("/studio"),
-                                                 "course_id": "kurs-a"})
-    assert response.status_code == 302 and response.headers["Location"].rstrip("/") == "/studio"
-    page = text_of(client.get("/studio", follow_redirects=True))
-    assert "Die Kurs-ID kurs-a ist schon vergeben." in page
+    response = client.post("/studio/new", data={
+        "csrf_token": auth.csrf("/studio"), "course_id": "kurs-a", "title": "Noch ein Kurs",
+        "subject": "e-mobility", "languages": "de", "trainer_id": "0"})
+    assert response.status_code == 422
+    page = text_of(response)
+    assert 'id="course_id-error">Die Kurs-ID kurs-a ist schon vergeben.' in page
+    assert 'value="Noch ein Kurs"' in page  # the form keeps what was typed
     assert db.session.scalar(select(func.count()).select_from(Course).where(
         Course.slug == "kurs-a")) == 1
 

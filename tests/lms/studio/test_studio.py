@@ -285,8 +285,9 @@ def test_new_module_and_session_lesson(client, auth, people, courses):
 def test_admin_creates_course_from_scaffold(client, auth, people):
     auth.login("admin@example.org")
     token = auth.csrf("/studio")
-    response = client.post("/studio/new", data={"csrf_token": token,
-                                                 "course_id": "wasserstoff"})
+    response = client.post("/studio/new", data={
+        "csrf_token": token, "course_id": "wasserstoff", "title": "Wasserstoff",
+        "subject": "sustainability", "languages": "de", "trainer_id": "0"})
     assert response.status_code == 302
     page = text_of(client.get("/studio/wasserstoff"))
     assert "0 Fehler" in page and "course.yml" in page
