@@ -6,15 +6,14 @@ from base64 import b32encode
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from lms.accounts.models import Membership, User
-from lms.catalog.labels import SUBJECT_LABELS
 from lms.catalog.models import Course, CourseTrainer, CourseVersion
+from lms.catalog.subjects import find_subject
 from lms.catalog.version_content import content_for
 from lms.certificates import signing
 from lms.certificates.models import Certificate
@@ -96,8 +95,8 @@ def build_payload(number: str, user: User, version: CourseVersion, completed_at:
     model = content_for(version).course
     organisation = user.organisation
     subject = version.subject or model.subject
-    with force_locale(language):
-        subject_label = str(SUBJECT_LABELS.get(subject, subject))
+    known = find_subject(subject) if subject else None
+    subject_label = known.label(language) if known is not None else subject
     return {
         "type": "atlas-campus-certificate",
         "format": PAYLOAD_FORMAT,

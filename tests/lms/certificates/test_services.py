@@ -101,3 +101,14 @@ def test_certificate_days_are_berlin_days(learner, emobility, issued, issued_day
     assert certificate.payload["expires_at"] == expires_day
     last = certificate.expires_at.astimezone(LOCAL_ZONE)
     assert (last.date().isoformat(), last.strftime("%H:%M:%S")) == (expires_day, "23:59:59")
+
+
+def test_subject_label_comes_from_the_managed_subject_list(learner, emobility):
+    from lms.catalog.subjects import find_subject
+
+    subject = find_subject(emobility.subject or emobility.course.subject)
+    subject.label_de, subject.label_en = "Elektromobilität im Betrieb", "E-mobility at work"
+    db.session.flush()
+    issued = services.issue_certificate(learner, emobility, COMPLETED, NOW)
+    assert issued.payload["course"]["subject_label"] == (
+        "E-mobility at work" if issued.payload["language"] == "en" else "Elektromobilität im Betrieb")
