@@ -1,23 +1,17 @@
 """The start page and the health check."""
 
-import logging
-
 from flask import Blueprint, abort, jsonify, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import text
 
 from lms.access import admin_required
 from lms.accounts.forms import LoginForm
 from lms.core import formatting, site_pages
 from lms.core.forms import SitePageForm
 from lms.db import utcnow
-from lms.extensions import db
 from lms.learning.dashboard import learner_dashboard
 from lms.unit_of_work import commit_or_flash
-
-log = logging.getLogger(__name__)
 
 bp = Blueprint("core", __name__, template_folder="templates")
 bp.add_app_template_filter(formatting.format_number, "number")
@@ -101,15 +95,3 @@ def api_index():
             "completions": url_for("api.list_completions", _external=True),
         },
     })
-
-
-@bp.get("/healthz")
-def healthz():
-    """Report whether the database answers; 503 when it does not (for load balancers)."""
-    try:
-        db.session.execute(text("SELECT 1"))
-    except Exception as error:  # noqa: BLE001 - any database failure means unhealthy
-        log.warning("health check: database unreachable: %s", error)
-        db.session.rollback()
-        return {"status": "unavailable", "database": "unreachable"}, 503
-    return {"status": "ok", "database": "ok"}
