@@ -1,4 +1,6 @@
-"""gunicorn settings for one ATLAS Campus app node: ``gunicorn -c deploy/gunicorn.conf.py wsgi:app``.
+"""gunicorn settings for one ATLAS Campus app node.
+
+    gunicorn -c deploy/gunicorn.conf.py wsgi:app
 
 Every value can be overridden from the environment file (GUNICORN_* below) without editing
 this file. Sizing: a page costs about 40 ms of CPU (docs/performance.md), so one node serves
