@@ -41,6 +41,7 @@ def test_backup_and_restore_into_a_fresh_installation(installations, tmp_path):
     with source.app_context():
         before = found_data()
     archive = tmp_path / "atlas-backup.tar.gz"
+    (tmp_path / "instance-a" / "visibility_profiles.toml").write_text("# site profiles\n")
     result = source.test_cli_runner().invoke(args=["backup", str(archive)])
     assert result.exit_code == 0, result.output
     with tarfile.open(archive) as tar:
@@ -59,6 +60,8 @@ def test_backup_and_restore_into_a_fresh_installation(installations, tmp_path):
         found = found_data()
         assert signing.key_path().read_bytes() == source_key
         assert signing.key_path().stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "instance-b" / "visibility_profiles.toml").read_text() == (
+        "# site profiles\n")
     assert found == before
     assert found["emails"] == made["emails"]
     assert found["enrolments"] == 3
