@@ -203,7 +203,7 @@ def test_flask_limiter_limit_spans_both_nodes(cluster):
     assert all(status in (302, 429) for status in answers), answers
 
 
-def test_certificate_issued_with_node_a_config_verifies_on_b(cluster):
+def test_certificates_signed_on_node_a_verify_on_b(cluster):
     a, b = cluster["nodes"]["a"], cluster["nodes"]["b"]
     result = subprocess.run(
         [sys.executable, "-c", ISSUE_ON_NODE, "ute@example.org"],
@@ -216,6 +216,21 @@ def test_certificate_issued_with_node_a_config_verifies_on_b(cluster):
                                              headers={"Accept": "application/json"})
     assert status == 200
     assert json.loads(body)["signature_valid"] is True
+    # a re-issue signed by node A's web process itself: a new name re-issues the certificate
+    assert browser.login(a, "ute@example.org")[0] == 302
+    token = browser.csrf(f"{a}/account")
+    status, _headers, _ = browser.request(f"{a}/account/profile", {
+        "name": "Ute Umbenannt", "locale": "de", "csrf_token": token})
+    assert status == 302
+    status, _headers, body = browser.request(f"{b}/verify/{number}",
+                                             headers={"Accept": "application/json"})
+    successor = json.loads(body)["superseded_by"]
+    assert successor, "the new name did not re-issue the certificate on node A"
+    status, _headers, body = browser.request(f"{b}/verify/{successor}",
+                                             headers={"Accept": "application/json"})
+    assert status == 200
+    assert json.loads(body)["signature_valid"] is True
+    assert json.loads(body)["certificate"]["learner_name"] == "Ute Umbenannt"
     keys = [browser.request(f"{node}/verify/public-key.pem")[2] for node in (a, b)]
     assert keys[0] == keys[1] and "BEGIN PUBLIC KEY" in keys[0]
     # one key, in the shared folder; neither node made one of its own
