@@ -49,7 +49,7 @@ MANIFEST = "manifest.json"
 SHARED_FILES = ("secret_key", "certificate_signing_key.pem")
 #: folders of the shared folder copied whole when present
 SHARED_FOLDERS = ("media", "uploads", "packages")
-INSTANCE_CONFIG_SUFFIXES = (".cfg", ".toml", ".env", ".json.cfg")
+INSTANCE_CONFIG_SUFFIXES = (".cfg", ".toml", ".env")
 
 
 class BackupError(RuntimeError):
