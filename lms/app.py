@@ -1,6 +1,7 @@
 """The application factory: create_app() assembles the platform in named steps."""
 
 import logging
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -26,9 +27,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     :param overrides: configuration values that win over the environment (tests use it).
     """
     app = Flask(__name__, instance_relative_config=True)
-    instance = Path(overrides.get("INSTANCE_PATH")) if overrides and overrides.get(
-        "INSTANCE_PATH"
-    ) else Path(app.instance_path)
+    chosen = (overrides or {}).get("INSTANCE_PATH") or os.environ.get("ATLAS_INSTANCE_DIR")
+    instance = Path(chosen) if chosen else Path(app.instance_path)
     app.instance_path = str(instance)
     app.config.update(build_config(instance))
     if overrides:

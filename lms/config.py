@@ -1,18 +1,27 @@
 """Configuration: documented defaults, overridden by ATLAS_* environment variables.
 
 Secrets never live in the repository: the secret key is generated into the
-instance folder on first run and read from there afterwards.
+shared folder (``ATLAS_SHARED_DIR``, default the instance folder) on first run and read
+from there afterwards. Several app nodes point ``ATLAS_SHARED_DIR`` at one shared folder
+or set ``ATLAS_SECRET_KEY``; with ``ATLAS_ENVIRONMENT=production`` the key must be set.
 """
 
 import os
 import secrets
+import threading
 from pathlib import Path
 
 #: Every setting the platform reads from the environment, with its default and meaning.
 #: docs/configuration.md is generated from the same table by hand; keep them in step.
 ENVIRONMENT = {
     "ATLAS_DATABASE_URL": ("sqlite:///<instance>/atlas.db", "SQLAlchemy URL of the database"),
-    "ATLAS_SECRET_KEY": ("generated into instance/secret_key", "Flask secret key"),
+    "ATLAS_SECRET_KEY": ("generated into <shared>/secret_key",
+                         "Flask secret key; required when ATLAS_ENVIRONMENT=production"),
+    "ATLAS_ENVIRONMENT": ("development", "production refuses to start without ATLAS_SECRET_KEY"),
+    "ATLAS_INSTANCE_DIR": ("instance/ next to the lms package",
+                           "this node's instance folder (mail folder, caches)"),
+    "ATLAS_SHARED_DIR": ("the instance folder",
+                         "folder every app node shares: secret key, certificate signing key"),
     "ATLAS_BASE_URL": ("http://127.0.0.1:5000", "public URL, used in mails and xAPI ids"),
     "ATLAS_MAIL_SERVER": ("", "SMTP host; empty writes mails to instance/mail/"),
     "ATLAS_MAIL_PORT": ("587", "SMTP port"),
@@ -58,31 +67,70 @@ def _bool(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def read_or_create_secret(instance_path: Path, name: str, nbytes: int = 32) -> str:
-    """Return the secret stored in ``instance/<name>``, creating it on first use.
+class ConfigurationError(RuntimeError):
+    """The configuration is not fit to start (e.g. production without a secret key)."""
+
+
+def create_file_once(path: Path, data: bytes) -> None:
+    """Write ``path`` (mode 0600) unless it exists, atomically: readers never see a part.
+
+    The bytes go to a temporary file that is then hard-linked to ``path``; ``link`` fails
+    when another process (or app node on a shared folder) made the file first, and that
+    first file stays: two nodes starting at once end up with one and the same secret.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}."
+                               f"{secrets.token_hex(4)}.tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+    finally:
+        temporary.unlink()
+
+
+def read_or_create_secret(folder: Path, name: str, nbytes: int = 32) -> str:
+    """Return the secret stored in ``folder/<name>``, creating it on first use.
 
     The file is written with mode 0600 so that only the service user can read it.
     """
-    instance_path.mkdir(parents=True, exist_ok=True)
-    path = instance_path / name
-    if path.exists():
-        return path.read_text().strip()
-    value = secrets.token_urlsafe(nbytes)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(value)
-    return value
+    path = folder / name
+    if not path.exists():
+        create_file_once(path, secrets.token_urlsafe(nbytes).encode("ascii"))
+    return path.read_text().strip()
+
+
+def shared_dir(instance_path: Path, env) -> Path:
+    return Path(env.get("ATLAS_SHARED_DIR") or instance_path)
 
 
 def build_config(instance_path: Path, env: dict | None = None) -> dict:
     """Build the configuration mapping from the environment and the instance folder."""
     env = os.environ if env is None else env
     database_url = env.get("ATLAS_DATABASE_URL") or f"sqlite:///{instance_path / 'atlas.db'}"
-    secret_key = env.get("ATLAS_SECRET_KEY") or read_or_create_secret(instance_path, "secret_key")
+    environment = env.get("ATLAS_ENVIRONMENT", "development").strip().lower() or "development"
+    shared = shared_dir(instance_path, env)
+    if environment == "production" and len(env.get("ATLAS_SECRET_KEY", "").strip()) < 32:
+        raise ConfigurationError(
+            "ATLAS_ENVIRONMENT=production needs ATLAS_SECRET_KEY (at least 32 characters, "
+            "the same on every app node); generate one with: "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
+        )
+    secret_key = env.get("ATLAS_SECRET_KEY") or read_or_create_secret(shared, "secret_key")
     secure = _bool(env.get("ATLAS_SECURE_COOKIES", "0"))
     redis_url = env.get("ATLAS_REDIS_URL", "").strip()
     return {
         "SECRET_KEY": secret_key,
+        "ATLAS_ENVIRONMENT": environment,
+        "ATLAS_INSTANCE_DIR": ("instance/ next to the lms package",
+                           "this node's instance folder (mail folder, caches)"),
+    "ATLAS_SHARED_DIR": str(shared),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "ATLAS_BASE_URL": env.get("ATLAS_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),

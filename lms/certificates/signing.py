@@ -1,14 +1,15 @@
 """Ed25519 signatures over certificate payloads.
 
-The private key lives in ``instance/certificate_signing_key.pem`` (mode 0600) and is
-generated on first use; every worker reads the same file. The public key is published
+The private key lives in ``<shared>/certificate_signing_key.pem`` (mode 0600; the shared
+folder is ``ATLAS_SHARED_DIR``, by default the instance folder) and is generated on first
+use, atomically: two workers or app nodes starting at once end up with the same key, never
+with two. Every app node must see the same file (a shared folder, or the file copied there
+before the first start). The public key is published
 at ``/verify/public-key.pem`` so anyone can check a certificate without the platform.
 """
 
 import base64
 import json
-import os
-import threading
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
@@ -18,6 +19,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 from flask import current_app
+
+from lms.config import create_file_once
 
 KEY_FILE = "certificate_signing_key.pem"
 
@@ -29,26 +32,17 @@ def canonical_json(payload: dict) -> bytes:
 
 
 def key_path() -> Path:
-    return Path(current_app.instance_path) / KEY_FILE
+    folder = current_app.config.get("ATLAS_SHARED_DIR") or current_app.instance_path
+    return Path(folder) / KEY_FILE
 
 
 def _create_key(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
     pem = Ed25519PrivateKey.generate().private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    # unique per process and thread: two threads of one worker may both find no key yet
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(pem)
-    try:
-        os.link(temporary, path)  # atomic, and never replaces a key another worker made
-    except FileExistsError:
-        pass
-    finally:
-        temporary.unlink()
+    # atomic, and never replaces a key another worker or node made first
+    create_file_once(path, pem)
 
 
 def private_key() -> Ed25519PrivateKey:

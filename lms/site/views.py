@@ -1,18 +1,14 @@
 """The start page and the health check."""
 
-import logging
-
 from flask import Blueprint, abort, jsonify, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import text
 
 from lms import formatting
 from lms.access import admin_required
 from lms.accounts.forms import LoginForm
 from lms.db import utcnow
-from lms.extensions import db
 from lms.learning.dashboard import learner_dashboard
 from lms.site import site_pages
 from lms.site.forms import SitePageForm
@@ -102,15 +98,3 @@ def api_index():
             "completions": url_for("api.list_completions", _external=True),
         },
     })
-
-
-@bp.get("/healthz")
-def healthz():
-    """Report whether the database answers; 503 when it does not (for load balancers)."""
-    try:
-        db.session.execute(text("SELECT 1"))
-    except Exception as error:  # noqa: BLE001 - any database failure means unhealthy
-        log.warning("health check: database unreachable: %s", error)
-        db.session.rollback()
-        return {"status": "unavailable", "database": "unreachable"}, 503
-    return {"status": "ok", "database": "ok"}

@@ -2,7 +2,6 @@
 
 import pytest
 
-from lms.extensions import db
 from lms.security import CONTENT_SECURITY_POLICY
 
 
@@ -20,22 +19,6 @@ def test_start_page_in_english_by_browser_preference(client):
     html = client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(as_text=True)
     assert '<html lang="en">' in html
     assert "Training for the transformation" in html
-
-
-def test_healthz_reports_database(client):
-    response = client.get("/healthz")
-    assert response.status_code == 200
-    assert response.json == {"status": "ok", "database": "ok"}
-
-
-def test_healthz_reports_unreachable_database(app, client, monkeypatch):
-    def broken(*args, **kwargs):
-        raise ConnectionError("database is down")
-
-    monkeypatch.setattr(db.session, "execute", broken)
-    response = client.get("/healthz")
-    assert response.status_code == 503
-    assert response.json["database"] == "unreachable"
 
 
 def test_security_headers_and_csp(client):

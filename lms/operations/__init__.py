@@ -1,0 +1,1 @@
+"""Operations: liveness and readiness checks, backup and restore of an installation."""
