@@ -14,8 +14,6 @@ from lms.site import site_pages
 from lms.site.forms import SitePageForm
 from lms.unit_of_work import commit_or_flash
 
-log = logging.getLogger(__name__)
-
 bp = Blueprint("core", __name__, template_folder="templates")  # name kept: see lms/site/__init__.py
 bp.add_app_template_filter(formatting.format_number, "number")
 bp.add_app_template_filter(formatting.format_hours, "hours")
