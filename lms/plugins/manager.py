@@ -13,6 +13,7 @@ log = logging.getLogger(__name__)
 #: Built-in features, registered exactly like third-party plugins.
 BUILTIN_PLUGINS = (
     "lms.core.plugin",
+    "lms.jobs.plugin",
     "lms.accounts.plugin",
     "lms.admin.plugin",
     "lms.lrs.plugin",
