@@ -26,6 +26,8 @@ ENVIRONMENT = {
     "ATLAS_EXPORT_INLINE_MAX_ROWS": ("5000", "larger company exports are prepared in the "
                                      "background and offered as a download link"),
     "ATLAS_DOWNLOAD_DAYS": ("7", "days a prepared download stays available to its owner"),
+    "ATLAS_CERTIFICATE_RENDER_AHEAD": ("1 with ATLAS_REDIS_URL, else 0",
+                                       "render certificate PDFs in a job when issued"),
     "ATLAS_METRICS_TOKEN": ("", "bearer token for /metrics; empty: loopback requests only"),
     "ATLAS_SCHEDULE_IN_WEB": ("1", "without Redis, web processes start due schedules "
                               "(0 when `atlas scheduler` runs instead)"),
@@ -112,6 +114,8 @@ def build_config(instance_path: Path, env: dict | None = None) -> dict:
         "ATLAS_JOB_TIMEOUT": int(env.get("ATLAS_JOB_TIMEOUT", "600")),
         "ATLAS_EXPORT_INLINE_MAX_ROWS": int(env.get("ATLAS_EXPORT_INLINE_MAX_ROWS", "5000")),
         "ATLAS_DOWNLOAD_DAYS": int(env.get("ATLAS_DOWNLOAD_DAYS", "7")),
+        "ATLAS_CERTIFICATE_RENDER_AHEAD": _bool(
+            env.get("ATLAS_CERTIFICATE_RENDER_AHEAD", "1" if redis_url else "0")),
         "ATLAS_METRICS_TOKEN": env.get("ATLAS_METRICS_TOKEN", "").strip(),
         "ATLAS_SCHEDULE_IN_WEB": _bool(env.get("ATLAS_SCHEDULE_IN_WEB", "1")),
         "ATLAS_REDIS_URL": redis_url,

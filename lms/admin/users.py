@@ -17,6 +17,7 @@ from lms.db import utcnow
 from lms.errors import DomainError
 from lms.extensions import db
 from lms.forms import ActionForm
+from lms.jobs import dead_letters
 from lms.lrs.models import LrsClient
 from lms.lrs.services import erase_agent
 from lms.unit_of_work import unit_of_work
@@ -42,7 +43,8 @@ def start():
     }
     recent = db.session.scalars(select(User).order_by(User.created_at.desc()).limit(10)).all()
     return render_template("admin/start.html", counts=counts, recent=recent,
-                           audit_entries=audit.entries(limit=20))
+                           audit_entries=audit.entries(limit=20),
+                           dead_letters=dead_letters.recent(), job_form=ActionForm())
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

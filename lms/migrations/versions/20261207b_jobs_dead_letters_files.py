@@ -1,4 +1,4 @@
-"""background jobs: dead letters, prepared downloads, schedule runs
+"""background jobs: dead letters, prepared downloads, schedule runs, rendered certificates
 
 Revision ID: 7d3f9b1c2e5a
 Revises: c4e8a2f6b9d1
@@ -53,6 +53,13 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_prepared_files_owner_id'), ['owner_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_prepared_files_expires_at'), ['expires_at'], unique=False)
 
+    op.create_table('certificate_documents',
+    sa.Column('certificate_id', sa.Integer(), nullable=False),
+    sa.Column('pdf', sa.LargeBinary(), nullable=False),
+    sa.Column('rendered_at', lms.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['certificate_id'], ['certificates.id'], name=op.f('fk_certificate_documents_certificate_id_certificates'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('certificate_id', name=op.f('pk_certificate_documents'))
+    )
     op.create_table('job_schedule_runs',
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('last_run_at', lms.db.UTCDateTime(timezone=True), nullable=False),
@@ -62,6 +69,7 @@ def upgrade():
 
 def downgrade():
     op.drop_table('job_schedule_runs')
+    op.drop_table('certificate_documents')
     with op.batch_alter_table('prepared_files', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_prepared_files_expires_at'))
         batch_op.drop_index(batch_op.f('ix_prepared_files_owner_id'))
