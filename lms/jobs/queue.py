@@ -10,7 +10,7 @@ import logging
 
 from flask import Flask, current_app
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from lms.extensions import db
 from lms.jobs.registry import spec_for
@@ -29,6 +29,10 @@ def enqueue(name: str, session: Session | None = None, **arguments) -> None:
     """
     spec_for(name)
     session = db.session if session is None else session
+    if isinstance(session, scoped_session):
+        session = session()
+    if not session.in_transaction():
+        session.begin()  # so that a rollback, even before any SQL, drops the job
     session.info.setdefault(_PENDING, []).append(
         (current_app._get_current_object(), name, arguments))
 
@@ -39,9 +43,12 @@ def _dispatch_after_commit(session: Session) -> None:
         dispatch(app, name, arguments)
 
 
-@event.listens_for(Session, "after_rollback")
-def _drop_after_rollback(session: Session) -> None:
-    session.info.pop(_PENDING, None)
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_after_rollback(session: Session, previous_transaction) -> None:
+    # only when the whole transaction rolls back: a savepoint rolled back inside it (a
+    # race lost on a unique key) leaves the jobs of the surrounding work in place
+    if previous_transaction.parent is None:
+        session.info.pop(_PENDING, None)
 
 
 def redis_connection(app: Flask):
