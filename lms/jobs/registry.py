@@ -19,6 +19,8 @@ class JobSpec:
     func: Callable[..., object]
     max_attempts: int = 1
     backoff_seconds: float = 30.0
+    #: called with the job's arguments when it becomes a dead letter (same transaction)
+    on_dead: Callable[..., object] | None = None
 
     def delay_before(self, attempt: int) -> float:
         """Seconds to wait before try number ``attempt`` (2, 3, …): doubling each time."""
@@ -42,15 +44,18 @@ class UnknownJobError(LookupError):
     """A job name no imported module registered."""
 
 
-def job(name: str, *, max_attempts: int = 1, backoff_seconds: float = 30.0):
+def job(name: str, *, max_attempts: int = 1, backoff_seconds: float = 30.0,
+        on_dead: Callable[..., object] | None = None):
     """Register the decorated function as job ``name``.
 
     :param max_attempts: tries before the job goes to the dead letters (1: no retry).
     :param backoff_seconds: wait before the second try; it doubles for each further try.
+    :param on_dead: called with the job's arguments when its last try failed, in the
+        transaction that records the dead letter (say "failed" where a user waits).
     """
 
     def register(func):
-        JOBS[name] = JobSpec(name, func, max_attempts, backoff_seconds)
+        JOBS[name] = JobSpec(name, func, max_attempts, backoff_seconds, on_dead)
         return func
 
     return register

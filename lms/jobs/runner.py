@@ -69,16 +69,22 @@ def execute(name: str, arguments: dict, attempt: int = 1, app: Flask | None = No
                 dispatch(app, name, arguments, attempt + 1, spec.delay_before(attempt + 1))
                 return "retrying"
             log.exception("job %s failed for good after %d tries", name, attempt)
-            _dead(name, arguments, attempt, text)
+            _dead(name, arguments, attempt, text, spec.on_dead)
             return "dead"
         finally:
             db.session.remove()
     return "done"
 
 
-def _dead(name: str, arguments: dict, attempt: int, text: str) -> None:
+def _dead(name: str, arguments: dict, attempt: int, text: str, on_dead=None) -> None:
     from lms.jobs.models import DeadLetter
 
+    if on_dead is not None:
+        try:
+            with db.session.begin_nested():
+                on_dead(**arguments)
+        except Exception:  # the dead letter matters more than the follow-up
+            log.exception("on_dead of job %s failed", name)
     if name == "mail.send":
         metrics.MAILS_FAILED.inc()
     db.session.add(DeadLetter(job_name=name, arguments=arguments, attempts=attempt,

@@ -32,8 +32,9 @@ def download(token: str):
     row = files.owned_file(token, current_user.id, utcnow())
     if row is None:
         abort(404)
-    if row.status != "ready":
-        return render_template("jobs/pending.html", file=row), 202
+    if row.status != "ready":  # 202 while it is prepared; failed: the page says so
+        return render_template("jobs/pending.html", file=row), (
+            202 if row.status == "pending" else 200)
     return Response(row.data, mimetype=row.media_type, headers={
         "Content-Disposition": f'attachment; filename="{row.filename}"',
         "Cache-Control": "private, no-store"})

@@ -17,7 +17,7 @@ from lms.companies.exports.formats import EXPORT_FORMATS, ExportOptions
 from lms.db import utcnow
 from lms.extensions import db
 from lms.jobs import job
-from lms.jobs.files import fill_file
+from lms.jobs.files import fill_file, mark_failed
 from lms.jobs.models import PreparedFile
 from lms.mail import queue_mail
 
@@ -63,7 +63,12 @@ def _notify(file_id: int, language: str) -> None:
                      link=link))
 
 
-@job("companies.export")
+def _failed(file_id: int, **_arguments) -> None:
+    """The owner's download page says "fehlgeschlagen" instead of waiting forever."""
+    mark_failed(file_id)
+
+
+@job("companies.export", max_attempts=2, backoff_seconds=30, on_dead=_failed)
 def prepare_export(file_id: int, organisation_id: int, filters: dict, format_key: str,
                    language: str, semicolon: bool, now: str) -> None:
     organisation = db.session.get(Organisation, organisation_id)
@@ -73,7 +78,7 @@ def prepare_export(file_id: int, organisation_id: int, filters: dict, format_key
         _notify(file_id, language)
 
 
-@job("companies.funding_pack")
+@job("companies.funding_pack", max_attempts=2, backoff_seconds=30, on_dead=_failed)
 def prepare_funding_pack(file_id: int, organisation_id: int, course_id: int, starts: str,
                          ends: str, measure_number: str, language: str, now: str) -> None:
     organisation = db.session.get(Organisation, organisation_id)

@@ -82,3 +82,24 @@ def test_large_export_through_redis_waits_for_the_worker(app, client, auth, worl
     run_worker(app)
     download = client.get(f"/downloads/{prepared.token}")
     assert download.status_code == 200 and "Anna" in download.get_data().decode("utf-8")
+
+
+def test_an_export_that_fails_for_good_says_so(app, client, auth, world, threshold,
+                                               monkeypatch):
+    from lms.companies.exports import jobs
+    from lms.jobs.models import DeadLetter
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(jobs, "export_bytes", broken)  # the writer breaks; the rest is real
+    auth.login(world.manager.email)
+    assert start_export(client, auth).status_code == 303
+    prepared = owned_file(world)
+    assert prepared.status == "failed"
+    page = client.get(f"/downloads/{prepared.token}")
+    assert page.status_code == 200 and "konnte nicht erstellt werden" in page.get_data(
+        as_text=True)
+    [letter] = db.session.scalars(select(DeadLetter).where(
+        DeadLetter.job_name == "companies.export")).all()
+    assert letter.attempts == 2 and "disk full" in letter.error
