@@ -40,7 +40,10 @@ def enqueue(name: str, session: Session | None = None, **arguments) -> None:
 @event.listens_for(Session, "after_commit")
 def _dispatch_after_commit(session: Session) -> None:
     for app, name, arguments in session.info.pop(_PENDING, []):
-        dispatch(app, name, arguments)
+        try:
+            dispatch(app, name, arguments)
+        except Exception:  # the commit stands; one job's trouble must not stop the others
+            log.exception("could not dispatch job %s %r", name, arguments)
 
 
 @event.listens_for(Session, "after_soft_rollback")

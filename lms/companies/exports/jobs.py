@@ -16,8 +16,8 @@ from lms.companies.exports import funding_pack, rows
 from lms.companies.exports.formats import EXPORT_FORMATS, ExportOptions
 from lms.db import utcnow
 from lms.extensions import db
-from lms.jobs import job
-from lms.jobs.files import fill_file, mark_failed
+from lms.jobs import enqueue, job
+from lms.jobs.files import fill_file, mark_failed, start_file
 from lms.jobs.models import PreparedFile
 from lms.mail import queue_mail
 
@@ -47,6 +47,32 @@ def export_bytes(organisation: Organisation, filters: rows.CompletionFilter, for
         stream = rows.completion_rows(organisation, filters, now, language)
         chunks = kind.write(stream, ExportOptions(headings, labels, semicolon=semicolon))
         return b"".join(c.encode("utf-8") if isinstance(c, str) else c for c in chunks)
+
+
+def request_export(user: User, organisation: Organisation, filters: rows.CompletionFilter,
+                   format_key: str, filename: str, language: str, semicolon: bool,
+                   now: datetime) -> PreparedFile:
+    """Start preparing a large export for ``user``; the job runs after commit (flush only)."""
+    kind = EXPORT_FORMATS[format_key]
+    prepared = start_file(user.id, _("Abschlussdaten (%(format)s)",
+                                     format=kind.extension.upper()),
+                          filename, kind.media_type, now)
+    enqueue("companies.export", file_id=prepared.id, organisation_id=organisation.id,
+            filters=filter_arguments(filters), format_key=kind.key, language=language,
+            semicolon=semicolon, now=now.isoformat())
+    return prepared
+
+
+def request_funding_pack(user: User, organisation: Organisation, course: Course,
+                         starts: datetime, ends: datetime, measure_number: str, filename: str,
+                         language: str, now: datetime) -> PreparedFile:
+    """Start preparing the funding pack of ``[starts, ends)`` for ``user`` (flush only)."""
+    prepared = start_file(user.id, _("Fördernachweis %(course)s", course=course.slug),
+                          filename, "application/pdf", now)
+    enqueue("companies.funding_pack", file_id=prepared.id, organisation_id=organisation.id,
+            course_id=course.id, starts=starts.isoformat(), ends=ends.isoformat(),
+            measure_number=measure_number, language=language, now=now.isoformat())
+    return prepared
 
 
 def _notify(file_id: int, language: str) -> None:

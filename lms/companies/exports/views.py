@@ -22,15 +22,13 @@ from lms.accounts.models import Department, Organisation
 from lms.catalog.models import Course, CourseVersion
 from lms.companies.access import managed_organisation
 from lms.companies.audit import record_access
+from lms.companies.exports import jobs as exports_jobs
 from lms.companies.exports import rows
 from lms.companies.exports.cells import LOCAL_ZONE
 from lms.companies.exports.formats import EXPORT_FORMATS, ExportOptions
 from lms.companies.exports.forms import ExportForm, FundingPackForm
-from lms.companies.exports.jobs import filter_arguments
 from lms.db import utcnow
 from lms.extensions import db
-from lms.jobs import enqueue
-from lms.jobs.files import start_file
 from lms.unit_of_work import unit_of_work
 
 bp = Blueprint("company_exports", __name__, url_prefix="/company/exports",
@@ -127,12 +125,8 @@ def download_export():
                 "Download-Link, sobald er bereitliegt.")):
             record_access(current_user, organisation, f"export_{kind.key}", now,
                           detail=filters.describe())
-            prepared = start_file(current_user.id, _("Abschlussdaten (%(format)s)",
-                                                     format=kind.extension.upper()),
-                                  name, kind.media_type, now)
-            enqueue("companies.export", file_id=prepared.id, organisation_id=organisation.id,
-                    filters=filter_arguments(filters), format_key=kind.key, language=language,
-                    semicolon=bool(form.semicolon.data), now=now.isoformat())
+            exports_jobs.request_export(current_user, organisation, filters, kind.key, name,
+                                        language, bool(form.semicolon.data), now)
         return redirect(url_for("jobs.list_downloads"), 303)
     with unit_of_work(refusals=()):
         record_access(current_user, organisation, f"export_{kind.key}", now,
@@ -162,13 +156,10 @@ def download_funding_pack():
     with unit_of_work(refusals=()):
         record_access(current_user, organisation, "export_funding", now,
                       detail=f"course={course.slug}, {form.date_from.data}–{form.date_to.data}")
-        prepared = start_file(current_user.id, _("Fördernachweis %(course)s", course=course.slug),
-                              name, "application/pdf", now)
-        enqueue("companies.funding_pack", file_id=prepared.id, organisation_id=organisation.id,
-                course_id=course.id, starts=start_of_day(form.date_from.data).isoformat(),
-                ends=start_of_day(form.date_to.data + timedelta(days=1)).isoformat(),
-                measure_number=(form.measure_number.data or "").strip(),
-                language=str(get_locale() or "de"), now=now.isoformat())
+        prepared = exports_jobs.request_funding_pack(
+            current_user, organisation, course, start_of_day(form.date_from.data),
+            start_of_day(form.date_to.data + timedelta(days=1)),
+            (form.measure_number.data or "").strip(), name, str(get_locale() or "de"), now)
     # Without Redis the pack is ready now and the link serves it; with a worker the
     # link shows "wird vorbereitet" until it is, and a mail follows.
     return redirect(url_for("jobs.download", token=prepared.token), 303)
