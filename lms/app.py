@@ -51,6 +51,9 @@ def register_plugins(app: Flask) -> None:
     for modules in manager.hook.lms_model_modules():
         for module in modules:
             __import__(module)
+    for modules in manager.hook.lms_job_modules():
+        for module in modules or []:
+            __import__(module)
 
 
 def register_extensions(app: Flask) -> None:

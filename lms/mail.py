@@ -1,7 +1,9 @@
-"""Outgoing mail, sent only after the transaction that caused it has committed.
+"""Outgoing mail, sent by the job ``mail.send`` after the transaction that caused it commits.
 
 Without an SMTP server configured, each mail is written to ``instance/mail/`` as an
-.eml file (and logged), so demo and development installs can read them.
+.eml file (and logged), so demo and development installs can read them. A refused or
+unreachable SMTP server is tried again with a doubling wait (``ATLAS_MAIL_MAX_ATTEMPTS``,
+``ATLAS_MAIL_RETRY_SECONDS``); after the last try the mail is a dead letter on /admin.
 """
 
 import logging
@@ -11,12 +13,11 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-log = logging.getLogger(__name__)
+from lms.jobs import enqueue, job
 
-_PENDING = "atlas_pending_mail"
+log = logging.getLogger(__name__)
 
 
 def queue_mail(session: Session, to: str, subject: str, body: str) -> None:
@@ -28,12 +29,18 @@ def queue_mail(session: Session, to: str, subject: str, body: str) -> None:
     if to.strip().lower().endswith(".invalid"):
         log.info("no mail sent to an account without mailbox: subject=%r", subject)
         return
+    enqueue("mail.send", session, to=to, subject=subject, body=body)
+
+
+@job("mail.send", max_attempts=5, backoff_seconds=60)
+def send_mail(to: str, subject: str, body: str) -> None:
+    """The job: build the message and deliver it (raises when the server refuses)."""
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_SENDER"]
     message["To"] = to
     message["Subject"] = subject
     message.set_content(body)
-    session.info.setdefault(_PENDING, []).append((current_app._get_current_object(), message))
+    deliver(current_app, message)
 
 
 def deliver(app, message: EmailMessage) -> None:
@@ -41,7 +48,8 @@ def deliver(app, message: EmailMessage) -> None:
     config = app.config
     if config.get("MAIL_SERVER"):
         with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
-            smtp.starttls()
+            if config.get("MAIL_STARTTLS", True):
+                smtp.starttls()
             if config.get("MAIL_USERNAME"):
                 smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
             smtp.send_message(message)
@@ -51,20 +59,6 @@ def deliver(app, message: EmailMessage) -> None:
     path = folder / f"{time.time_ns()}.eml"
     path.write_bytes(bytes(message))
     log.info("mail to=%s subject=%r written to %s", message["To"], message["Subject"], path)
-
-
-@event.listens_for(Session, "after_commit")
-def _send_after_commit(session: Session) -> None:
-    for app, message in session.info.pop(_PENDING, []):
-        try:
-            deliver(app, message)
-        except (OSError, smtplib.SMTPException):
-            log.exception("could not deliver mail to %s", message["To"])
-
-
-@event.listens_for(Session, "after_rollback")
-def _drop_after_rollback(session: Session) -> None:
-    session.info.pop(_PENDING, None)
 
 
 def read_mail_folder(folder: str | Path) -> list[EmailMessage]:

@@ -16,7 +16,7 @@ from tests.databases import backend_name, fresh_database
 ROOT = Path(__file__).resolve().parent.parent
 
 #: fixture modules shared by every area, loaded once (instead of importing conftests)
-pytest_plugins = ["tests.fixtures.courses", "tests.fixtures.lrs"]
+pytest_plugins = ["tests.fixtures.courses", "tests.fixtures.lrs", "tests.fixtures.services"]
 
 
 def pytest_report_header(config):

@@ -16,6 +16,7 @@ from lms.admin.views import bp, user_page
 from lms.db import utcnow
 from lms.extensions import db
 from lms.forms import ActionForm
+from lms.jobs import dead_letters
 from lms.lrs.models import LrsClient
 from lms.lrs.services import erase_agent
 from lms.unit_of_work import commit_or_flash, unit_of_work
@@ -41,7 +42,8 @@ def start():
     }
     recent = db.session.scalars(select(User).order_by(User.created_at.desc()).limit(10)).all()
     return render_template("admin/start.html", counts=counts, recent=recent,
-                           audit_entries=audit.entries(limit=20))
+                           audit_entries=audit.entries(limit=20),
+                           dead_letters=dead_letters.recent(), job_form=ActionForm())
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

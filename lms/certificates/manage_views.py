@@ -151,7 +151,7 @@ def company_certificates_zip():
         record_access(current_user, current_user.organisation, "export_certificates", now,
                       detail=_filter_text(filters) or f"{len(ids)}")
     from lms.certificates.bundle import stream_zip
-    from lms.certificates.pdf import render_certificate_pdf
+    from lms.certificates.pdf import certificate_pdf
 
     def certificates():
         for start in range(0, len(ids), ZIP_BATCH):
@@ -164,7 +164,7 @@ def company_certificates_zip():
                 db.session.expunge(row)
 
     filename = f"zertifikate-{now.date().isoformat()}.zip"
-    response = Response(stream_with_context(stream_zip(certificates(), render_certificate_pdf)),
+    response = Response(stream_with_context(stream_zip(certificates(), certificate_pdf)),
                         mimetype="application/zip")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-store"

@@ -78,3 +78,18 @@ class TrainerSignature(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
 
     user: Mapped[User] = relationship()
+
+
+class CertificateDocument(db.Model):
+    """A certificate's PDF, rendered ahead by the job ``certificates.render``.
+
+    A cache, kept in the database so every node serves it; without it the PDF is rendered
+    on request. Deleted when the responsible trainer's signature image changes.
+    """
+
+    __tablename__ = "certificate_documents"
+
+    certificate_id: Mapped[int] = mapped_column(
+        ForeignKey("certificates.id", ondelete="CASCADE"), primary_key=True)
+    pdf: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
+    rendered_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)

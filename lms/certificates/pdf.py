@@ -27,7 +27,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from lms.catalog.version_content import content_for
-from lms.certificates.models import Certificate, TrainerSignature
+from lms.certificates.models import Certificate, CertificateDocument, TrainerSignature
 from lms.extensions import db
 from lms.plugins import hooks
 
@@ -213,6 +213,13 @@ def render_certificate_pdf(certificate: Certificate) -> bytes:
     return render_payload_pdf(certificate.payload, certificate.signature,
                               template=certificate_template_name(certificate),
                               signature_image=trainer_signature_image(certificate))
+
+
+def certificate_pdf(certificate: Certificate) -> bytes:
+    """The PDF rendered ahead by the job ``certificates.render``, else rendered now."""
+    stored = db.session.scalar(select(CertificateDocument.pdf).where(
+        CertificateDocument.certificate_id == certificate.id))
+    return stored if stored is not None else render_certificate_pdf(certificate)
 
 
 class EmbeddedPayloadError(ValueError):

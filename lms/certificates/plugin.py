@@ -11,6 +11,11 @@ def lms_model_modules():
 
 
 @hookimpl
+def lms_job_modules():
+    return ["lms.certificates.jobs"]
+
+
+@hookimpl
 def lms_load_blueprints(app):
     from lms.certificates import (
         manage_views,  # noqa: F401  (adds its routes to views.bp)

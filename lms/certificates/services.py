@@ -20,6 +20,7 @@ from lms.certificates.models import Certificate
 from lms.db import utcnow
 from lms.errors import PermissionDeniedError, ValidationFailedError
 from lms.extensions import db
+from lms.jobs import enqueue
 from lms.learning.models import Enrolment
 from lms.local_time import end_of_day, local_day
 from lms.sessions.models import Attendance, CourseSession
@@ -215,7 +216,18 @@ def issue_certificate(user: User, course_version: CourseVersion, completed_at: d
         if existing is None:
             raise
         return existing
+    render_ahead(certificate)
     return certificate
+
+
+def render_ahead(certificate: Certificate) -> None:
+    """Have the PDF rendered by a job after commit, when a worker queue is configured.
+
+    Without one the job would run inline before the learner's page answers, for nothing:
+    the PDF is rendered when downloaded. ``ATLAS_CERTIFICATE_RENDER_AHEAD`` overrides.
+    """
+    if current_app.config.get("ATLAS_CERTIFICATE_RENDER_AHEAD"):
+        enqueue("certificates.render", certificate_id=certificate.id)
 
 
 def issue_on_completion(user: User, course: Course, completed_at: datetime) -> Certificate | None:
@@ -275,6 +287,7 @@ def reissue_for_new_name(user: User, now: datetime) -> list[Certificate]:
         old.superseded_by_id = successor.id
         old.superseded_at = now
         issued.append(successor)
+        render_ahead(successor)
     db.session.flush()
     return issued
 

@@ -3,9 +3,10 @@
 from datetime import datetime
 
 from flask_babel import gettext as _
+from sqlalchemy import delete, select
 
 from lms.accounts.models import User
-from lms.certificates.models import TrainerSignature
+from lms.certificates.models import Certificate, CertificateDocument, TrainerSignature
 from lms.errors import PermissionDeniedError, ValidationFailedError
 from lms.extensions import db
 
@@ -33,5 +34,8 @@ def save_trainer_signature(actor: User, image: bytes, now: datetime):
         db.session.add(signature)
     else:
         signature.image, signature.updated_at = image, now
+    # PDFs rendered ahead show the old image (or none): render them again on download
+    db.session.execute(delete(CertificateDocument).where(CertificateDocument.certificate_id.in_(
+        select(Certificate.id).where(Certificate.trainer_id == actor.id))))
     db.session.flush()
     return signature

@@ -77,9 +77,9 @@ def viewable_certificate(number: str):
 def download(number: str):
     """The certificate's PDF; anyone but owner, admins and the owner's managers gets 404."""
     certificate = viewable_certificate(number)
-    from lms.certificates.pdf import render_certificate_pdf  # WeasyPrint loads slowly
+    from lms.certificates.pdf import certificate_pdf  # WeasyPrint loads slowly
 
-    response = Response(render_certificate_pdf(certificate), mimetype="application/pdf")
+    response = Response(certificate_pdf(certificate), mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="{certificate.number}.pdf"'
     response.headers["Cache-Control"] = "private, no-store"
     return response

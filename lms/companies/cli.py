@@ -1,14 +1,12 @@
 """`atlas companies …`: reminders from cron and the department-assignment sync."""
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
 from lms.companies.assignments import sync_assignments
-from lms.companies.reminders import run_reminders
+from lms.companies.jobs import daily_round
 from lms.db import utcnow
 from lms.extensions import db
-from lms.sessions.attendance import close_ended_sessions
 
 
 @click.group("companies", help="Company portal: assignments and reminders.")
@@ -30,13 +28,8 @@ def sync_command():
 def remind_command():
     """Close ended sessions' rosters, sync department assignments, then mail due-date
     reminders and weekly digests (cron): the digests then show the credited attendance."""
-    now = utcnow()
-    closed = close_ended_sessions(now)
-    created = sync_assignments(now)
-    # mails carry links: build them against the public URL, as a request would
-    with current_app.test_request_context("/", base_url=current_app.config["ATLAS_BASE_URL"]):
-        counts = run_reminders(now)
+    counts = daily_round(utcnow())
     db.session.commit()
-    click.echo(f"{len(closed)} rosters closed, {created} enrolments created, "
+    click.echo(f"{counts['closed']} rosters closed, {counts['created']} enrolments created, "
                f"{counts['learners']} reminders, "
                f"{counts['digests']} digests sent")

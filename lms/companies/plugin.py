@@ -11,6 +11,11 @@ def lms_model_modules():
 
 
 @hookimpl
+def lms_job_modules():
+    return ["lms.companies.jobs"]
+
+
+@hookimpl
 def lms_load_blueprints(app):
     # assignment_views and privacy_views add their routes to the companies blueprint
     from lms.companies import assignment_views, privacy_views, views  # noqa: F401

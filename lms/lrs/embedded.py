@@ -12,6 +12,7 @@ from typing import Any
 from flask import Flask, current_app
 
 from lms.extensions import db
+from lms.jobs.metrics import STATEMENTS_STORED
 from lms.lrs import credentials
 from lms.plugins import hooks
 from xapi.client import EmbeddedClient
@@ -102,4 +103,5 @@ def announce_stored(statements: Sequence[Mapping[str, Any]], now: datetime) -> N
     and by the /xapi/ binding (any client); the progress projection listens there.
     """
     if statements:
+        STATEMENTS_STORED.inc(len(statements))
         hooks().lms_statements_stored(statements=list(statements), now=now)

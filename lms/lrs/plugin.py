@@ -25,6 +25,11 @@ def lms_extra_metadata():
 
 
 @hookimpl
+def lms_job_modules():
+    return ["lms.lrs.jobs"]
+
+
+@hookimpl
 def lms_load_blueprints(app):
     from lms.lrs import about_views, agents_views, documents_views, statements_views  # noqa: F401
     from lms.lrs.admin_views import bp as admin_bp

@@ -33,6 +33,15 @@ def lms_model_modules():
 
 
 @hookspec
+def lms_job_modules():
+    """Return module names that register background jobs (``@job`` / ``every``).
+
+    ``create_app`` imports them, so a worker resolves every job by its name and the
+    scheduler knows every schedule.
+    """
+
+
+@hookspec
 def lms_extra_metadata():
     """Return extra SQLAlchemy ``MetaData`` objects managed by the migrations.
 

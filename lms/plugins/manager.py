@@ -14,6 +14,7 @@ log = logging.getLogger(__name__)
 BUILTIN_PLUGINS = (
     "lms.site.plugin",
     "lms.operations.plugin",
+    "lms.jobs.plugin",
     "lms.accounts.plugin",
     "lms.admin.plugin",
     "lms.lrs.plugin",

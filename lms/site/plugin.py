@@ -11,6 +11,11 @@ def lms_model_modules():
 
 
 @hookimpl
+def lms_job_modules():
+    return ["lms.mail"]
+
+
+@hookimpl
 def lms_load_blueprints(app):
     from lms.site.views import bp
 

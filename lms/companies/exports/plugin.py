@@ -15,3 +15,8 @@ def lms_load_blueprints(app):
 def lms_navigation_entries(user):
     # reached through the company portal's sub-navigation (companies/_nav.html)
     return []
+
+
+@hookimpl
+def lms_job_modules():
+    return ["lms.companies.exports.jobs"]

@@ -7,8 +7,10 @@ from flask import (
     Blueprint,
     Response,
     current_app,
+    redirect,
     render_template,
     stream_with_context,
+    url_for,
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -20,7 +22,8 @@ from lms.accounts.models import Department, Organisation
 from lms.catalog.models import Course, CourseVersion
 from lms.companies.access import managed_organisation
 from lms.companies.audit import record_access
-from lms.companies.exports import funding_pack, rows
+from lms.companies.exports import jobs as exports_jobs
+from lms.companies.exports import rows
 from lms.companies.exports.cells import LOCAL_ZONE
 from lms.companies.exports.formats import EXPORT_FORMATS, ExportOptions
 from lms.companies.exports.forms import ExportForm, FundingPackForm
@@ -111,16 +114,28 @@ def download_export():
         status=form.status.data or None,
     )
     kind = EXPORT_FORMATS[form.format.data]
+    language = str(get_locale() or "de")
+    name = filename(organisation, "abschluesse", kind.extension, now)
+    if rows.count_rows(organisation, filters, now) > current_app.config[
+            "ATLAS_EXPORT_INLINE_MAX_ROWS"]:
+        # Too large to build while the browser waits: a job prepares it, the manager
+        # gets a mail with the link, and the page says so.
+        with unit_of_work(refusals=(), success=_(
+                "Der Export wird vorbereitet. Sie erhalten eine Nachricht mit dem "
+                "Download-Link, sobald er bereitliegt.")):
+            record_access(current_user, organisation, f"export_{kind.key}", now,
+                          detail=filters.describe())
+            exports_jobs.request_export(current_user, organisation, filters, kind.key, name,
+                                        language, bool(form.semicolon.data), now)
+        return redirect(url_for("jobs.list_downloads"), 303)
     with unit_of_work(refusals=()):
         record_access(current_user, organisation, f"export_{kind.key}", now,
                       detail=filters.describe())
-    language = str(get_locale() or "de")
     headings = [str(label) for _key, label in rows.COLUMNS]
     labels = {key: str(label) for key, label in
               (*rows.STATUS_LABELS.items(), *rows.CERTIFICATE_LABELS.items())}
     stream = rows.completion_rows(organisation, filters, now, language)
     body = kind.write(stream, ExportOptions(headings, labels, semicolon=form.semicolon.data))
-    name = filename(organisation, "abschluesse", kind.extension, now)
     return Response(stream_with_context(body), mimetype=kind.media_type, headers={
         "Content-Disposition": f'attachment; filename="{name}"',
         "Cache-Control": "no-store",
@@ -137,15 +152,14 @@ def download_funding_pack():
         return _page(pack_form=form, status=400)
     course = db.get_or_404(Course, form.course.data)
     now = utcnow()
-    pack = funding_pack.build_pack(
-        organisation, course, start_of_day(form.date_from.data),
-        start_of_day(form.date_to.data + timedelta(days=1)),
-        measure_number=(form.measure_number.data or "").strip(),
-    )
-    pdf = funding_pack.render_pack_pdf(pack, now)
+    name = filename(organisation, f"foerdernachweis-{course.slug}", "pdf", now)
     with unit_of_work(refusals=()):
         record_access(current_user, organisation, "export_funding", now,
                       detail=f"course={course.slug}, {form.date_from.data}–{form.date_to.data}")
-    name = filename(organisation, f"foerdernachweis-{course.slug}", "pdf", now)
-    return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
+        prepared = exports_jobs.request_funding_pack(
+            current_user, organisation, course, start_of_day(form.date_from.data),
+            start_of_day(form.date_to.data + timedelta(days=1)),
+            (form.measure_number.data or "").strip(), name, str(get_locale() or "de"), now)
+    # Without Redis the pack is ready now and the link serves it; with a worker the
+    # link shows "wird vorbereitet" until it is, and a mail follows.
+    return redirect(url_for("jobs.download", token=prepared.token), 303)

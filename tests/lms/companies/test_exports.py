@@ -175,6 +175,8 @@ def test_funding_pack_lists_attendance_hours_and_dropouts(manager_client, auth, 
         "csrf_token": auth.csrf("/company/exports/"), "course": str(world.version.course_id),
         "date_from": "2026-09-01", "date_to": "2026-10-31",
     })
+    assert response.status_code == 303  # prepared by a job (inline here), served by its link
+    response = manager_client.get(response.headers["Location"])
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     text = pdf_text(response.get_data(), tmp_path)
