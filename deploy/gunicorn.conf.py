@@ -42,3 +42,11 @@ errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
 proc_name = "atlas-web"
+
+
+def child_exit(server, worker):
+    """With PROMETHEUS_MULTIPROC_DIR set, drop an exited worker's metric files (docs/operations.md)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
