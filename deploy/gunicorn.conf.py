@@ -45,7 +45,7 @@ proc_name = "atlas-web"
 
 
 def child_exit(server, worker):
-    """With PROMETHEUS_MULTIPROC_DIR set, drop an exited worker's metric files (docs/operations.md)."""
+    """Drop an exited worker's metric files when PROMETHEUS_MULTIPROC_DIR is set."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         from prometheus_client import multiprocess
 
