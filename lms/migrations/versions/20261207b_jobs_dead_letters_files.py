@@ -1,7 +1,7 @@
 """background jobs: dead letters, prepared downloads, schedule runs, rendered certificates
 
 Revision ID: 7d3f9b1c2e5a
-Revises: c4e8a2f6b9d1
+Revises: 5e1d7b3a9c42
 Create Date: 2026-12-07 17:20:00.000000
 
 """
@@ -13,7 +13,7 @@ import lms.db
 
 # revision identifiers, used by Alembic.
 revision = '7d3f9b1c2e5a'
-down_revision = 'c4e8a2f6b9d1'
+down_revision = '5e1d7b3a9c42'
 branch_labels = None
 depends_on = None
 
