@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import TimestampMixin, UTCDateTime
@@ -22,7 +22,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True, nullable=False)
+    #: None for an account without e-mail (shop floor, single sign-on without a verified
+    #: address, anonymised): unique among the accounts that have one.
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
     locale: Mapped[str] = mapped_column(String(5), default="de", nullable=False)
@@ -73,8 +75,18 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     @property
     def has_mailbox(self) -> bool:
-        """Shop-floor and anonymised accounts carry a reserved ``.invalid`` address."""
-        return not self.email.endswith(".invalid")
+        """Whether mail reaches this person (else it lands in their platform inbox)."""
+        return bool(self.email)
+
+    @property
+    def contact_label(self) -> str:
+        """How lists name the account's address: the e-mail, or how the person logs in."""
+        if self.email:
+            return self.email
+        membership = self.membership
+        if membership and membership.personnel_number and membership.organisation.code:
+            return f"{membership.organisation.code}/{membership.personnel_number}"
+        return "–"
 
     @property
     def has_two_factor(self) -> bool:
@@ -293,3 +305,22 @@ class AdminAuditEntry(db.Model):
 
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
     target: Mapped[User | None] = relationship(foreign_keys=[target_user_id])
+
+
+class InboxMessage(db.Model):
+    """A message the platform would have mailed to a person who has no e-mail address.
+
+    Shown on their "Nachrichten" page and counted on their start page
+    (``lms.accounts.inbox``).
+    """
+
+    __tablename__ = "inbox_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True, nullable=False
+    )
+    subject: Mapped[str] = mapped_column(String(300), nullable=False)
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -40,7 +40,7 @@ def needs_rehash(password_hash: str) -> bool:
     return _hasher.check_needs_rehash(password_hash)
 
 
-def check_password_rules(password: str, email: str = "") -> None:
+def check_password_rules(password: str, email: str = "", *, name: str = "") -> None:
     """Raise ValidationFailedError when ``password`` is too weak to accept.
 
     :raises ValidationFailedError: too short, or the same as the email address.

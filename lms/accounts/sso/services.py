@@ -22,9 +22,9 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
 from lms.accounts import audit, services
-from lms.accounts.models import Department, Organisation, User, new_pseudonym
+from lms.accounts.models import Department, Organisation, User
 from lms.accounts.passwords import hash_password
-from lms.accounts.shop_floor import NO_MAIL_DOMAIN, find_organisation_by_code
+from lms.accounts.shop_floor import find_organisation_by_code
 from lms.accounts.sso import oidc, saml
 from lms.accounts.sso.models import ExternalIdentity, IdentityProvider, SamlLogin
 from lms.errors import PermissionDeniedError, ValidationFailedError
@@ -237,6 +237,22 @@ def _department(organisation: Organisation, name: str, now: datetime) -> Departm
                                                  cost_centre="", now=now)
 
 
+def _address_to_keep(email: str, claims: dict) -> str | None:
+    """The new account's e-mail: the directory's, unless unverified, malformed or taken.
+
+    An address outside the provider's domains that another account already has is not
+    linked (nobody vouched that it is the same person) and not copied (addresses are
+    unique): the account is created without e-mail, and its messages stay in the platform.
+    """
+    if not email or claims.get("email_verified", True) is False:
+        return None
+    try:
+        email = services.normalise_email(email)
+    except ValidationFailedError:
+        return None
+    return None if services.find_user_by_email(email) else email
+
+
 def sign_in(provider: IdentityProvider, claims: dict, now: datetime) -> User:
     """The account for a verified ID token: linked, found by trusted e-mail, or created.
 
@@ -255,11 +271,8 @@ def sign_in(provider: IdentityProvider, claims: dict, now: datetime) -> User:
     if user is None and email and email.rsplit("@", 1)[-1] in provider.domains:
         user = services.find_user_by_email(email)
     if user is None:
-        mailbox = bool(email) and claims.get("email_verified", True) is not False
-        pseudonym = new_pseudonym()
         user = services.create_user(
-            email=email if mailbox else f"{pseudonym}@{NO_MAIL_DOMAIN}", name=name[:200],
-            now=now, has_mailbox=mailbox, pseudonym=pseudonym,
+            email=_address_to_keep(email, claims), name=name[:200], now=now,
             password_hash=hash_password(secrets.token_urlsafe(32)),  # SSO only, no password
         )
     if not user.is_active:

@@ -1,0 +1,48 @@
+"""accounts without e-mail (users.email nullable), inbox messages
+
+Revision ID: 7d2e9a4c1b60
+Revises: c4e8a2f6b9d1
+Create Date: 2026-12-07 17:00:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+import lms.db
+
+
+# revision identifiers, used by Alembic.
+revision = '7d2e9a4c1b60'
+down_revision = 'c4e8a2f6b9d1'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.alter_column('email', existing_type=sa.String(length=254), nullable=True)
+    # Shop-floor, single sign-on and anonymised accounts carried a reserved placeholder.
+    op.execute("UPDATE users SET email = NULL WHERE lower(email) LIKE '%.invalid'")
+
+    op.create_table('inbox_messages',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('subject', sa.String(length=300), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('created_at', lms.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('read_at', lms.db.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_inbox_messages_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_inbox_messages'))
+    )
+    with op.batch_alter_table('inbox_messages', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_inbox_messages_user_id'), ['user_id'], unique=False)
+
+
+def downgrade():
+    with op.batch_alter_table('inbox_messages', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_inbox_messages_user_id'))
+    op.drop_table('inbox_messages')
+    op.execute("UPDATE users SET email = 'no-mail-' || pseudonym || '@no-mail.invalid' "
+               "WHERE email IS NULL")
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.alter_column('email', existing_type=sa.String(length=254), nullable=False)
