@@ -133,6 +133,9 @@ class Organisation(TimestampMixin, db.Model):
     code: Mapped[str | None] = mapped_column(String(30), unique=True)
     #: Whether members with a role beyond learning must use a second factor.
     requires_two_factor: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    #: Company e-mail domains (comma-separated): a self-registered person with such an
+    #: address asks to join, and a manager decides (``lms.accounts.join_requests``).
+    join_domains: Mapped[str] = mapped_column(String(500), default="", nullable=False)
 
     memberships: Mapped[list["Membership"]] = relationship(back_populates="organisation")
     departments: Mapped[list["Department"]] = relationship(
@@ -324,3 +327,30 @@ class InboxMessage(db.Model):
     body: Mapped[str] = mapped_column(Text, nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class JoinRequest(db.Model):
+    """A self-registered person asks to join the organisation their e-mail domain names.
+
+    Until a manager approves, the person is a learner without organisation.
+    """
+
+    __tablename__ = "join_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True, nullable=False
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True, nullable=False
+    )
+    #: ``pending``, ``approved`` or ``declined``.
+    status: Mapped[str] = mapped_column(String(10), default="pending", nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+
+    organisation: Mapped[Organisation] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])

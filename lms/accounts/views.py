@@ -19,7 +19,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 
-from lms.accounts import login_sessions, services, throttle, two_factor
+from lms.accounts import join_requests, login_sessions, services, throttle, two_factor
 from lms.accounts.forms import (
     AcceptInvitationForm,
     ChangeEmailForm,
@@ -172,12 +172,17 @@ def confirm_registration(token: str):
             return render_template("accounts/confirm_registration.html", form=form,
                                    pending=pending), status
         user = services.confirm_registration(token, now)
+        join = join_requests.request_for_new_account(user, now)
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("accounts.login"))
     _start_session(user, remember=False, now=now)
     flash(_("Willkommen bei ATLAS Campus, %(name)s!", name=user.name), "success")
+    if join is not None:
+        flash(_("Ihre Adresse gehört zu %(org)s: Ihre Beitrittsanfrage ist gestellt. Bis sie "
+                "bestätigt ist, lernen Sie ohne Unternehmen.", org=join.organisation.name),
+              "info")
     return redirect(url_for("core.home"))
 
 

@@ -1,4 +1,4 @@
-"""accounts without e-mail (users.email nullable), inbox messages
+"""accounts without e-mail (users.email nullable), inbox messages, join requests
 
 Revision ID: 7d2e9a4c1b60
 Revises: c4e8a2f6b9d1
@@ -37,8 +37,35 @@ def upgrade():
     with op.batch_alter_table('inbox_messages', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_inbox_messages_user_id'), ['user_id'], unique=False)
 
+    with op.batch_alter_table('organisations', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('join_domains', sa.String(length=500), nullable=False, server_default=''))
+
+    op.create_table('join_requests',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('created_at', lms.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('decided_at', lms.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('decided_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['decided_by_id'], ['users.id'], name=op.f('fk_join_requests_decided_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_join_requests_organisation_id_organisations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_join_requests_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_join_requests'))
+    )
+    with op.batch_alter_table('join_requests', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_join_requests_organisation_id'), ['organisation_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_join_requests_user_id'), ['user_id'], unique=False)
+
 
 def downgrade():
+    with op.batch_alter_table('join_requests', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_join_requests_user_id'))
+        batch_op.drop_index(batch_op.f('ix_join_requests_organisation_id'))
+    op.drop_table('join_requests')
+    with op.batch_alter_table('organisations', schema=None) as batch_op:
+        batch_op.drop_column('join_domains')
+
     with op.batch_alter_table('inbox_messages', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_inbox_messages_user_id'))
     op.drop_table('inbox_messages')
