@@ -257,6 +257,7 @@ def redeem_start_code(org_code: str, personnel_number: str, start_code: str, pas
         raise ValidationFailedError(_(
             "Firmenkürzel, Personalnummer oder Startcode stimmen nicht, oder der Startcode ist "
             "abgelaufen. Ihre Führungskraft kann eine neue Anmeldekarte drucken."))
+    check_password_rules(password, name=user.name)  # their own name, now that it is known
     user.password_hash = hash_password(password)
     user.start_code_hash = None
     user.start_code_expires_at = None
