@@ -241,6 +241,13 @@ class UserSession(db.Model):
     needs_second_factor: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     #: The provider's logout URL and ID token hint of a single sign-on login, for logout.
     sso_logout_url: Mapped[str] = mapped_column(String(500), default="", nullable=False)
+    #: A SAML login's IdP, NameID (and its format) and SessionIndex: for single logout,
+    #: which this session ends (IdP-initiated) or asks the IdP to end (SP-initiated).
+    saml_provider_id: Mapped[int | None] = mapped_column(
+        ForeignKey("identity_providers.id", ondelete="SET NULL"), index=True)
+    saml_name_id: Mapped[str] = mapped_column(String(255), default="", nullable=False)
+    saml_name_id_format: Mapped[str] = mapped_column(String(200), default="", nullable=False)
+    saml_session_index: Mapped[str] = mapped_column(String(200), default="", nullable=False)
 
     user: Mapped[User] = relationship()
 

@@ -27,7 +27,7 @@ def next_url(target: str | None = None) -> str:
 
 
 def finish_first_factor(user, throttle_key: str, remember: bool, now, sso_logout_url="",
-                        next_target: str | None = None):
+                        next_target: str | None = None, saml: dict | None = None):
     """Sign ``user`` in after a right password, or start the second factor first.
 
     With two-factor login (set up, or required for the user's role) a pending login
@@ -38,7 +38,7 @@ def finish_first_factor(user, throttle_key: str, remember: bool, now, sso_logout
     login_sessions.open_session(
         user, remember=remember, user_agent=request.user_agent.string,
         address=request.remote_addr, now=now, needs_second_factor=needs,
-        sso_logout_url=sso_logout_url,
+        sso_logout_url=sso_logout_url, saml=saml,
     )
     if not needs:
         throttle.record_login_success(throttle_key)  # in the same commit (database counters)

@@ -35,9 +35,11 @@ from lms.accounts.forms import (
 from lms.accounts.forms_errors import show_error
 from lms.accounts.redirects import safe_next
 from lms.accounts.signin import finish_first_factor
+from lms.accounts.sso import views as sso_views
 from lms.db import utcnow
 from lms.errors import DomainError
 from lms.extensions import db, limiter
+from lms.unit_of_work import unit_of_work
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
 
@@ -116,14 +118,20 @@ def logout():
     """End this login session on the server too: its cookies, wherever copied, stop working.
 
     After a single sign-on login the browser goes on to the provider's logout, so the
-    company session ends as well (RP-initiated logout, where the provider offers it).
+    company session ends as well: OpenID Connect RP-initiated logout, or a SAML
+    LogoutRequest to the IdP's single logout service, where the provider offers it.
     """
-    provider_logout = current_user.login_session.sso_logout_url
-    login_sessions.end_session(current_user.login_session)
-    db.session.commit()
+    login_session = current_user.login_session
+    provider_logout = login_session.sso_logout_url
+    saml_logout = sso_views.saml_logout_target(login_session)
+    with unit_of_work(refusals=()):
+        login_sessions.end_session(login_session)
     session.clear()
     logout_user()  # after clear(): it marks the remember cookie for deletion in the session
     flash(_("Sie sind abgemeldet."), "info")
+    if saml_logout is not None:
+        session[sso_views.SAML_LOGOUT] = saml_logout[0]
+        return redirect(saml_logout[1])
     return redirect(provider_logout or url_for("core.home"))
 
 

@@ -12,6 +12,7 @@ import base64
 import hashlib
 import ipaddress
 import json
+import logging
 import secrets
 import urllib.parse
 from datetime import datetime, timedelta
@@ -22,13 +23,15 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
 from lms.accounts import audit, services
-from lms.accounts.models import Department, Organisation, User
+from lms.accounts.models import Department, Organisation, User, UserSession
 from lms.accounts.passwords import hash_password
 from lms.accounts.shop_floor import find_organisation_by_code
 from lms.accounts.sso import oidc, saml
 from lms.accounts.sso.models import ExternalIdentity, IdentityProvider, SamlLogin
 from lms.errors import PermissionDeniedError, ValidationFailedError
 from lms.extensions import db
+
+log = logging.getLogger(__name__)
 
 
 def _fernet() -> Fernet:
@@ -298,3 +301,62 @@ def sign_in(provider: IdentityProvider, claims: dict, now: datetime) -> User:
     db.session.flush()
     services.plugin_hook().lms_user_logged_in(user=user, now=now)
     return user
+
+
+# --- SAML single logout ----------------------------------------------------------------------
+
+
+def saml_session_fields(provider: IdentityProvider, claims: dict) -> dict:
+    """What a SAML login session keeps for single logout (``login_sessions.open_session``)."""
+    return {"saml_provider_id": provider.id, "saml_name_id": str(claims.get("sub", "")),
+            "saml_name_id_format": str(claims.get(saml.NAME_ID_FORMAT, "")),
+            "saml_session_index": str(claims.get(saml.SESSION_INDEX, ""))}
+
+
+def saml_logout_request(login_session: UserSession, sp: saml.SpEndpoints
+                        ) -> tuple[str, str] | None:
+    """(request id, URL at the IdP) to end the company session too; None when the session
+    is no SAML login, or the IdP offers no single logout (then only ours ends)."""
+    provider = db.session.get(IdentityProvider, login_session.saml_provider_id) if (
+        login_session is not None and login_session.saml_provider_id) else None
+    if provider is None or not provider.is_enabled or provider.protocol != "saml":
+        return None
+    try:
+        return saml.logout_request(
+            sp, provider.metadata_json, provider.client_id, login_session.saml_name_id,
+            login_session.saml_name_id_format, login_session.saml_session_index)
+    except Exception as error:  # noqa: BLE001 - never let the IdP's metadata stop a logout
+        log.warning("SAML logout request not built for provider %s: %r", provider.id, error)
+        return None
+
+
+def saml_provider_of(message: str) -> IdentityProvider:
+    """The enabled SAML provider that issued ``message`` (HTTP-Redirect encoded).
+
+    :raises ProviderError: unreadable, or no such provider here.
+    """
+    issuer = saml.message_issuer(message)
+    provider = db.session.scalar(select(IdentityProvider).where(
+        IdentityProvider.protocol == "saml", IdentityProvider.client_id == issuer,
+        IdentityProvider.is_enabled.is_(True))) if issuer else None
+    if provider is None:
+        raise oidc.ProviderError(_("Diese Abmeldenachricht stammt von keinem hier "
+                                   "eingerichteten Identitätsanbieter."))
+    return provider
+
+
+def end_saml_sessions(provider: IdentityProvider, name_id: str, session_indexes: list[str]
+                      ) -> list[int]:
+    """End the login sessions an IdP-initiated LogoutRequest names; return their ids.
+
+    With session indexes only those sessions end, else every session of that NameID.
+    """
+    query = select(UserSession).where(UserSession.saml_provider_id == provider.id,
+                                      UserSession.saml_name_id == name_id)
+    if session_indexes:
+        query = query.where(UserSession.saml_session_index.in_(session_indexes))
+    ended = [login_session.id for login_session in db.session.scalars(query)]
+    if ended:
+        db.session.execute(delete(UserSession).where(UserSession.id.in_(ended)))
+    db.session.flush()
+    return ended

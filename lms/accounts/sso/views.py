@@ -1,10 +1,12 @@
 """Single sign-on pages: find the company's provider, go there, come back signed in."""
 
+import logging
 import secrets
 
 from flask import (
     Blueprint,
     Response,
+    abort,
     flash,
     redirect,
     render_template,
@@ -13,7 +15,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, logout_user
 
 from lms.accounts.forms import SsoDiscoveryForm
 from lms.accounts.signin import finish_first_factor
@@ -22,6 +24,9 @@ from lms.accounts.sso.models import IdentityProvider
 from lms.db import utcnow
 from lms.errors import DomainError
 from lms.extensions import csrf, db, limiter
+from lms.unit_of_work import unit_of_work
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("sso", __name__, url_prefix="/sso", template_folder="../templates")
 
@@ -113,7 +118,8 @@ def callback():
 
 def sp_endpoints() -> saml.SpEndpoints:
     return saml.SpEndpoints(entity_id=url_for("sso.saml_metadata", _external=True),
-                            acs_url=url_for("sso.saml_acs", _external=True))
+                            acs_url=url_for("sso.saml_acs", _external=True),
+                            slo_url=url_for("sso.saml_slo", _external=True))
 
 
 def _start_saml(provider: IdentityProvider):
@@ -168,4 +174,61 @@ def saml_finish(login_id: int):
         flash(error.message, "error")
         return redirect(url_for("accounts.login")), 303
     return finish_first_factor(user, f"sso:{provider.id}:{claims['sub']}", False, now,
-                               next_target=next_url)
+                               next_target=next_url,
+                               saml=services.saml_session_fields(provider, claims))
+
+
+SAML_LOGOUT = "saml_logout"
+
+
+def saml_logout_target(login_session) -> tuple[str, str] | None:
+    """(request id, URL) where logout continues for a SAML login: the IdP's single logout.
+
+    None for other logins or an IdP without single logout. Called before the local session
+    ends; the caller keeps the request id in the fresh Flask session (``SAML_LOGOUT``) so
+    the IdP's answer is matched.
+    """
+    return services.saml_logout_request(login_session, sp_endpoints())
+
+
+@bp.get("/saml/slo")
+@csrf.exempt
+def saml_slo():
+    """Single logout, HTTP-Redirect binding: the IdP's answer to our LogoutRequest, or its
+    own LogoutRequest (IdP-initiated), which ends the named login sessions here and is
+    answered with a LogoutResponse. Both must carry the IdP's signature."""
+    query = request.args.to_dict()
+    now = utcnow()
+    if "SAMLResponse" in query:
+        expected = session.pop(SAML_LOGOUT, "")
+        try:
+            provider = services.saml_provider_of(query["SAMLResponse"])
+            answers, succeeded = saml.read_logout_response(sp_endpoints(),
+                                                           provider.metadata_json, query)
+        except DomainError as error:
+            flash(error.message, "error")
+            return redirect(url_for("core.home")), 303
+        if succeeded and expected and answers == expected:
+            flash(_("Sie sind auch bei Ihrem Firmenkonto abgemeldet."), "info")
+        else:
+            flash(_("Der Identitätsanbieter hat die Abmeldung beim Firmenkonto nicht "
+                    "bestätigt. Schließen Sie den Browser, um sicherzugehen."), "error")
+        return redirect(url_for("core.home")), 303
+    if "SAMLRequest" not in query:
+        abort(400)
+    with unit_of_work(flash_error=True) as work:
+        provider = services.saml_provider_of(query["SAMLRequest"])
+        incoming = saml.read_logout_request(sp_endpoints(), provider.metadata_json, query)
+        ended = services.end_saml_sessions(provider, incoming.name_id,
+                                           incoming.session_indexes)
+        target = saml.logout_response_url(sp_endpoints(), provider.metadata_json,
+                                          provider.client_id, incoming,
+                                          query.get("RelayState", ""))
+    if work.failed:
+        return redirect(url_for("accounts.login")), 303
+    if current_user.is_authenticated and current_user.login_session.id in ended:
+        session.clear()
+        logout_user()
+    log.info("SAML single logout from provider %s ended %d session(s) at %s", provider.id,
+             len(ended), now.isoformat())
+    return redirect(target)

@@ -1,4 +1,4 @@
-"""accounts without e-mail (users.email nullable), inbox messages, join requests
+"""accounts without e-mail (users.email nullable), inbox messages, join requests, SAML logout
 
 Revision ID: 7d2e9a4c1b60
 Revises: c4e8a2f6b9d1
@@ -57,8 +57,23 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_join_requests_organisation_id'), ['organisation_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_join_requests_user_id'), ['user_id'], unique=False)
 
+    with op.batch_alter_table('user_sessions', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('saml_provider_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('saml_name_id', sa.String(length=255), nullable=False, server_default=''))
+        batch_op.add_column(sa.Column('saml_name_id_format', sa.String(length=200), nullable=False, server_default=''))
+        batch_op.add_column(sa.Column('saml_session_index', sa.String(length=200), nullable=False, server_default=''))
+        batch_op.create_index(batch_op.f('ix_user_sessions_saml_provider_id'), ['saml_provider_id'], unique=False)
+        batch_op.create_foreign_key(batch_op.f('fk_user_sessions_saml_provider_id_identity_providers'), 'identity_providers', ['saml_provider_id'], ['id'], ondelete='SET NULL')
+
 
 def downgrade():
+    with op.batch_alter_table('user_sessions', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_user_sessions_saml_provider_id_identity_providers'), type_='foreignkey')
+        batch_op.drop_index(batch_op.f('ix_user_sessions_saml_provider_id'))
+        batch_op.drop_column('saml_session_index')
+        batch_op.drop_column('saml_name_id_format')
+        batch_op.drop_column('saml_name_id')
+        batch_op.drop_column('saml_provider_id')
     with op.batch_alter_table('join_requests', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_join_requests_user_id'))
         batch_op.drop_index(batch_op.f('ix_join_requests_organisation_id'))
