@@ -10,7 +10,6 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from lms.accounts import login_cards, shop_floor
-from lms.accounts.forms_errors import show_error
 from lms.accounts.models import Membership, User
 from lms.admin.forms import OrganisationCodeForm, ShopFloorCsvForm, ShopFloorPersonForm
 from lms.admin.views import _organisation_for_manager, bp
@@ -18,7 +17,7 @@ from lms.db import utcnow
 from lms.errors import DomainError, ValidationFailedError
 from lms.extensions import db
 from lms.forms import ActionForm
-from lms.unit_of_work import unit_of_work
+from lms.unit_of_work import report_refusal, unit_of_work
 
 MAX_CSV_BYTES = 1024 * 1024
 
@@ -82,7 +81,7 @@ def create_shop_floor_account(organisation_id: int):
                 department=form.department.data or None, now=utcnow())
         except DomainError as error:
             db.session.rollback()
-            show_error(form, error)
+            report_refusal(form, error)
         else:
             return _pdf([card], f"anmeldekarte-{card.personnel_number}.pdf")
     return _page(organisation, 400, person_form=form)
@@ -107,7 +106,7 @@ def import_shop_floor_accounts(organisation_id: int):
                                                         utcnow())
         except DomainError as error:
             db.session.rollback()
-            show_error(form, error)
+            report_refusal(form, error)
         else:
             return _pdf(cards, "anmeldekarten.pdf")
     return _page(organisation, 400, csv_form=form)

@@ -360,3 +360,18 @@ def end_saml_sessions(provider: IdentityProvider, name_id: str, session_indexes:
         db.session.execute(delete(UserSession).where(UserSession.id.in_(ended)))
     db.session.flush()
     return ended
+
+
+def require_two_factor(actor: User, organisation: Organisation, required: bool,
+                       now: datetime) -> None:
+    """Switch the organisation's rule: its managers and works council need a second factor.
+
+    :raises PermissionDeniedError: ``actor`` is no platform admin.
+    """
+    if not actor.is_admin:
+        raise PermissionDeniedError(_("Nur Administratoren dürfen das festlegen."))
+    organisation.requires_two_factor = required
+    organisation.updated_at = now
+    audit.record(actor, None, "two_factor_rule",
+                 f"{organisation.name}: {'on' if required else 'off'}", now)
+    db.session.flush()

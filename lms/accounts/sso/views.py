@@ -62,13 +62,10 @@ def start(provider_id: int):
         return redirect(url_for("accounts.login"))
     if provider.protocol == "saml":
         return _start_saml(provider)
-    try:
+    with unit_of_work() as work:  # a refreshed discovery document is kept
         metadata = services.metadata(provider)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    if work.failed:
         return redirect(url_for("accounts.login"))
-    db.session.commit()  # a refreshed discovery document is kept
     login = oidc.authorization_request(
         metadata, provider.client_id, url_for("sso.callback", _external=True),
         login_hint=request.args.get("login_hint", "")[:254])
@@ -96,7 +93,7 @@ def callback():
         return redirect(url_for("accounts.login")), 303
     provider = db.session.get(IdentityProvider, pending["provider"])
     now = utcnow()
-    try:
+    with unit_of_work() as work:
         if provider is None or not provider.is_enabled:
             raise oidc.ProviderError(_("Single Sign-on ist für diese Organisation "
                                        "ausgeschaltet."))
@@ -106,9 +103,7 @@ def callback():
             url_for("sso.callback", _external=True), pending["verifier"])
         claims = services.verify_login(provider, id_token, pending["nonce"])
         user = services.sign_in(provider, claims, now)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    if work.failed:
         return redirect(url_for("accounts.login")), 303
     logout_url = oidc.logout_url(services.metadata(provider), provider.client_id,
                                  url_for("core.home", _external=True))
@@ -124,14 +119,11 @@ def sp_endpoints() -> saml.SpEndpoints:
 
 def _start_saml(provider: IdentityProvider):
     browser_key = secrets.token_urlsafe(24)
-    try:
+    with unit_of_work() as work:
         url = services.start_saml_login(provider, sp_endpoints(), browser_key,
                                         request.args.get("next") or "", utcnow())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    if work.failed:
         return redirect(url_for("accounts.login"))
-    db.session.commit()
     session[SAML_PENDING] = browser_key
     return redirect(url)
 
@@ -151,27 +143,22 @@ def saml_metadata():
 def saml_acs():
     """The IdP's answer arrives cross-site, without our session cookie: verify and keep it,
     then continue same-site, where the browser that started the login is recognised."""
-    try:
+    with unit_of_work() as work:
         login = services.receive_saml_response(
             sp_endpoints(), request.form.get("SAMLResponse", ""), utcnow())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    if work.failed:
         return redirect(url_for("accounts.login")), 303
-    db.session.commit()
     return redirect(url_for("sso.saml_finish", login_id=login.id)), 303
 
 
 @bp.get("/saml/finish/<int:login_id>")
 def saml_finish(login_id: int):
     now = utcnow()
-    try:
+    with unit_of_work() as work:
         provider, claims, next_url = services.finish_saml_login(
             login_id, session.pop(SAML_PENDING, ""), now)
         user = services.sign_in(provider, claims, now)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    if work.failed:
         return redirect(url_for("accounts.login")), 303
     return finish_first_factor(user, f"sso:{provider.id}:{claims['sub']}", False, now,
                                next_target=next_url,
