@@ -70,9 +70,13 @@ ENVIRONMENT = {
     "ATLAS_LOGIN_IP_FAILURES": ("100", "failed logins from one address within 15 minutes"),
     "ATLAS_SECURITY_CONTACT": ("", "where to report vulnerabilities (mailto: or https: URL)"),
     "ATLAS_PROXY_COUNT": ("0", "reverse proxies in front whose X-Forwarded-For/-Proto to trust"),
-    "ATLAS_2FA_REQUIRED_ROLES": ("", "roles that must use a second factor: "
-                                 "admin,trainer,company_manager,works_council"),
+    "ATLAS_2FA_REQUIRED_ROLES": ("admin", "roles that must use a second factor: "
+                                 "admin,trainer,company_manager,works_council; set it "
+                                 "empty to require none (`make run` does, for the demo)"),
     "ATLAS_START_CODE_DAYS": ("30", "days the start code of a shop-floor login card works"),
+    "ATLAS_PWNED_RANGE_URL": ("", "k-anonymity range API for breached passwords, e.g. "
+                              "https://api.pwnedpasswords.com/range (empty: offline list only)"),
+    "ATLAS_PWNED_TIMEOUT_SECONDS": ("2", "give up on the range API after this; accept (fail open)"),
 }
 
 
@@ -209,8 +213,12 @@ def build_config(instance_path: Path, env: dict | None = None) -> dict:
         "ATLAS_LOGIN_IP_FAILURES": int(env.get("ATLAS_LOGIN_IP_FAILURES", "100")),
         "ATLAS_SECURITY_CONTACT": env.get("ATLAS_SECURITY_CONTACT", "").strip(),
         "ATLAS_PROXY_COUNT": int(env.get("ATLAS_PROXY_COUNT", "0")),
+        # Production default: administrators need a second factor. Set empty to require none.
         "ATLAS_2FA_REQUIRED_ROLES": [
-            r.strip() for r in env.get("ATLAS_2FA_REQUIRED_ROLES", "").split(",") if r.strip()
+            r.strip() for r in env.get("ATLAS_2FA_REQUIRED_ROLES", "admin").split(",")
+            if r.strip()
         ],
         "ATLAS_START_CODE_DAYS": int(env.get("ATLAS_START_CODE_DAYS", "30")),
+        "ATLAS_PWNED_RANGE_URL": env.get("ATLAS_PWNED_RANGE_URL", "").strip(),
+        "ATLAS_PWNED_TIMEOUT_SECONDS": float(env.get("ATLAS_PWNED_TIMEOUT_SECONDS", "2")),
     }

@@ -20,13 +20,14 @@ from lms.jobs import enqueue, job
 log = logging.getLogger(__name__)
 
 
-def queue_mail(session: Session, to: str, subject: str, body: str) -> None:
+def queue_mail(session: Session, to: str | None, subject: str, body: str) -> None:
     """Queue a mail on ``session``; it leaves when the session commits, never on rollback.
 
-    Accounts without a mailbox (shop floor, anonymised) carry a reserved ``.invalid``
-    address (RFC 2606): nothing is sent to it.
+    Mail to a person goes through ``lms.accounts.inbox.send_to_user``, which keeps it in the
+    platform for accounts without an address. No address, or a reserved ``.invalid`` one
+    (RFC 2606), sends nothing.
     """
-    if to.strip().lower().endswith(".invalid"):
+    if not to or to.strip().lower().endswith(".invalid"):
         log.info("no mail sent to an account without mailbox: subject=%r", subject)
         return
     enqueue("mail.send", session, to=to, subject=subject, body=body)

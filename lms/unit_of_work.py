@@ -52,6 +52,17 @@ def put_error_on_form(form: Any, error: DomainError) -> bool:
     return True
 
 
+def report_refusal(form: Any, error: DomainError) -> None:
+    """Show ``error`` on the form field it names, else as a flashed message.
+
+    For the few views that must do work between the service call and the commit (the
+    shop-floor cards render their PDF first: no start codes without their cards) and so
+    roll back and report by hand.
+    """
+    if not put_error_on_form(form, error):
+        flash(error.message, "error")
+
+
 @contextmanager
 def unit_of_work(form: Any = None, *, success: str | None = None, flash_error: bool = True,
                  refusals: type[DomainError] | tuple[type[DomainError], ...] = DomainError,

@@ -1,5 +1,6 @@
 """Fixtures shared by the LMS tests: app, client, auth helper, per-test transaction."""
 
+import os
 import re
 from pathlib import Path
 
@@ -14,6 +15,10 @@ from lms.extensions import db, limiter
 from tests.databases import backend_name, fresh_database
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Production requires a second factor for admins (``ATLAS_2FA_REQUIRED_ROLES`` defaults to
+# "admin"); tests sign admins in with a password unless a test asks for it, like `make run`.
+os.environ.setdefault("ATLAS_2FA_REQUIRED_ROLES", "")
 
 #: fixture modules shared by every area, loaded once (instead of importing conftests)
 pytest_plugins = ["tests.fixtures.courses", "tests.fixtures.lrs", "tests.fixtures.services"]

@@ -45,7 +45,7 @@ def create_account(actor: User, *, email: str, name: str, is_admin: bool, is_tra
         email=email, name=name, now=now, locale=locale, is_admin=is_admin,
         is_trainer=is_trainer, password_hash=hash_password(secrets.token_urlsafe(32)),
     )
-    audit.record(actor, user, "user_created", user.email, now)
+    audit.record(actor, user, "user_created", user.email or "", now)
     _mail_password_link(
         user, _("Ihr Konto bei ATLAS Campus"),
         _("für Sie wurde ein Konto bei ATLAS Campus angelegt. Legen Sie hier Ihr Passwort fest:"))
@@ -124,13 +124,15 @@ def anonymise(actor: User, user: User, confirmation: str, now: datetime,
             _("Bitte geben Sie zur Bestätigung den Namen des Kontos genau ein."),
             field="confirmation")
     erase_learning_records(user)
-    db.session.execute(delete(PendingRegistration).where(PendingRegistration.email == user.email))
+    if user.email:
+        db.session.execute(delete(PendingRegistration).where(
+            PendingRegistration.email == user.email))
     db.session.execute(delete(ExternalIdentity).where(ExternalIdentity.user_id == user.id))
     two_factor.disable(user, now)
     login_sessions.end_all_sessions(user)
     old_name, user.name = user.name, ANONYMOUS_NAME
     pseudonym = new_pseudonym()
-    user.email = f"anonymised-{pseudonym}@no-mail.invalid"
+    user.email = None
     user.pseudonym = pseudonym
     user.password_hash = hash_password(secrets.token_urlsafe(32))
     user.start_code_hash = None

@@ -13,7 +13,6 @@ from markupsafe import Markup
 
 from lms.accounts import login_sessions, shop_floor, throttle, two_factor
 from lms.accounts.forms import PersonnelLoginForm, SecondFactorForm, StartCodeForm
-from lms.accounts.forms_errors import show_error
 from lms.accounts.signin import (
     PENDING,
     finish_first_factor,
@@ -21,73 +20,68 @@ from lms.accounts.signin import (
     next_url,
     refuse_locked,
 )
-from lms.accounts.views import bp
+from lms.accounts.views import bp, record_failure
 from lms.db import utcnow
-from lms.errors import DomainError
-from lms.extensions import db
+from lms.errors import ValidationFailedError
+from lms.unit_of_work import unit_of_work
+
+#: The two shop-floor sign-ins: with the password, or with the card's start code (which
+#: sets the password). Form, page, and whether a signed-in person is sent home.
+SHOP_FLOOR = {
+    "password": (PersonnelLoginForm, "accounts/login_personnel.html"),
+    "start_code": (StartCodeForm, "accounts/start_code.html"),
+}
 
 
-@bp.route("/login/personnel", methods=["GET", "POST"])
-def login_personnel():
-    """Shop-floor login with company code, personnel number and password."""
-    if current_user.is_authenticated:
+def shop_floor_sign_in(kind: str):
+    """Shop-floor sign-in with company code and personnel number: by password, or by the
+    login card's start code (its QR code opens ``/start`` with both filled in), which sets
+    the password. Wrong codes and passwords count in the same throttle; a refused new
+    password (too weak) is no guess at the code and does not count.
+    """
+    if kind == "password" and current_user.is_authenticated:
         return redirect(url_for("core.home"))
-    form = PersonnelLoginForm()
-    if request.method == "GET" and request.args.get("org"):
-        form.org_code.data = request.args.get("org", "")[:30]
-        form.personnel_number.data = request.args.get("nr", "")[:50]
-    template = "accounts/login_personnel.html"
-    if form.validate_on_submit():
-        now, address = utcnow(), request.remote_addr or ""
-        key = shop_floor.throttle_key(form.org_code.data, form.personnel_number.data)
-        until = throttle.login_blocked_until(key, address, now)
-        if until:
-            return refuse_locked(template, until, now, form=form)
-        user = shop_floor.authenticate(form.org_code.data, form.personnel_number.data,
-                                       form.password.data, now)
-        if user:
-            return finish_first_factor(user, key, bool(form.remember.data), now)
-        db.session.rollback()
-        until = throttle.record_login_failure(key, address, now)
-        db.session.commit()
-        if until:
-            return refuse_locked(template, until, now, form=form)
-        flash(_("Firmenkürzel, Personalnummer oder Passwort ist falsch."), "error")
-        return render_template(template, form=form), 400
-    return render_template(template, form=form), 400 if form.is_submitted() else 200
-
-
-@bp.route("/start", methods=["GET", "POST"])
-def redeem_start_code():
-    """The login card's QR code opens this page with company code and number filled in."""
-    form = StartCodeForm()
+    form_class, template = SHOP_FLOOR[kind]
+    form = form_class()
     if request.method == "GET":
         form.org_code.data = request.args.get("org", "")[:30]
         form.personnel_number.data = request.args.get("nr", "")[:50]
-    template = "accounts/start_code.html"
-    if form.validate_on_submit():
-        now, address = utcnow(), request.remote_addr or ""
-        key = shop_floor.throttle_key(form.org_code.data, form.personnel_number.data)
-        until = throttle.login_blocked_until(key, address, now)
-        if until:
-            return refuse_locked(template, until, now, form=form)
-        try:
+    if not form.validate_on_submit():
+        return render_template(template, form=form), 400 if form.is_submitted() else 200
+    now, address = utcnow(), request.remote_addr or ""
+    key = shop_floor.throttle_key(form.org_code.data, form.personnel_number.data)
+    until = throttle.login_blocked_until(key, address, now)
+    if until:
+        return refuse_locked(template, until, now, form=form)
+    with unit_of_work(form) as work:
+        if kind == "start_code":
             user = shop_floor.redeem_start_code(
                 form.org_code.data, form.personnel_number.data, form.start_code.data,
                 form.password.data, now)
-        except DomainError as error:
-            db.session.rollback()
-            if error.field != "password":  # a weak new password is no guess at the code
-                until = throttle.record_login_failure(key, address, now)
-                db.session.commit()
-                if until:
-                    return refuse_locked(template, until, now, form=form)
-            show_error(form, error)
-            return render_template(template, form=form), 400
+        else:
+            user = shop_floor.authenticate(form.org_code.data, form.personnel_number.data,
+                                           form.password.data, now)
+            if user is None:
+                raise ValidationFailedError(
+                    _("Firmenkürzel, Personalnummer oder Passwort ist falsch."))
+    if work.failed:
+        if work.error.field != "password":
+            until = record_failure(key, address, now)
+            if until:
+                return refuse_locked(template, until, now, form=form)
+        return render_template(template, form=form), 400
+    remember = kind == "password" and bool(form.remember.data)
+    response = finish_first_factor(user, key, remember, now)  # starts a fresh Flask session
+    if kind == "start_code":
         flash(_("Ihr Passwort ist gesetzt. Melden Sie sich künftig mit Firmenkürzel, "
                 "Personalnummer und Passwort an."), "success")
-        return finish_first_factor(user, key, False, now)
-    return render_template(template, form=form), 400 if form.is_submitted() else 200
+    return response
+
+
+bp.add_url_rule("/login/personnel", "login_personnel", shop_floor_sign_in,
+                methods=["GET", "POST"], defaults={"kind": "password"})
+bp.add_url_rule("/start", "redeem_start_code", shop_floor_sign_in, methods=["GET", "POST"],
+                defaults={"kind": "start_code"})
 
 
 def _pending_user(now):
@@ -97,9 +91,9 @@ def _pending_user(now):
 
 
 def _complete(user, key: str, now):
-    login_sessions.complete_second_factor(user, now)
-    throttle.record_login_success(key)
-    db.session.commit()
+    with unit_of_work(refusals=()):
+        login_sessions.complete_second_factor(user, now)
+        throttle.record_login_success(key)
     remember = user.login_session.is_remembered
     fresh_flask_session()
     login_user(user, remember=remember)
@@ -124,9 +118,7 @@ def second_factor():
         if two_factor.verify(user, form.code.data, now):
             _complete(user, key, now)
             return redirect(next_url())
-        db.session.rollback()
-        until = throttle.record_login_failure(key, address, now)
-        db.session.commit()
+        until = record_failure(key, address, now)
         if until:
             return refuse_locked(template, until, now, form=form)
         form.code.errors = [_("Der Code stimmt nicht.")]
@@ -157,18 +149,12 @@ def second_factor_setup():
     session["totp_setup_secret"] = secret
     form = SecondFactorForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form, success=_("Die Zwei-Faktor-Anmeldung ist eingerichtet.")) as work:
             codes = two_factor.enable(user, secret, form.code.data, now)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
+        if not work.failed:
             session.pop("totp_setup_secret", None)
             if key is not None:
-                _complete(user, key, now)  # commits
-            else:
-                db.session.commit()
-            flash(_("Die Zwei-Faktor-Anmeldung ist eingerichtet."), "success")
+                _complete(user, key, now)
             return render_template("accounts/recovery_codes.html", codes=codes,
                                    next_url=next_url())
     uri = two_factor.provisioning_uri(user, secret)
@@ -189,14 +175,16 @@ def second_factor_off():
     if two_factor.required_for(user):
         flash(_("Für Ihre Rolle ist die Zwei-Faktor-Anmeldung vorgeschrieben."), "error")
         return redirect(url_for("accounts.profile"))
-    if not two_factor.verify(user, form.code.data, now):
-        db.session.rollback()
-        flash(_("Der Code stimmt nicht."), "error")
-        return redirect(url_for("accounts.profile"))
-    two_factor.disable(user, now)
-    db.session.commit()
-    flash(_("Die Zwei-Faktor-Anmeldung ist ausgeschaltet."), "success")
+    with unit_of_work(success=_("Die Zwei-Faktor-Anmeldung ist ausgeschaltet.")):
+        _verify_or_refuse(user, form.code.data, now)
+        two_factor.disable(user, now)
     return redirect(url_for("accounts.profile"))
+
+
+def _verify_or_refuse(user, code: str, now) -> None:
+    """A current code (or recovery code) confirms a change to the second factor."""
+    if not two_factor.verify(user, code, now):
+        raise ValidationFailedError(_("Der Code stimmt nicht."), field="code")
 
 
 @bp.post("/account/two-factor/recovery-codes")
@@ -207,11 +195,10 @@ def new_recovery_codes():
     form = SecondFactorForm()
     if not form.validate_on_submit():
         abort(400)
-    if not two_factor.verify(user, form.code.data, now):
-        db.session.rollback()
-        flash(_("Der Code stimmt nicht."), "error")
+    with unit_of_work() as work:
+        _verify_or_refuse(user, form.code.data, now)
+        codes = two_factor.regenerate_recovery_codes(user, now)
+    if work.failed:
         return redirect(url_for("accounts.profile"))
-    codes = two_factor.regenerate_recovery_codes(user, now)
-    db.session.commit()
     return render_template("accounts/recovery_codes.html", codes=codes,
                            next_url=url_for("accounts.profile"))

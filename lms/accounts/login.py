@@ -10,7 +10,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from lms.accounts import login_sessions
 from lms.accounts.counters import configure_counters
 from lms.db import utcnow
-from lms.extensions import db, login_manager
+from lms.extensions import login_manager
+from lms.unit_of_work import unit_of_work
 
 
 def configure_login(app) -> None:
@@ -40,8 +41,8 @@ def configure_login(app) -> None:
             return
         now = utcnow()
         if login_sessions.touch_is_due(user.login_session, now):
-            login_sessions.touch(user.login_session, now)
-            db.session.commit()
+            with unit_of_work(refusals=()):
+                login_sessions.touch(user.login_session, now)
 
 
 def trust_proxies(app) -> None:

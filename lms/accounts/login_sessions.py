@@ -52,12 +52,14 @@ def remember_duration() -> timedelta:
 
 def open_session(
     user: User, *, remember: bool, user_agent: str, address: str | None, now: datetime,
-    needs_second_factor: bool = False, sso_logout_url: str = "",
+    needs_second_factor: bool = False, sso_logout_url: str = "", saml: dict | None = None,
 ) -> UserSession:
     """Start a login session for ``user`` and attach it (and its token) to the user object.
 
     Sessions of this user that have run out are removed on the way.
 
+    :param saml: ``saml_provider_id``, ``saml_name_id``, ``saml_name_id_format`` and
+        ``saml_session_index`` of a SAML login, for single logout.
     :param needs_second_factor: the password was right but a second factor is owed: the
         session signs nobody in until ``complete_second_factor`` and ends after
         ``SECOND_FACTOR_WINDOW``.
@@ -78,6 +80,8 @@ def open_session(
         is_remembered=remember,
         needs_second_factor=needs_second_factor,
         sso_logout_url=sso_logout_url[:500],
+        **{key: value[:255] if isinstance(value, str) else value
+           for key, value in (saml or {}).items()},
     )
     db.session.add(login_session)
     db.session.flush()

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import TimestampMixin, UTCDateTime
@@ -22,7 +22,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True, nullable=False)
+    #: None for an account without e-mail (shop floor, single sign-on without a verified
+    #: address, anonymised): unique among the accounts that have one.
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
     locale: Mapped[str] = mapped_column(String(5), default="de", nullable=False)
@@ -73,8 +75,18 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     @property
     def has_mailbox(self) -> bool:
-        """Shop-floor and anonymised accounts carry a reserved ``.invalid`` address."""
-        return not self.email.endswith(".invalid")
+        """Whether mail reaches this person (else it lands in their platform inbox)."""
+        return bool(self.email)
+
+    @property
+    def contact_label(self) -> str:
+        """How lists name the account's address: the e-mail, or how the person logs in."""
+        if self.email:
+            return self.email
+        membership = self.membership
+        if membership and membership.personnel_number and membership.organisation.code:
+            return f"{membership.organisation.code}/{membership.personnel_number}"
+        return "–"
 
     @property
     def has_two_factor(self) -> bool:
@@ -121,6 +133,9 @@ class Organisation(TimestampMixin, db.Model):
     code: Mapped[str | None] = mapped_column(String(30), unique=True)
     #: Whether members with a role beyond learning must use a second factor.
     requires_two_factor: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    #: Company e-mail domains (comma-separated): a self-registered person with such an
+    #: address asks to join, and a manager decides (``lms.accounts.join_requests``).
+    join_domains: Mapped[str] = mapped_column(String(500), default="", nullable=False)
 
     memberships: Mapped[list["Membership"]] = relationship(back_populates="organisation")
     departments: Mapped[list["Department"]] = relationship(
@@ -226,6 +241,13 @@ class UserSession(db.Model):
     needs_second_factor: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     #: The provider's logout URL and ID token hint of a single sign-on login, for logout.
     sso_logout_url: Mapped[str] = mapped_column(String(500), default="", nullable=False)
+    #: A SAML login's IdP, NameID (and its format) and SessionIndex: for single logout,
+    #: which this session ends (IdP-initiated) or asks the IdP to end (SP-initiated).
+    saml_provider_id: Mapped[int | None] = mapped_column(
+        ForeignKey("identity_providers.id", ondelete="SET NULL"), index=True)
+    saml_name_id: Mapped[str] = mapped_column(String(255), default="", nullable=False)
+    saml_name_id_format: Mapped[str] = mapped_column(String(200), default="", nullable=False)
+    saml_session_index: Mapped[str] = mapped_column(String(200), default="", nullable=False)
 
     user: Mapped[User] = relationship()
 
@@ -293,3 +315,49 @@ class AdminAuditEntry(db.Model):
 
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
     target: Mapped[User | None] = relationship(foreign_keys=[target_user_id])
+
+
+class InboxMessage(db.Model):
+    """A message the platform would have mailed to a person who has no e-mail address.
+
+    Shown on their "Nachrichten" page and counted on their start page
+    (``lms.accounts.inbox``).
+    """
+
+    __tablename__ = "inbox_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True, nullable=False
+    )
+    subject: Mapped[str] = mapped_column(String(300), nullable=False)
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class JoinRequest(db.Model):
+    """A self-registered person asks to join the organisation their e-mail domain names.
+
+    Until a manager approves, the person is a learner without organisation.
+    """
+
+    __tablename__ = "join_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True, nullable=False
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True, nullable=False
+    )
+    #: ``pending``, ``approved`` or ``declined``.
+    status: Mapped[str] = mapped_column(String(10), default="pending", nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+
+    organisation: Mapped[Organisation] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])

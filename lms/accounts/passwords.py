@@ -6,6 +6,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import gettext as _
 
+from lms.accounts.password_strength import weakness
 from lms.errors import ValidationFailedError
 
 _hasher = PasswordHasher()
@@ -40,10 +41,14 @@ def needs_rehash(password_hash: str) -> bool:
     return _hasher.check_needs_rehash(password_hash)
 
 
-def check_password_rules(password: str, email: str = "") -> None:
+def check_password_rules(password: str, email: str = "", *, name: str = "") -> None:
     """Raise ValidationFailedError when ``password`` is too weak to accept.
 
-    :raises ValidationFailedError: too short, or the same as the email address.
+    :param email: the person's address and ``name`` their name: a password made of them
+        is refused.
+    :raises ValidationFailedError: too short, the e-mail address, or easy to guess
+        (``lms.accounts.password_strength``: common breached passwords, own name, keyboard
+        runs, repeats, and the breach range API when configured).
     """
     if len(password) < MIN_LENGTH:
         raise ValidationFailedError(
@@ -54,3 +59,6 @@ def check_password_rules(password: str, email: str = "") -> None:
         raise ValidationFailedError(
             _("Das Passwort darf nicht Ihre E-Mail-Adresse sein."), field="password"
         )
+    problem = weakness(password, email, name)
+    if problem:
+        raise ValidationFailedError(problem, field="password")

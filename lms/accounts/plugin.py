@@ -13,7 +13,7 @@ def lms_model_modules():
 
 @hookimpl
 def lms_load_blueprints(app):
-    from lms.accounts import identity_views  # noqa: F401  (adds its routes to bp)
+    from lms.accounts import identity_views, inbox_views  # noqa: F401  (add routes to bp)
     from lms.accounts.login import configure_login
     from lms.accounts.security_txt import bp as security_txt_bp
     from lms.accounts.sso.views import bp as sso_bp
@@ -31,9 +31,21 @@ def lms_navigation_entries(user):
         return [
             {"endpoint": "accounts.login", "label": _l("Anmelden"), "order": 90, "section": "user"}
         ]
-    return [
+    entries = [
         {"endpoint": "accounts.profile", "label": _l("Mein Konto"), "order": 80, "section": "user"}
     ]
+    if not user.email:  # their mail lands in the platform
+        entries.append({"endpoint": "accounts.messages", "label": _l("Nachrichten"),
+                        "order": 75, "section": "user"})
+    return entries
+
+
+@hookimpl
+def lms_dashboard_panels(user):
+    from lms.accounts.inbox_views import inbox_panel
+
+    panel = inbox_panel(user) if user.is_authenticated else None
+    return [panel] if panel is not None else []
 
 
 @hookimpl
@@ -45,7 +57,8 @@ def lms_cli_commands():
 
 @hookimpl
 def lms_personal_data(user):
+    from lms.accounts.inbox import personal_data_sections as inbox_sections
     from lms.accounts.login_sessions import personal_data_sections
     from lms.db import utcnow
 
-    return personal_data_sections(user, utcnow())
+    return [*personal_data_sections(user, utcnow()), *inbox_sections(user)]

@@ -54,30 +54,33 @@ def normalise_email(email: str) -> str:
     return result.normalized.lower()
 
 
-def find_user_by_email(email: str) -> User | None:
+def find_user_by_email(email: str | None) -> User | None:
+    """The account with this address (never one of the accounts without e-mail)."""
+    if not email:
+        return None
     return db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
 
 
 def create_user(
-    *, email: str, name: str, password: str | None = None, now: datetime, locale: str = "de",
-    password_hash: str | None = None, has_mailbox: bool = True, **flags
+    *, email: str | None, name: str, password: str | None = None, now: datetime,
+    locale: str = "de", password_hash: str | None = None, **flags
 ) -> User:
     """Create an account; fires ``lms_user_registered``.
 
+    :param email: None for an account without e-mail (shop floor, single sign-on without a
+        verified address): it signs in otherwise, and gets its messages in the platform.
     :param password_hash: instead of ``password``, a hash already checked and made (a
         confirmed self-registration).
-    :param has_mailbox: False for an account without e-mail, whose ``email`` is a reserved
-        ``.invalid`` placeholder that never receives mail (``lms.accounts.shop_floor``).
     :raises ValidationFailedError: invalid email, weak password, empty name or email taken.
     """
-    email = normalise_email(email) if has_mailbox else email
+    email = normalise_email(email) if email is not None else None
     name = name.strip()
     if not name:
         raise ValidationFailedError(_("Bitte geben Sie Ihren Namen an."), field="name")
     if password_hash is None:
-        check_password_rules(password or "", email)
+        check_password_rules(password or "", email or "", name=name)
         password_hash = hash_password(password)
-    if find_user_by_email(email):
+    if email is not None and find_user_by_email(email):
         raise ValidationFailedError(
             _("Mit dieser E-Mail-Adresse ist bereits ein Konto registriert."), field="email"
         )
@@ -258,7 +261,7 @@ def reset_password(token: str, password: str, now: datetime) -> User:
         raise ValidationFailedError(
             _("Der Link ist ungültig oder abgelaufen. Bitte fordern Sie einen neuen an.")
         )
-    check_password_rules(password, user.email)
+    check_password_rules(password, user.email or "", name=user.name)
     user.password_hash = hash_password(password)
     user.updated_at = now
     login_sessions.end_all_sessions(user)
@@ -275,7 +278,7 @@ def change_password(user: User, current: str, new: str, now: datetime) -> None:
         raise ValidationFailedError(
             _("Das aktuelle Passwort stimmt nicht."), field="current_password"
         )
-    check_password_rules(new, user.email)
+    check_password_rules(new, user.email or "", name=user.name)
     user.password_hash = hash_password(new)
     user.updated_at = now
     login_sessions.end_other_sessions(user, keep=user.login_session)

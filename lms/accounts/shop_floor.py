@@ -3,8 +3,8 @@
 A manager creates the account (one by one or from CSV); the platform prints a login card
 with a one-time start code. With it the person sets their own password; the manager can
 issue a new card (which ends every session and the second factor) when it is forgotten.
-Such accounts carry a reserved ``…@no-mail.invalid`` address: no mail is ever sent to it
-(``User.has_mailbox``).
+Such accounts have no e-mail address (``users.email`` is NULL): what the platform would mail
+them lands in their platform inbox (``lms.accounts.inbox``).
 """
 
 import csv
@@ -19,13 +19,12 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from lms.accounts import audit, login_sessions, two_factor
-from lms.accounts.models import Department, Membership, Organisation, User, new_pseudonym
+from lms.accounts.models import Department, Membership, Organisation, User
 from lms.accounts.passwords import check_password_rules, hash_password, verify_password
 from lms.accounts.services import add_member, create_user, ensure_can_manage
 from lms.errors import ValidationFailedError
 from lms.extensions import db
 
-NO_MAIL_DOMAIN = "no-mail.invalid"
 #: No 0/O, 1/I/L: read off paper by someone at a terminal in gloves.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
@@ -133,11 +132,9 @@ def create_account(actor: User, organisation: Organisation, *, name: str,
             _("Die Personalnummer %(number)s ist in %(org)s schon vergeben.", number=number,
               org=organisation.name), field="personnel_number")
     found_department = _department(organisation, department)
-    pseudonym = new_pseudonym()
     user = create_user(
-        email=f"{pseudonym}@{NO_MAIL_DOMAIN}", name=name or "", now=now, locale=locale,
-        password_hash=hash_password(secrets.token_urlsafe(32)), has_mailbox=False,
-        pseudonym=pseudonym,
+        email=None, name=name or "", now=now, locale=locale,
+        password_hash=hash_password(secrets.token_urlsafe(32)),
     )
     add_member(organisation, user, department=found_department, personnel_number=number,
                now=now)
@@ -260,6 +257,7 @@ def redeem_start_code(org_code: str, personnel_number: str, start_code: str, pas
         raise ValidationFailedError(_(
             "Firmenkürzel, Personalnummer oder Startcode stimmen nicht, oder der Startcode ist "
             "abgelaufen. Ihre Führungskraft kann eine neue Anmeldekarte drucken."))
+    check_password_rules(password, name=user.name)  # their own name, now that it is known
     user.password_hash = hash_password(password)
     user.start_code_hash = None
     user.start_code_expires_at = None

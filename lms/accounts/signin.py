@@ -8,7 +8,7 @@ from flask_login import login_user
 
 from lms.accounts import login_sessions, throttle, two_factor
 from lms.accounts.redirects import safe_next
-from lms.extensions import db
+from lms.unit_of_work import unit_of_work
 
 PENDING = "second_factor"
 
@@ -27,7 +27,7 @@ def next_url(target: str | None = None) -> str:
 
 
 def finish_first_factor(user, throttle_key: str, remember: bool, now, sso_logout_url="",
-                        next_target: str | None = None):
+                        next_target: str | None = None, saml: dict | None = None):
     """Sign ``user`` in after a right password, or start the second factor first.
 
     With two-factor login (set up, or required for the user's role) a pending login
@@ -35,14 +35,14 @@ def finish_first_factor(user, throttle_key: str, remember: bool, now, sso_logout
     once the second factor is given, so re-typing the password does not reset them.
     """
     needs = user.has_two_factor or two_factor.required_for(user)
-    login_sessions.open_session(
-        user, remember=remember, user_agent=request.user_agent.string,
-        address=request.remote_addr, now=now, needs_second_factor=needs,
-        sso_logout_url=sso_logout_url,
-    )
-    if not needs:
-        throttle.record_login_success(throttle_key)  # in the same commit (database counters)
-    db.session.commit()
+    with unit_of_work(refusals=()):
+        login_sessions.open_session(
+            user, remember=remember, user_agent=request.user_agent.string,
+            address=request.remote_addr, now=now, needs_second_factor=needs,
+            sso_logout_url=sso_logout_url, saml=saml,
+        )
+        if not needs:
+            throttle.record_login_success(throttle_key)  # same commit (database counters)
     fresh_flask_session()
     if needs:
         session[PENDING] = {"token": user.login_token, "key": throttle_key}

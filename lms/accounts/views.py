@@ -19,7 +19,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 
-from lms.accounts import login_sessions, services, throttle, two_factor
+from lms.accounts import join_requests, login_sessions, services, throttle, two_factor
 from lms.accounts.forms import (
     AcceptInvitationForm,
     ChangeEmailForm,
@@ -32,12 +32,12 @@ from lms.accounts.forms import (
     ResetPasswordForm,
     SecondFactorForm,
 )
-from lms.accounts.forms_errors import show_error
 from lms.accounts.redirects import safe_next
 from lms.accounts.signin import finish_first_factor
+from lms.accounts.sso import views as sso_views
 from lms.db import utcnow
-from lms.errors import DomainError
-from lms.extensions import db, limiter
+from lms.extensions import limiter
+from lms.unit_of_work import commit_or_flash, unit_of_work
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
 
@@ -55,16 +55,22 @@ def _start_session(user, remember: bool, now) -> None:
 
     The login session is stored first, so its token is what the cookies carry.
     """
-    login_sessions.open_session(
-        user, remember=remember, user_agent=request.user_agent.string,
-        address=request.remote_addr, now=now,
-    )
-    db.session.commit()
+    with unit_of_work(refusals=()):
+        login_sessions.open_session(
+            user, remember=remember, user_agent=request.user_agent.string,
+            address=request.remote_addr, now=now,
+        )
     locale = session.get("locale")
     session.clear()
     if locale:
         session["locale"] = locale
     login_user(user, remember=remember)
+
+
+def record_failure(key: str, address: str, now):
+    """Count a failed sign-in (own unit of work, nothing else of the request in it)."""
+    with unit_of_work(refusals=()):
+        return throttle.record_login_failure(key, address, now)
 
 
 def _locked_out(form, until, now):
@@ -99,9 +105,7 @@ def login():
         user = services.authenticate(email, form.password.data, now)
         if user:
             return finish_first_factor(user, email, bool(form.remember.data), now)
-        db.session.rollback()
-        locked_until = throttle.record_login_failure(email, address, now)
-        db.session.commit()
+        locked_until = record_failure(email, address, now)
         if locked_until:
             return _locked_out(form, locked_until, now)
         flash(_("E-Mail-Adresse oder Passwort ist falsch."), "error")
@@ -116,14 +120,20 @@ def logout():
     """End this login session on the server too: its cookies, wherever copied, stop working.
 
     After a single sign-on login the browser goes on to the provider's logout, so the
-    company session ends as well (RP-initiated logout, where the provider offers it).
+    company session ends as well: OpenID Connect RP-initiated logout, or a SAML
+    LogoutRequest to the IdP's single logout service, where the provider offers it.
     """
-    provider_logout = current_user.login_session.sso_logout_url
-    login_sessions.end_session(current_user.login_session)
-    db.session.commit()
+    login_session = current_user.login_session
+    provider_logout = login_session.sso_logout_url
+    saml_logout = sso_views.saml_logout_target(login_session)
+    with unit_of_work(refusals=()):
+        login_sessions.end_session(login_session)
     session.clear()
     logout_user()  # after clear(): it marks the remember cookie for deletion in the session
     flash(_("Sie sind abgemeldet."), "info")
+    if saml_logout is not None:
+        session[sso_views.SAML_LOGOUT] = saml_logout[0]
+        return redirect(saml_logout[1])
     return redirect(provider_logout or url_for("core.home"))
 
 
@@ -137,16 +147,12 @@ def register():
     if request.method == "GET":
         form.locale.data = session.get("locale", "de")
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as work:
             services.register_user(
                 email=form.email.data, name=form.name.data, password=form.password.data,
                 locale=form.locale.data, now=utcnow(),
             )
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if not work.failed:
             return redirect(url_for("accounts.registration_sent"))
     status = 400 if form.is_submitted() else 200
     return render_template("accounts/register.html", form=form), status
@@ -165,19 +171,25 @@ def confirm_registration(token: str):
     """
     now = utcnow()
     form = FlaskForm()
-    try:
-        if not form.validate_on_submit():
+    if not form.validate_on_submit():
+        with unit_of_work() as work:  # reads only; an unknown link is explained
             pending = services.find_pending_registration(token, now)
-            status = 400 if form.is_submitted() else 200
-            return render_template("accounts/confirm_registration.html", form=form,
-                                   pending=pending), status
+        if work.failed:
+            return redirect(url_for("accounts.login"))
+        status = 400 if form.is_submitted() else 200
+        return render_template("accounts/confirm_registration.html", form=form,
+                               pending=pending), status
+    with unit_of_work() as work:
         user = services.confirm_registration(token, now)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        join = join_requests.request_for_new_account(user, now)
+    if work.failed:
         return redirect(url_for("accounts.login"))
     _start_session(user, remember=False, now=now)
     flash(_("Willkommen bei ATLAS Campus, %(name)s!", name=user.name), "success")
+    if join is not None:
+        flash(_("Ihre Adresse gehört zu %(org)s: Ihre Beitrittsanfrage ist gestellt. Bis sie "
+                "bestätigt ist, lernen Sie ohne Unternehmen.", org=join.organisation.name),
+              "info")
     return redirect(url_for("core.home"))
 
 
@@ -186,8 +198,8 @@ def confirm_registration(token: str):
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data, utcnow())
-        db.session.commit()
+        with unit_of_work(refusals=()):
+            services.request_password_reset(form.email.data, utcnow())
         flash(
             _("Wenn ein Konto zu dieser Adresse existiert, haben wir einen Link zum Zurücksetzen "
               "geschickt."),
@@ -203,14 +215,10 @@ def forgot_password():
 def reset_password(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form, success=_("Ihr Passwort wurde geändert. Bitte melden Sie sich "
+                                          "an.")) as work:
             services.reset_password(token, form.password.data, utcnow())
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Ihr Passwort wurde geändert. Bitte melden Sie sich an."), "success")
+        if not work.failed:
             return redirect(url_for("accounts.login"))
     status = 400 if form.is_submitted() else 200
     return render_template("accounts/reset_password.html", form=form), status
@@ -253,14 +261,9 @@ def end_session(session_id: int):
         abort(400)
     if session_id == current_user.login_session.id:
         return logout()
-    try:
-        login_sessions.end_session_by_id(current_user, session_id)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("accounts.profile"))
-    db.session.commit()
-    flash(_("Die Sitzung wurde beendet."), "success")
+    user = current_user._get_current_object()
+    commit_or_flash(lambda: login_sessions.end_session_by_id(user, session_id),
+                    success=_("Die Sitzung wurde beendet."))
     return redirect(url_for("accounts.profile"))
 
 
@@ -270,13 +273,10 @@ def end_other_sessions():
     form = FlaskForm()
     if not form.validate_on_submit():
         abort(400)
-    ended = login_sessions.end_other_sessions(current_user, keep=current_user.login_session)
-    db.session.commit()
-    flash(
-        ngettext("%(num)d andere Sitzung wurde beendet.",
-                 "%(num)d andere Sitzungen wurden beendet.", ended),
-        "success",
-    )
+    with unit_of_work() as work:
+        ended = login_sessions.end_other_sessions(current_user, keep=current_user.login_session)
+        work.success = ngettext("%(num)d andere Sitzung wurde beendet.",
+                                "%(num)d andere Sitzungen wurden beendet.", ended)
     return redirect(url_for("accounts.profile"))
 
 
@@ -285,17 +285,12 @@ def end_other_sessions():
 def update_profile():
     form = ProfileForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form, success=_("Ihre Angaben wurden gespeichert.")) as work:
             services.update_profile(
                 current_user, name=form.name.data, locale=form.locale.data, now=utcnow()
             )
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if not work.failed:
             session["locale"] = current_user.locale
-            flash(_("Ihre Angaben wurden gespeichert."), "success")
             return redirect(url_for("accounts.profile"))
     return _profile_page(400, profile_form=form)
 
@@ -306,17 +301,12 @@ def update_profile():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form, success=_("Ihr Passwort wurde geändert. Ihre anderen Sitzungen "
+                                          "wurden beendet.")) as work:
             services.change_password(
                 current_user, form.current_password.data, form.new_password.data, utcnow()
             )
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Ihr Passwort wurde geändert. Ihre anderen Sitzungen wurden beendet."),
-                  "success")
+        if not work.failed:
             return redirect(url_for("accounts.profile"))
     return _profile_page(400, password_form=form)
 
@@ -327,15 +317,11 @@ def change_password():
 def change_email():
     form = ChangeEmailForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as work:
             services.request_email_change(
                 current_user, form.new_email.data, form.password.data, utcnow()
             )
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if not work.failed:
             flash(
                 _("Wir haben einen Bestätigungslink an die neue Adresse geschickt. Bis zur "
                   "Bestätigung bleibt die bisherige Adresse gültig."),
@@ -347,14 +333,9 @@ def change_email():
 
 @bp.get("/account/email/confirm/<token>")
 def confirm_email(token: str):
-    try:
-        services.confirm_email_change(token, utcnow())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    if not commit_or_flash(lambda: services.confirm_email_change(token, utcnow()),
+                           success=_("Ihre neue E-Mail-Adresse ist bestätigt.")):
         return redirect(url_for("core.home"))
-    db.session.commit()
-    flash(_("Ihre neue E-Mail-Adresse ist bestätigt."), "success")
     return redirect(url_for("accounts.profile") if current_user.is_authenticated else url_for(
         "accounts.login"))
 
@@ -369,15 +350,12 @@ def accept_invitation(token: str):
         form.name.data = existing.name if existing else invitation.name
         form.locale.data = session.get("locale", "de")
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as work:
             user = services.accept_invitation(
                 token, name=form.name.data, password=form.password.data,
                 locale=form.locale.data, now=utcnow(),
             )
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
+        if not work.failed:
             _start_session(user, remember=False, now=utcnow())
             flash(
                 _("Willkommen! Sie sind jetzt Mitglied von %(org)s.",
@@ -397,6 +375,6 @@ def set_language():
     if form.validate_on_submit():
         session["locale"] = form.locale.data
         if current_user.is_authenticated:
-            current_user.locale = form.locale.data
-            db.session.commit()
+            with unit_of_work(refusals=()):
+                current_user.locale = form.locale.data
     return redirect(safe_next(request.form.get("next"), url_for("core.home")))

@@ -83,3 +83,8 @@ class IdentityProviderForm(FlaskForm):
                                    validators=[Optional(), Length(max=100)],
                                    default="department")
     is_enabled = BooleanField(_l("Single Sign-on eingeschaltet"), default=True)
+
+
+class JoinDomainsForm(FlaskForm):
+    join_domains = StringField(_l("Firmen-E-Mail-Domains (durch Komma getrennt)"),
+                               validators=[Optional(), Length(max=500)])

@@ -8,7 +8,7 @@ from lms.plugins import hookimpl
 @hookimpl
 def lms_load_blueprints(app):
     # These modules add their routes to bp (companies overview, shop floor, SSO, users).
-    from lms.admin import companies_overview, shop_floor, sso, users  # noqa: F401
+    from lms.admin import companies_overview, join_requests, shop_floor, sso, users  # noqa: F401
     from lms.admin.views import bp
 
     app.register_blueprint(bp)

@@ -1,12 +1,11 @@
 """The admin's page for an organisation's single sign-on (OpenID Connect provider)."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from lms.access import admin_required
-from lms.accounts import audit
 from lms.accounts.models import Organisation
 from lms.accounts.sso import services
 from lms.accounts.sso.models import IdentityProvider
@@ -15,7 +14,7 @@ from lms.admin.views import bp
 from lms.db import utcnow
 from lms.extensions import db
 from lms.forms import ActionForm
-from lms.unit_of_work import unit_of_work
+from lms.unit_of_work import commit_or_flash, unit_of_work
 
 
 @bp.route("/organisations/<int:organisation_id>/sso", methods=["GET", "POST"])
@@ -44,6 +43,7 @@ def identity_provider(organisation_id: int):
         form=form, redirect_uri=url_for("sso.callback", _external=True),
         saml_metadata_url=url_for("sso.saml_metadata", _external=True),
         saml_acs_url=url_for("sso.saml_acs", _external=True),
+        saml_slo_url=url_for("sso.saml_slo", _external=True),
         action_form=ActionForm(),
     ), 400 if form.is_submitted() else 200
 
@@ -56,11 +56,8 @@ def require_two_factor(organisation_id: int):
     form = ActionForm()
     if form.validate_on_submit():
         required = request.form.get("required") == "1"
-        organisation.requires_two_factor = required
-        organisation.updated_at = utcnow()
-        audit.record(current_user, None, "two_factor_rule",
-                     f"{organisation.name}: {'on' if required else 'off'}", utcnow())
-        db.session.commit()
-        flash(_("Zwei-Faktor-Pflicht eingeschaltet.") if required else
-              _("Zwei-Faktor-Pflicht ausgeschaltet."), "success")
+        commit_or_flash(
+            lambda: services.require_two_factor(current_user, organisation, required, utcnow()),
+            success=_("Zwei-Faktor-Pflicht eingeschaltet.") if required else
+            _("Zwei-Faktor-Pflicht ausgeschaltet."))
     return redirect(url_for("admin.identity_provider", organisation_id=organisation.id))

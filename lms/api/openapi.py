@@ -90,7 +90,8 @@ SCHEMAS = {
         "properties": {
             "id": {"type": "integer"},
             "name": {"type": "string"},
-            "email": {"type": "string", "format": "email"},
+            "email": {"type": ["string", "null"], "format": "email",
+                      "description": "null for an account without e-mail (shop floor)."},
             "department_id": {"type": ["integer", "null"]},
             "department": {"type": ["string", "null"]},
             "personnel_number": {"type": "string"},
@@ -141,7 +142,7 @@ SCHEMAS = {
             "assignment_id": {"type": "integer"},
             "person_id": {"type": "integer"},
             "name": {"type": "string"},
-            "email": {"type": "string"},
+            "email": {"type": "string", "description": "Empty for an account without e-mail."},
             "personnel_number": {"type": "string"},
             "department": {"type": "string"},
             "course": {"type": "string", "description": "Course title."},

@@ -10,7 +10,7 @@ def timestamp(moment: datetime | None) -> str | None:
     return moment.isoformat().replace("+00:00", "Z") if moment is not None else None
 
 
-def person(user_id: int, name: str, email: str, department_id: int | None,
+def person(user_id: int, name: str, email: str | None, department_id: int | None,
            department: str | None, personnel_number: str, role: str) -> dict:
     return {
         "id": user_id, "name": name, "email": email, "department_id": department_id,

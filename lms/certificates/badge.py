@@ -99,7 +99,13 @@ def unsigned_credential(certificate: Certificate) -> dict:
     course = payload["course"]
     base = base_url()
     salt = identity_salt(certificate)
-    email_hash = hashlib.sha256((certificate.user.email.lower() + salt).encode("utf-8"))
+    identifiers = [{"type": "IdentityObject", "identityType": "name", "hashed": False,
+                    "identityHash": payload["learner_name"]}]
+    if certificate.user.email:  # accounts without e-mail are named only
+        email_hash = hashlib.sha256((certificate.user.email.lower() + salt).encode("utf-8"))
+        identifiers.append({"type": "IdentityObject", "identityType": "emailAddress",
+                            "hashed": True, "identityHash": "sha256$" + email_hash.hexdigest(),
+                            "salt": salt})
     issuer = {"id": f"{base}/", "type": ["Profile"], "name": ISSUER, "url": f"{base}/"}
     credential = {
         "@context": [VC_CONTEXT, OB_CONTEXT],
@@ -110,12 +116,7 @@ def unsigned_credential(certificate: Certificate) -> dict:
         "validFrom": _timestamp(certificate.issued_at),
         "credentialSubject": {
             "type": ["AchievementSubject"],
-            "identifier": [
-                {"type": "IdentityObject", "identityType": "name", "hashed": False,
-                 "identityHash": payload["learner_name"]},
-                {"type": "IdentityObject", "identityType": "emailAddress", "hashed": True,
-                 "identityHash": "sha256$" + email_hash.hexdigest(), "salt": salt},
-            ],
+            "identifier": identifiers,
             "activityEndDate": _timestamp(certificate.completed_at),
             "achievement": {
                 "id": f"{base}/courses/{certificate.course.slug}#achievement-{course['version']}",

@@ -12,12 +12,12 @@ from flask_babel import gettext as _
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
+from lms.accounts.inbox import send_to_user
 from lms.accounts.models import Membership, User
 from lms.certificates.models import Certificate
 from lms.certificates.services import EXPIRING_WINDOW
 from lms.extensions import db
 from lms.local_time import local_day
-from lms.mail import queue_mail
 
 
 def due_reminders(now: datetime) -> list[Certificate]:
@@ -95,7 +95,7 @@ def send_expiry_reminders(now: datetime) -> int:
         language = _language(learner)
         with force_locale(language):
             subject, body = _learner_mail(certificate, _date(certificate, language), base)
-        queue_mail(db.session, learner.email, subject, body)
+        send_to_user(learner, subject, body, now)
         if learner.membership is not None:
             for manager in company_managers(learner.membership.organisation_id):
                 if manager.id == learner.id:
@@ -104,7 +104,7 @@ def send_expiry_reminders(now: datetime) -> int:
                 with force_locale(language):
                     subject, body = _manager_mail(manager, certificate,
                                                   _date(certificate, language), base)
-                queue_mail(db.session, manager.email, subject, body)
+                send_to_user(manager, subject, body, now)
         certificate.reminded_at = now
         count += 1
     db.session.flush()

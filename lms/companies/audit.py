@@ -19,6 +19,7 @@ ACTION_LABELS = {
     "view_employees": _l("Mitarbeitendenliste angesehen"),
     "view_employee": _l("Lerndaten einer Person angesehen"),
     "view_assignments": _l("Zuweisungsstatus angesehen"),
+    "view_join_requests": _l("Beitrittsanfragen angesehen"),
     "export_csv": _l("Export (CSV)"),
     "export_xlsx": _l("Export (Excel)"),
     "export_json": _l("Export (JSON)"),

@@ -6,10 +6,9 @@ from flask import current_app
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 
+from lms.accounts.inbox import send_to_user
 from lms.accounts.models import Organisation, User
 from lms.catalog.models import Course
-from lms.extensions import db
-from lms.mail import queue_mail
 
 
 def _due_day(due_at: datetime | date | None) -> date | None:
@@ -45,4 +44,4 @@ def mail_assignment(learner: User, course: Course, organisation: Organisation,
             name=learner.name, organisation=organisation.name, course=title,
             deadline=deadline, link=link,
         )
-    queue_mail(db.session, learner.email, subject, body)
+    send_to_user(learner, subject, body)

@@ -13,13 +13,13 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from lms.accounts.inbox import send_to_user
 from lms.accounts.models import Membership, Organisation, User
 from lms.companies.assignments import assignment_statuses
 from lms.companies.models import Assignment, SentReminder
 from lms.extensions import db
 from lms.learning.models import CourseProgress, Enrolment
 from lms.local_time import local_day
-from lms.mail import queue_mail
 
 DUE_SOON = timedelta(days=7)
 
@@ -68,14 +68,14 @@ def remind_learners(now: datetime) -> int:
         key = f"{enrolment.course_id}:{enrolment.due_on.isoformat()}"
         if _already_sent(enrolment.user_id, kind, key):
             continue
-        _mail_learner(enrolment, kind)
+        _mail_learner(enrolment, kind, now)
         _record(enrolment.user_id, kind, key, now)
         sent += 1
     db.session.flush()
     return sent
 
 
-def _mail_learner(enrolment: Enrolment, kind: str) -> None:
+def _mail_learner(enrolment: Enrolment, kind: str, now: datetime) -> None:
     user = enrolment.user
     with force_locale(user.locale):
         title = enrolment.course_version.title(user.locale)
@@ -97,7 +97,7 @@ def _mail_learner(enrolment: Enrolment, kind: str) -> None:
                 "zugewiesen. Hier geht es weiter:\n%(link)s",
                 name=user.name, course=title, due=due, link=link,
             )
-    queue_mail(db.session, user.email, subject, body)
+    send_to_user(user, subject, body, now)
 
 
 def send_digests(now: datetime) -> int:
@@ -122,7 +122,7 @@ def send_digests(now: datetime) -> int:
                 statuses = assignment_statuses(organisation, now, manager.locale)
                 body = _digest_body(manager, organisation, statuses)
                 subject = _("Wochenübersicht Zuweisungen – %(org)s", org=organisation.name)
-            queue_mail(db.session, manager.email, subject, body)
+            send_to_user(manager, subject, body, now)
             _record(manager.id, "digest", key, now)
             sent += 1
     db.session.flush()

@@ -17,13 +17,13 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased, selectinload
 
+from lms.accounts.inbox import send_to_user
 from lms.accounts.models import User
 from lms.catalog.models import Course, CourseTrainer
 from lms.catalog.trainers import is_course_trainer
 from lms.errors import NotFoundError, PermissionDeniedError, ValidationFailedError
 from lms.extensions import db
 from lms.learning.enrolment import active_enrolment
-from lms.mail import queue_mail
 from lms.sessions.models import CourseSession, SessionRegistration
 
 #: Seats and waiting list; a cancelled registration keeps its row.
@@ -457,4 +457,4 @@ def _mail(user: User, session: CourseSession, kind: str) -> None:
                      place=session.location or session.video_url)
         body = _("Hallo %(name)s,\n\n%(text)s\n\n%(link)s", name=user.name, text=text,
                  link=link)
-    queue_mail(db.session, user.email, f"{subject} – ATLAS Campus", body)
+    send_to_user(user, f"{subject} – ATLAS Campus", body)

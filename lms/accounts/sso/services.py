@@ -12,6 +12,7 @@ import base64
 import hashlib
 import ipaddress
 import json
+import logging
 import secrets
 import urllib.parse
 from datetime import datetime, timedelta
@@ -22,13 +23,15 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
 from lms.accounts import audit, services
-from lms.accounts.models import Department, Organisation, User, new_pseudonym
+from lms.accounts.models import Department, Organisation, User, UserSession
 from lms.accounts.passwords import hash_password
-from lms.accounts.shop_floor import NO_MAIL_DOMAIN, find_organisation_by_code
+from lms.accounts.shop_floor import find_organisation_by_code
 from lms.accounts.sso import oidc, saml
 from lms.accounts.sso.models import ExternalIdentity, IdentityProvider, SamlLogin
 from lms.errors import PermissionDeniedError, ValidationFailedError
 from lms.extensions import db
+
+log = logging.getLogger(__name__)
 
 
 def _fernet() -> Fernet:
@@ -237,6 +240,22 @@ def _department(organisation: Organisation, name: str, now: datetime) -> Departm
                                                  cost_centre="", now=now)
 
 
+def _address_to_keep(email: str, claims: dict) -> str | None:
+    """The new account's e-mail: the directory's, unless unverified, malformed or taken.
+
+    An address outside the provider's domains that another account already has is not
+    linked (nobody vouched that it is the same person) and not copied (addresses are
+    unique): the account is created without e-mail, and its messages stay in the platform.
+    """
+    if not email or claims.get("email_verified", True) is False:
+        return None
+    try:
+        email = services.normalise_email(email)
+    except ValidationFailedError:
+        return None
+    return None if services.find_user_by_email(email) else email
+
+
 def sign_in(provider: IdentityProvider, claims: dict, now: datetime) -> User:
     """The account for a verified ID token: linked, found by trusted e-mail, or created.
 
@@ -255,11 +274,8 @@ def sign_in(provider: IdentityProvider, claims: dict, now: datetime) -> User:
     if user is None and email and email.rsplit("@", 1)[-1] in provider.domains:
         user = services.find_user_by_email(email)
     if user is None:
-        mailbox = bool(email) and claims.get("email_verified", True) is not False
-        pseudonym = new_pseudonym()
         user = services.create_user(
-            email=email if mailbox else f"{pseudonym}@{NO_MAIL_DOMAIN}", name=name[:200],
-            now=now, has_mailbox=mailbox, pseudonym=pseudonym,
+            email=_address_to_keep(email, claims), name=name[:200], now=now,
             password_hash=hash_password(secrets.token_urlsafe(32)),  # SSO only, no password
         )
     if not user.is_active:
@@ -285,3 +301,77 @@ def sign_in(provider: IdentityProvider, claims: dict, now: datetime) -> User:
     db.session.flush()
     services.plugin_hook().lms_user_logged_in(user=user, now=now)
     return user
+
+
+# --- SAML single logout ----------------------------------------------------------------------
+
+
+def saml_session_fields(provider: IdentityProvider, claims: dict) -> dict:
+    """What a SAML login session keeps for single logout (``login_sessions.open_session``)."""
+    return {"saml_provider_id": provider.id, "saml_name_id": str(claims.get("sub", "")),
+            "saml_name_id_format": str(claims.get(saml.NAME_ID_FORMAT, "")),
+            "saml_session_index": str(claims.get(saml.SESSION_INDEX, ""))}
+
+
+def saml_logout_request(login_session: UserSession, sp: saml.SpEndpoints
+                        ) -> tuple[str, str] | None:
+    """(request id, URL at the IdP) to end the company session too; None when the session
+    is no SAML login, or the IdP offers no single logout (then only ours ends)."""
+    provider = db.session.get(IdentityProvider, login_session.saml_provider_id) if (
+        login_session is not None and login_session.saml_provider_id) else None
+    if provider is None or not provider.is_enabled or provider.protocol != "saml":
+        return None
+    try:
+        return saml.logout_request(
+            sp, provider.metadata_json, provider.client_id, login_session.saml_name_id,
+            login_session.saml_name_id_format, login_session.saml_session_index)
+    except Exception as error:  # noqa: BLE001 - never let the IdP's metadata stop a logout
+        log.warning("SAML logout request not built for provider %s: %r", provider.id, error)
+        return None
+
+
+def saml_provider_of(message: str) -> IdentityProvider:
+    """The enabled SAML provider that issued ``message`` (HTTP-Redirect encoded).
+
+    :raises ProviderError: unreadable, or no such provider here.
+    """
+    issuer = saml.message_issuer(message)
+    provider = db.session.scalar(select(IdentityProvider).where(
+        IdentityProvider.protocol == "saml", IdentityProvider.client_id == issuer,
+        IdentityProvider.is_enabled.is_(True))) if issuer else None
+    if provider is None:
+        raise oidc.ProviderError(_("Diese Abmeldenachricht stammt von keinem hier "
+                                   "eingerichteten Identitätsanbieter."))
+    return provider
+
+
+def end_saml_sessions(provider: IdentityProvider, name_id: str, session_indexes: list[str]
+                      ) -> list[int]:
+    """End the login sessions an IdP-initiated LogoutRequest names; return their ids.
+
+    With session indexes only those sessions end, else every session of that NameID.
+    """
+    query = select(UserSession).where(UserSession.saml_provider_id == provider.id,
+                                      UserSession.saml_name_id == name_id)
+    if session_indexes:
+        query = query.where(UserSession.saml_session_index.in_(session_indexes))
+    ended = [login_session.id for login_session in db.session.scalars(query)]
+    if ended:
+        db.session.execute(delete(UserSession).where(UserSession.id.in_(ended)))
+    db.session.flush()
+    return ended
+
+
+def require_two_factor(actor: User, organisation: Organisation, required: bool,
+                       now: datetime) -> None:
+    """Switch the organisation's rule: its managers and works council need a second factor.
+
+    :raises PermissionDeniedError: ``actor`` is no platform admin.
+    """
+    if not actor.is_admin:
+        raise PermissionDeniedError(_("Nur Administratoren dürfen das festlegen."))
+    organisation.requires_two_factor = required
+    organisation.updated_at = now
+    audit.record(actor, None, "two_factor_rule",
+                 f"{organisation.name}: {'on' if required else 'off'}", now)
+    db.session.flush()

@@ -1,10 +1,12 @@
 """Single sign-on pages: find the company's provider, go there, come back signed in."""
 
+import logging
 import secrets
 
 from flask import (
     Blueprint,
     Response,
+    abort,
     flash,
     redirect,
     render_template,
@@ -13,7 +15,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, logout_user
 
 from lms.accounts.forms import SsoDiscoveryForm
 from lms.accounts.signin import finish_first_factor
@@ -22,6 +24,9 @@ from lms.accounts.sso.models import IdentityProvider
 from lms.db import utcnow
 from lms.errors import DomainError
 from lms.extensions import csrf, db, limiter
+from lms.unit_of_work import unit_of_work
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("sso", __name__, url_prefix="/sso", template_folder="../templates")
 
@@ -57,13 +62,10 @@ def start(provider_id: int):
         return redirect(url_for("accounts.login"))
     if provider.protocol == "saml":
         return _start_saml(provider)
-    try:
+    with unit_of_work() as work:  # a refreshed discovery document is kept
         metadata = services.metadata(provider)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    if work.failed:
         return redirect(url_for("accounts.login"))
-    db.session.commit()  # a refreshed discovery document is kept
     login = oidc.authorization_request(
         metadata, provider.client_id, url_for("sso.callback", _external=True),
         login_hint=request.args.get("login_hint", "")[:254])
@@ -91,7 +93,7 @@ def callback():
         return redirect(url_for("accounts.login")), 303
     provider = db.session.get(IdentityProvider, pending["provider"])
     now = utcnow()
-    try:
+    with unit_of_work() as work:
         if provider is None or not provider.is_enabled:
             raise oidc.ProviderError(_("Single Sign-on ist für diese Organisation "
                                        "ausgeschaltet."))
@@ -101,9 +103,7 @@ def callback():
             url_for("sso.callback", _external=True), pending["verifier"])
         claims = services.verify_login(provider, id_token, pending["nonce"])
         user = services.sign_in(provider, claims, now)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    if work.failed:
         return redirect(url_for("accounts.login")), 303
     logout_url = oidc.logout_url(services.metadata(provider), provider.client_id,
                                  url_for("core.home", _external=True))
@@ -113,19 +113,17 @@ def callback():
 
 def sp_endpoints() -> saml.SpEndpoints:
     return saml.SpEndpoints(entity_id=url_for("sso.saml_metadata", _external=True),
-                            acs_url=url_for("sso.saml_acs", _external=True))
+                            acs_url=url_for("sso.saml_acs", _external=True),
+                            slo_url=url_for("sso.saml_slo", _external=True))
 
 
 def _start_saml(provider: IdentityProvider):
     browser_key = secrets.token_urlsafe(24)
-    try:
+    with unit_of_work() as work:
         url = services.start_saml_login(provider, sp_endpoints(), browser_key,
                                         request.args.get("next") or "", utcnow())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    if work.failed:
         return redirect(url_for("accounts.login"))
-    db.session.commit()
     session[SAML_PENDING] = browser_key
     return redirect(url)
 
@@ -145,27 +143,79 @@ def saml_metadata():
 def saml_acs():
     """The IdP's answer arrives cross-site, without our session cookie: verify and keep it,
     then continue same-site, where the browser that started the login is recognised."""
-    try:
+    with unit_of_work() as work:
         login = services.receive_saml_response(
             sp_endpoints(), request.form.get("SAMLResponse", ""), utcnow())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    if work.failed:
         return redirect(url_for("accounts.login")), 303
-    db.session.commit()
     return redirect(url_for("sso.saml_finish", login_id=login.id)), 303
 
 
 @bp.get("/saml/finish/<int:login_id>")
 def saml_finish(login_id: int):
     now = utcnow()
-    try:
+    with unit_of_work() as work:
         provider, claims, next_url = services.finish_saml_login(
             login_id, session.pop(SAML_PENDING, ""), now)
         user = services.sign_in(provider, claims, now)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    if work.failed:
         return redirect(url_for("accounts.login")), 303
     return finish_first_factor(user, f"sso:{provider.id}:{claims['sub']}", False, now,
-                               next_target=next_url)
+                               next_target=next_url,
+                               saml=services.saml_session_fields(provider, claims))
+
+
+SAML_LOGOUT = "saml_logout"
+
+
+def saml_logout_target(login_session) -> tuple[str, str] | None:
+    """(request id, URL) where logout continues for a SAML login: the IdP's single logout.
+
+    None for other logins or an IdP without single logout. Called before the local session
+    ends; the caller keeps the request id in the fresh Flask session (``SAML_LOGOUT``) so
+    the IdP's answer is matched.
+    """
+    return services.saml_logout_request(login_session, sp_endpoints())
+
+
+@bp.get("/saml/slo")
+@csrf.exempt
+def saml_slo():
+    """Single logout, HTTP-Redirect binding: the IdP's answer to our LogoutRequest, or its
+    own LogoutRequest (IdP-initiated), which ends the named login sessions here and is
+    answered with a LogoutResponse. Both must carry the IdP's signature."""
+    query = request.args.to_dict()
+    now = utcnow()
+    if "SAMLResponse" in query:
+        expected = session.pop(SAML_LOGOUT, "")
+        try:
+            provider = services.saml_provider_of(query["SAMLResponse"])
+            answers, succeeded = saml.read_logout_response(sp_endpoints(),
+                                                           provider.metadata_json, query)
+        except DomainError as error:
+            flash(error.message, "error")
+            return redirect(url_for("core.home")), 303
+        if succeeded and expected and answers == expected:
+            flash(_("Sie sind auch bei Ihrem Firmenkonto abgemeldet."), "info")
+        else:
+            flash(_("Der Identitätsanbieter hat die Abmeldung beim Firmenkonto nicht "
+                    "bestätigt. Schließen Sie den Browser, um sicherzugehen."), "error")
+        return redirect(url_for("core.home")), 303
+    if "SAMLRequest" not in query:
+        abort(400)
+    with unit_of_work(flash_error=True) as work:
+        provider = services.saml_provider_of(query["SAMLRequest"])
+        incoming = saml.read_logout_request(sp_endpoints(), provider.metadata_json, query)
+        ended = services.end_saml_sessions(provider, incoming.name_id,
+                                           incoming.session_indexes)
+        target = saml.logout_response_url(sp_endpoints(), provider.metadata_json,
+                                          provider.client_id, incoming,
+                                          query.get("RelayState", ""))
+    if work.failed:
+        return redirect(url_for("accounts.login")), 303
+    if current_user.is_authenticated and current_user.login_session.id in ended:
+        session.clear()
+        logout_user()
+    log.info("SAML single logout from provider %s ended %d session(s) at %s", provider.id,
+             len(ended), now.isoformat())
+    return redirect(target)

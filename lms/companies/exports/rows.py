@@ -73,7 +73,7 @@ class CompletionRow(NamedTuple):
     """One exported enrolment; field order is :data:`COLUMNS` plus ids for the API."""
 
     name: str
-    email: str
+    email: str  # "" for an account without e-mail
     personnel_number: str
     department: str
     course: str
@@ -263,7 +263,7 @@ def to_row(raw, language: str = "de") -> CompletionRow:
      enrolment_id, person_id, slug, registration) = raw
     # positional: this runs once per exported row
     return CompletionRow(
-        name, email, personnel_number or "", department or "",
+        name, email or "", personnel_number or "", department or "",
         (title_en if language == "en" else "") or title_de, status, _moment(enrolled_at),
         due_on, _moment(completed_at), _hours(self_paced), _hours(synchronous),
         number or "", certificate_state, enrolment_id, person_id, slug, registration,
@@ -302,7 +302,7 @@ def _completion_rows(result, language: str) -> Iterator[CompletionRow]:
             if synchronous_hours is None:
                 synchronous_hours = hours[synchronous] = _hours(synchronous)
             yield make((
-                name, email, personnel_number or "", department or "",
+                name, email or "", personnel_number or "", department or "",
                 (title_en if english else "") or title_de, status, _moment(enrolled_at),
                 due_on, _moment(completed_at), self_paced_hours, synchronous_hours,
                 number or "", certificate_state, enrolment_id, person_id, slug, registration))

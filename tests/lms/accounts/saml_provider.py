@@ -2,6 +2,8 @@
 
 It publishes its metadata, answers HTTP-Redirect AuthnRequests with a signed assertion
 (xmlsec1) posted back through the HTTP-POST binding, and can misbehave on purpose (``mode``).
+Single logout (HTTP-Redirect, signed): it answers the SP's LogoutRequest with a
+LogoutResponse, and starts a logout itself (:meth:`SamlProvider.logout_request_url`).
 """
 
 import datetime
@@ -18,6 +20,7 @@ from saml2.config import IdPConfig
 from saml2.metadata import entity_descriptor
 from saml2.saml import NAME_FORMAT_BASIC, NAMEID_FORMAT_PERSISTENT, NameID
 from saml2.server import Server
+from saml2.xmldsig import SIG_RSA_SHA256
 from werkzeug.serving import make_server
 
 
@@ -45,6 +48,8 @@ class SamlProvider:
         self.sp_metadata = ""
         self.identity: dict = {}
         self.mode = "ok"
+        self.logout_requests: list = []  # (NameID, session indexes) the SP asked to end
+        self.logout_responses: list = []  # status values the SP answered with
         self.app = self._build()
         self.server = make_server("127.0.0.1", 0, self.app, threaded=True)
         self.base = f"http://127.0.0.1:{self.server.server_port}"
@@ -68,8 +73,10 @@ class SamlProvider:
             "xmlsec_binary": "/usr/bin/xmlsec1",
             "key_file": key_file, "cert_file": cert_file,
             "service": {"idp": {
-                "endpoints": {"single_sign_on_service": [(self.base + "/sso",
-                                                          BINDING_HTTP_REDIRECT)]},
+                "endpoints": {
+                    "single_sign_on_service": [(self.base + "/sso", BINDING_HTTP_REDIRECT)],
+                    "single_logout_service": [(self.base + "/slo", BINDING_HTTP_REDIRECT)],
+                },
                 "name_id_format": [NAMEID_FORMAT_PERSISTENT],
                 "policy": {"default": {"lifetime": lifetime, "name_form": NAME_FORMAT_BASIC,
                                        "attribute_restrictions": None}},
@@ -108,7 +115,47 @@ class SamlProvider:
                                         response=True)
             return Response(args["data"], mimetype="text/html")
 
+        @app.get("/slo")
+        def slo():
+            key = idp.foreign_key if idp.mode == "foreign_key" else None
+            server = Server(config=idp.config(key))
+            if "SAMLResponse" in request.args:  # the SP's answer to our LogoutRequest
+                answer = server.parse_logout_request_response(request.args["SAMLResponse"],
+                                                              BINDING_HTTP_REDIRECT)
+                idp.logout_responses.append(answer.response.status.status_code.value)
+                return "logged out"
+            parsed = server.parse_logout_request(request.args["SAMLRequest"],
+                                                 BINDING_HTTP_REDIRECT)
+            message = parsed.message
+            idp.logout_requests.append(
+                (message.name_id.text, [index.text for index in message.session_index]))
+            response = server.create_logout_response(message, [BINDING_HTTP_REDIRECT],
+                                                     sign=False)
+            destination = server.metadata.single_logout_service(
+                message.issuer.text, BINDING_HTTP_REDIRECT, "spsso")[0]["location"]
+            info = server.apply_binding(BINDING_HTTP_REDIRECT, str(response), destination,
+                                        relay_state="", response=True,
+                                        sign=idp.mode != "unsigned_logout",
+                                        sigalg=SIG_RSA_SHA256)
+            return Response(status=302, headers={"Location": dict(info["headers"])["Location"]})
+
         return app
+
+    def logout_request_url(self, sp_entity_id: str, name_id: str, session_index=None,
+                           signed: bool = True) -> str:
+        """An IdP-initiated LogoutRequest for ``name_id``, as the URL the browser is sent to."""
+        key = self.foreign_key if self.mode == "foreign_key" else None
+        server = Server(config=self.config(key))
+        destination = server.metadata.single_logout_service(
+            sp_entity_id, BINDING_HTTP_REDIRECT, "spsso")[0]["location"]
+        _request_id, logout = server.create_logout_request(
+            destination, sp_entity_id,
+            name_id=NameID(format=NAMEID_FORMAT_PERSISTENT, text=name_id),
+            session_indexes=[session_index] if session_index else None, sign=False)
+        info = server.apply_binding(BINDING_HTTP_REDIRECT, str(logout), destination,
+                                    relay_state="after-logout", sign=signed,
+                                    sigalg=SIG_RSA_SHA256)
+        return dict(info["headers"])["Location"]
 
 
 def posted_response(html: str) -> str:

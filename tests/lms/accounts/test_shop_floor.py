@@ -155,7 +155,7 @@ def test_manager_resets_a_login_old_password_and_sessions_stop(app, client, plan
     [new_code] = card_codes(pdf_text(response.data))
     assert worker.get("/account").status_code == 302  # signed out
     assert personnel_login(app.test_client(), "4712").status_code == 400
-    assert redeem(app.test_client(), "4712", new_code, "Neues Passwort 2026").status_code == 302
+    assert redeem(app.test_client(), "4712", new_code, "Kranbahn Nord 2026").status_code == 302
 
 
 def test_a_manager_of_another_company_cannot_see_or_reset(app, client, plant):

@@ -201,3 +201,48 @@ def test_an_admin_configures_the_provider_and_an_unreachable_one_is_explained(
     assert provider.client_secret and "geheim" not in provider.client_secret
     assert services.open_secret(provider.client_secret) == "geheim"
     assert db.session.scalar(select(AdminAuditEntry.action)) == "sso_configured"
+
+
+def test_no_verified_address_or_a_foreign_taken_one_gives_an_account_without_email(
+        app, client, idp, company):
+    _organisation, provider = company
+    idp.user_claims = {**WORKER, "email_verified": False}
+    sign_in(client, provider.id)
+    worker = db.session.scalar(select(User).where(User.name == "Ayşe Demir"))
+    assert worker.email is None and not worker.has_mailbox
+    # an address outside the company's domains that someone else already has: not linked,
+    # not copied; the newcomer signs in without e-mail
+    stranger = make_user(email="kai@private.example", name="Kai Privat")
+    db.session.commit()
+    idp.user_claims = {**WORKER, "sub": "entra-0002", "name": "Kai Werk",
+                       "email": "kai@private.example", "employee_number": "4712"}
+    response, _path = sign_in(app.test_client(), provider.id)
+    assert response.status_code == 302
+    kai = db.session.scalar(select(User).where(User.name == "Kai Werk"))
+    assert kai.email is None and kai.id != stranger.id
+    assert db.session.scalar(select(ExternalIdentity.user_id).where(
+        ExternalIdentity.subject == "entra-0002")) == kai.id
+
+
+def test_the_admin_page_names_every_field_and_the_two_factor_rule_once(client, company):
+    organisation, _provider = company
+    client.post("/login", data={"email": "admin@atlas.example",
+                                "password": "correct horse battery",
+                                "csrf_token": csrf_token_from(text(client.get("/login")))})
+    page = text(client.get(f"/admin/organisations/{organisation.id}/sso"))
+    title = page[page.index("<title>"):page.index("</title>")]
+    assert "<section" not in title and "Single Sign-on" in title
+    assert page.count('id="mfa-title"') == 1
+    for name in ("protocol", "issuer", "client_id", "client_secret", "email_domains",
+                 "claim_email", "claim_name", "claim_personnel_number", "claim_department",
+                 "is_enabled"):
+        assert f'name="{name}"' in page
+    assert 'autocomplete="new-password"' in page and "gespeichert" in page
+    assert "/sso/saml/slo" in page
+    response = client.post(f"/admin/organisations/{organisation.id}/two-factor", data={
+        "csrf_token": csrf_token_from(page), "required": "1"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(type(organisation), organisation.id).requires_two_factor
+    assert db.session.scalar(select(AdminAuditEntry.action).where(
+        AdminAuditEntry.action == "two_factor_rule")) == "two_factor_rule"

@@ -14,6 +14,7 @@ from lms.extensions import db
 from tests.conftest import csrf_token_from
 from tests.factories import make_organisation, make_user
 from tests.lms.accounts.saml_provider import SamlProvider, posted_response
+from tests.lms.accounts.test_sso import at_provider
 
 pytestmark = pytest.mark.skipif(not shutil.which("xmlsec1"), reason="needs xmlsec1")
 
@@ -130,3 +131,84 @@ def test_an_admin_configures_saml_by_metadata_url(client, auth, idp):
     assert response.status_code == 302
     provider = services.find_provider("someone@adfs.example")
     assert provider.protocol == "saml" and provider.client_id == idp.base + "/metadata"
+
+
+SP_ENTITY = "http://localhost/sso/saml/metadata"
+
+
+def at_idp_slo(url: str) -> str:
+    """The browser at the IdP's logout endpoint: it redirects back with a LogoutResponse."""
+    return at_provider(url)
+
+
+def local(url: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    return f"{parts.path}?{parts.query}"
+
+
+def test_logout_ends_our_session_and_asks_the_idp_to_end_its_own(client, idp, company):
+    from lms.accounts.models import UserSession
+
+    _organisation, provider = company
+    sign_in(client, provider.id)
+    login = db.session.scalar(select(UserSession))
+    assert (login.saml_provider_id, login.saml_name_id) == (provider.id, "adfs-0001")
+    assert login.saml_session_index
+    response = client.post("/logout", data={"csrf_token": csrf_token_from(
+        text(client.get("/account")))})
+    assert response.status_code == 302 and response.location.startswith(idp.base + "/slo?")
+    assert db.session.scalars(select(UserSession)).all() == []  # ours ended at once
+    assert client.get("/account").status_code == 302
+    back = at_idp_slo(response.location)
+    assert idp.logout_requests == [("adfs-0001", [login.saml_session_index])]
+    assert back.startswith("http://localhost/sso/saml/slo?SAMLResponse=")
+    assert "Signature=" in back
+    answer = client.get(local(back))
+    assert answer.status_code == 303
+    assert "auch bei Ihrem Firmenkonto abgemeldet" in text(client.get(answer.location))
+
+
+def test_an_unsigned_logout_answer_is_not_taken_as_confirmation(client, idp, company):
+    _organisation, provider = company
+    sign_in(client, provider.id)
+    response = client.post("/logout", data={"csrf_token": csrf_token_from(
+        text(client.get("/account")))})
+    idp.mode = "unsigned_logout"
+    back = at_idp_slo(response.location)
+    answer = client.get(local(back))
+    assert "nicht signiert" in text(client.get(answer.location))
+    assert client.get("/account").status_code == 302  # our session is over regardless
+
+
+def test_the_idp_ends_our_session_and_gets_a_signed_off_answer(app, client, idp, company):
+    from lms.accounts.models import UserSession
+
+    _organisation, provider = company
+    sign_in(client, provider.id)
+    other = app.test_client()  # a second browser of someone else stays signed in
+    make_user(email="lena@example.org")
+    db.session.commit()
+    other.post("/login", data={"email": "lena@example.org", "password": "correct horse battery",
+                               "csrf_token": csrf_token_from(text(other.get("/login")))})
+    response = client.get(local(idp.logout_request_url(SP_ENTITY, "adfs-0001")))
+    assert response.status_code == 302 and response.location.startswith(idp.base + "/slo?")
+    assert "RelayState=after-logout" in response.location
+    assert client.get("/account").status_code == 302
+    assert other.get("/account").status_code == 200
+    assert len(db.session.scalars(select(UserSession)).all()) == 1
+    at_idp_slo_answer = urllib.request.urlopen(response.location, timeout=20).read().decode()
+    assert at_idp_slo_answer == "logged out"
+    assert idp.logout_responses == ["urn:oasis:names:tc:SAML:2.0:status:Success"]
+
+
+@pytest.mark.parametrize("forge", ["unsigned", "foreign_key"])
+def test_a_forged_idp_logout_request_ends_nothing(client, idp, company, forge):
+    _organisation, provider = company
+    sign_in(client, provider.id)
+    if forge == "foreign_key":
+        idp.mode = "foreign_key"
+    url = idp.logout_request_url(SP_ENTITY, "adfs-0001", signed=forge != "unsigned")
+    response = client.get(local(url))
+    assert response.status_code == 303
+    assert "signiert" in text(client.get(response.location, follow_redirects=True))
+    assert client.get("/account").status_code == 200

@@ -179,3 +179,23 @@ def test_a_signed_in_user_sets_it_up_from_the_account_page_and_renews_recovery_c
     new_codes = re.findall(r"<code>([0-9a-f]{5}-[0-9a-f]{5})</code>", text(renewed))
     assert len(new_codes) == 10 and not set(new_codes) & set(old_codes)
     assert not two_factor.verify(user, old_codes[0], utcnow())
+
+
+def test_production_requires_it_for_admins_and_the_demo_does_not(tmp_path):
+    import subprocess
+
+    from lms.config import build_config
+
+    assert build_config(tmp_path, env={})["ATLAS_2FA_REQUIRED_ROLES"] == ["admin"]
+    assert build_config(tmp_path, env={"ATLAS_2FA_REQUIRED_ROLES": ""})[
+        "ATLAS_2FA_REQUIRED_ROLES"] == []
+    assert build_config(tmp_path, env={"ATLAS_2FA_REQUIRED_ROLES": "admin, trainer"})[
+        "ATLAS_2FA_REQUIRED_ROLES"] == ["admin", "trainer"]
+    # `make run` (the demo) passes the operator's value through, else empty
+    from pathlib import Path
+
+    plan = subprocess.run(["make", "-n", "run"], capture_output=True, text=True, check=True,
+                          env={"PATH": "/usr/bin:/bin"},
+                          cwd=Path(__file__).resolve().parents[3]).stdout
+    assert 'ATLAS_2FA_REQUIRED_ROLES="${ATLAS_2FA_REQUIRED_ROLES-}"' in plan
+    assert "atlas run" in plan.split('ATLAS_2FA_REQUIRED_ROLES="${ATLAS_2FA_REQUIRED_ROLES-}"')[1]
