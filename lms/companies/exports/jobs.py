@@ -10,6 +10,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from lms.accounts.inbox import send_to_user
 from lms.accounts.models import Organisation, User
 from lms.catalog.models import Course
 from lms.companies.exports import funding_pack, rows
@@ -19,7 +20,6 @@ from lms.extensions import db
 from lms.jobs import enqueue, job
 from lms.jobs.files import fill_file, mark_failed, start_file
 from lms.jobs.models import PreparedFile
-from lms.mail import queue_mail
 
 
 def filter_arguments(filters: rows.CompletionFilter) -> dict:
@@ -81,12 +81,11 @@ def _notify(file_id: int, language: str) -> None:
     owner = db.session.get(User, row.owner_id)
     link = f"{current_app.config['ATLAS_BASE_URL']}/downloads/{row.token}"
     with force_locale(language):
-        queue_mail(db.session, owner.email, _("Ihr Download liegt bereit: %(title)s",
-                                              title=row.title),
-                   _("Guten Tag %(name)s,\n\nIhre angeforderte Datei „%(title)s“ liegt bereit:\n"
-                     "%(link)s\n\nDer Link funktioniert nur, wenn Sie angemeldet sind, und nur "
-                     "bis zum Ablauf der Bereitstellung.", name=owner.name, title=row.title,
-                     link=link))
+        send_to_user(owner, _("Ihr Download liegt bereit: %(title)s", title=row.title),
+                     _("Guten Tag %(name)s,\n\nIhre angeforderte Datei „%(title)s“ liegt bereit:\n"
+                       "%(link)s\n\nDer Link funktioniert nur, wenn Sie angemeldet sind, und nur "
+                       "bis zum Ablauf der Bereitstellung.", name=owner.name, title=row.title,
+                       link=link))
 
 
 def _failed(file_id: int, **_arguments) -> None:
