@@ -15,6 +15,7 @@ from lms.core.forms import SitePageForm
 from lms.db import utcnow
 from lms.extensions import db
 from lms.learning.dashboard import learner_dashboard
+from lms.teaching.access import may_teach
 from lms.unit_of_work import commit_or_flash
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,15 @@ def home():
         board = learner_dashboard(current_user, str(get_locale() or "de"), utcnow())
         return render_template("core/dashboard.html", board=board)
     return render_template("core/home.html", form=LoginForm())
+
+
+@bp.get("/start")
+def after_sign_in():
+    """Where signing in leads: trainers and admins to their cockpit, learners to their
+    dashboard. "Start" in the navigation stays the learner's own dashboard."""
+    if current_user.is_authenticated and may_teach(current_user):
+        return redirect(url_for("teaching.start_page"))
+    return redirect(url_for("core.home"))
 
 
 @bp.get("/favicon.ico")
