@@ -36,7 +36,7 @@ def home():
     return render_template("core/home.html", form=LoginForm())
 
 
-@bp.get("/start")
+@bp.get("/welcome")
 def after_sign_in():
     """Where signing in leads: trainers and admins to their cockpit, learners to their
     dashboard. "Start" in the navigation stays the learner's own dashboard."""
