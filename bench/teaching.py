@@ -75,7 +75,8 @@ def build(app, learners: int, total_statements: int) -> dict:
         model = content_for(version).course
         lessons = [lesson for lesson in model.lessons() if lesson.kind != "session"]
         trainer = User(email="trainer@bench.example", name="Bench Trainerin",
-                       password_hash=hash_password(PASSWORD), is_trainer=True, created_at=now, updated_at=now)
+                       password_hash=hash_password(PASSWORD), is_trainer=True,
+                       created_at=now, updated_at=now)
         db.session.add(trainer)
         db.session.flush()
         grant_course_trainer(None, course, trainer, now)

@@ -72,6 +72,7 @@ def list_participants(slug: str):
     page_number = request.args.get("page", 1, type=int) or 1
     with unit_of_work(refusals=()):
         page = participants.participants_page(course, filters, page_number)
+        participants.result_cells(page, get_locale())
         record_trainer_access(current_user, course, [row.user_id for row in page.rows],
                               "trainer_view_participants", utcnow())
     return render_template(
