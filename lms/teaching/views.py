@@ -249,6 +249,14 @@ def course_announcements(slug: str):
         subject=request.form.get("subject", ""), body=request.form.get("body", "")), status
 
 
+@bp.get("/announcement-mails")
+@login_required
+def announcement_mail_page():
+    """The learner's setting for announcement e-mails (linked from "Mein Konto")."""
+    return render_template("teaching/announcement_mails.html",
+                           mail_off=announcements.mail_is_off(current_user))
+
+
 @bp.post("/announcement-mails")
 @login_required
 def announcement_mails():
@@ -260,4 +268,6 @@ def announcement_mails():
         lambda: announcements.set_mail_choice(current_user, is_off, utcnow()),
         _("Sie erhalten Ankündigungen nicht mehr per E-Mail.") if is_off
         else _("Sie erhalten Ankündigungen wieder per E-Mail."))
+    if request.form.get("back") == "settings":
+        return redirect(url_for(".announcement_mail_page"))
     return redirect(url_for("core.home"))

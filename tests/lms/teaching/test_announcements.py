@@ -30,9 +30,14 @@ def test_announcement_reaches_dashboard_and_mail_sanitised(client, auth, trainer
     enrol_directly(quiet, quiz_course)
     db.session.commit()
     auth.login(quiet.email)
-    token = csrf_token_from(client.get("/").get_data(as_text=True))
-    # no panel yet (nothing received): the choice is made through the same form endpoint
-    client.post("/teaching/announcement-mails", data={"csrf_token": token, "mail": "off"})
+    profile = client.get("/account").get_data(as_text=True)
+    assert "/teaching/announcement-mails" in profile  # the setting is linked from the profile
+    settings = client.get("/teaching/announcement-mails").get_data(as_text=True)
+    response = client.post("/teaching/announcement-mails", data={
+        "csrf_token": csrf_token_from(settings), "mail": "off", "back": "settings"})
+    assert response.headers["Location"] == "/teaching/announcement-mails"
+    assert "E-Mails zu Ankündigungen sind aus." in text(
+        client.get("/teaching/announcement-mails").get_data(as_text=True))
     auth.logout()
 
     auth.login(trainer.email)
