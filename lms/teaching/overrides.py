@@ -24,6 +24,7 @@ from lms.learning import quiz_services
 from lms.learning import statements as builders
 from lms.learning.enrolment import active_enrolment
 from lms.learning.models import Enrolment, QuizAttempt
+from lms.learning.projection import rebuild
 from lms.lrs.embedded import acting_authority, platform_authority, record_statements
 from lms.teaching.models import CompletionOverride
 from xapi import vocabulary as v
@@ -186,6 +187,9 @@ def undo_override(actor: User, course: Course, override_id: int,
     override.undone_at = now
     override.undone_by_name = actor.name
     db.session.flush()
+    # The fold rebuilds on voiding only for statements it would credit; an override whose
+    # trainer has lost the course since would be skipped there, so rebuild here for sure.
+    rebuild(now, user_ids=[override.user_id], course_ids=[course.id])
     return override
 
 

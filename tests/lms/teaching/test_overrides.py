@@ -239,3 +239,25 @@ def test_rebuild_keeps_an_override_and_forgets_an_undone_one(app, client, auth, 
     row = progress(learner)  # nothing else happened in the course: no row at all
     assert row is None or row.completed_at is None
 
+
+
+def test_undo_by_an_admin_after_the_trainer_left_the_course_folds_back(
+        client, auth, trainer, learner, quiz_course):
+    from lms.catalog.trainers import revoke_course_trainer
+
+    auth.login(trainer.email)
+    token = participant_token(client, learner)
+    client.post(f"{PARTICIPANTS}/{learner.id}/complete", data={
+        "csrf_token": token, "target": "course:", "reason": "Anerkennung"})
+    assert progress(learner).completed_at is not None
+    auth.logout()
+    revoke_course_trainer(None, quiz_course, trainer, utcnow())
+    admin = make_user(name="Ada Admin", is_admin=True)
+    db.session.commit()
+    auth.login(admin.email)
+    override = db.session.scalar(select(CompletionOverride))
+    token = participant_token(client, learner)
+    client.post(f"/teaching/courses/{SLUG}/overrides/{override.id}/undo",
+                data={"csrf_token": token})
+    row = progress(learner)
+    assert row is None or row.completed_at is None
