@@ -36,6 +36,7 @@ ACTION_LABELS = {
     "profile_change_rejected": _l("Betriebsrat hat die Profiländerung abgelehnt"),
     "trainer_view_participants": _l("Kursbetreuung: Teilnehmendenliste mit Ihren Ergebnissen"),
     "trainer_view_participant": _l("Kursbetreuung: Ihre Ergebnisse im Kurs angesehen"),
+    "trainer_view_stuck": _l("Kursbetreuung: Startseite zeigte, dass Sie im Kurs feststecken"),
     "trainer_export_csv": _l("Kursbetreuung: Export der Teilnehmenden (CSV)"),
     "trainer_export_xlsx": _l("Kursbetreuung: Export der Teilnehmenden (Excel)"),
 }

@@ -55,7 +55,15 @@ def _instant(value) -> str:
 def start_page():
     """The trainer's start page: courses in figures, stuck learners, sessions, open answers."""
     _require_teacher()
-    page = build_start_page(current_user, _language(), utcnow())
+    now = utcnow()
+    with unit_of_work(refusals=()):
+        page = build_start_page(current_user, _language(), now)
+        # "stuck" tells something about a person's results: it goes into their log too
+        by_course: dict = {}
+        for stuck in page.stuck:
+            by_course.setdefault(stuck.course, set()).add(stuck.user.id)
+        for course, user_ids in by_course.items():
+            record_trainer_access(current_user, course, user_ids, "trainer_view_stuck", now)
     return render_template("teaching/start.html", page=page, form=ActionForm())
 
 

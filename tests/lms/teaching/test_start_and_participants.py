@@ -44,6 +44,9 @@ def test_start_page_shows_figures_and_the_stuck_learner(client, auth, trainer, s
     stuck = page.split("Wer feststeckt", 1)[1].split("Offene Antworten", 1)[0]
     assert "Lena Lernende" in stuck and "keine Versuche mehr" in stuck
     assert "Ida Inaktiv" not in stuck  # no due date: silent, but not stuck
+    logged = db.session.scalars(select(AccessLogEntry.subject_id).where(
+        AccessLogEntry.action == "trainer_view_stuck")).all()
+    assert logged == [stuck_learner.id]
 
 
 def test_silent_learner_with_a_near_due_date_is_stuck(client, auth, trainer, learner,
@@ -178,3 +181,9 @@ def test_admin_sees_every_course(client, auth, stuck_learner):
     db.session.commit()
     auth.login(admin.email)
     assert "Lena Lernende" in client.get(PARTICIPANTS).get_data(as_text=True)
+
+
+def test_a_page_past_the_end_shows_the_last_page(client, auth, trainer, stuck_learner):
+    auth.login(trainer.email)
+    page = text(client.get(PARTICIPANTS, query_string={"page": 99}).get_data(as_text=True))
+    assert "Seite 1 von 1" in page and "Lena Lernende" in page
