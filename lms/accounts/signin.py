@@ -4,7 +4,7 @@ import math
 
 from flask import flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import ngettext
-from flask_login import login_user
+from flask_login import current_user, login_user
 
 from lms.accounts import login_sessions, throttle, two_factor
 from lms.accounts.redirects import safe_next
@@ -21,9 +21,15 @@ def fresh_flask_session() -> None:
 
 
 def next_url(target: str | None = None) -> str:
-    """Where to go after signing in: ``target`` or the ``next`` query value, if it is ours."""
+    """Where to go after signing in: ``target`` or the ``next`` query value, if it is ours.
+
+    Without one, trainers and admins land on their cockpit (``core.after_sign_in``),
+    everybody else on the learner dashboard.
+    """
+    teaches = current_user.is_authenticated and (current_user.is_trainer
+                                                 or current_user.is_admin)
     return safe_next(target if target is not None else request.args.get("next"),
-                     url_for("core.home"))
+                     url_for("core.after_sign_in" if teaches else "core.home"))
 
 
 def finish_first_factor(user, throttle_key: str, remember: bool, now, sso_logout_url="",

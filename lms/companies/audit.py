@@ -35,6 +35,11 @@ ACTION_LABELS = {
     "profile_change_withdrawn": _l("Antrag auf Profiländerung zurückgezogen"),
     "profile_change_approved": _l("Betriebsrat hat die Profiländerung genehmigt"),
     "profile_change_rejected": _l("Betriebsrat hat die Profiländerung abgelehnt"),
+    "trainer_view_participants": _l("Kursbetreuung: Teilnehmendenliste mit Ihren Ergebnissen"),
+    "trainer_view_participant": _l("Kursbetreuung: Ihre Ergebnisse im Kurs angesehen"),
+    "trainer_view_stuck": _l("Kursbetreuung: Startseite zeigte, dass Sie im Kurs feststecken"),
+    "trainer_export_csv": _l("Kursbetreuung: Export der Teilnehmenden (CSV)"),
+    "trainer_export_xlsx": _l("Kursbetreuung: Export der Teilnehmenden (Excel)"),
 }
 
 #: page views of the same data by the same person within this window make one entry

@@ -84,8 +84,10 @@ class AccessLogEntry(db.Model):
     __table_args__ = (Index("ix_access_log_organisation_id_at", "organisation_id", "at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), nullable=False
+    #: the company whose people were seen; None for a trainer's look at a learner's results
+    #: (the learner's own log only, see ``lms.teaching.access_log``)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), nullable=True
     )
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     actor_name: Mapped[str] = mapped_column(String(200), nullable=False)

@@ -36,7 +36,9 @@ class Enrolment(db.Model):
     """
 
     __tablename__ = "enrolments"
-    __table_args__ = (UniqueConstraint("user_id", "course_id"),)
+    __table_args__ = (UniqueConstraint("user_id", "course_id"),
+                      # the trainers' participants list reads a course's enrolments
+                      Index("ix_enrolments_course_id_status", "course_id", "status"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(
@@ -170,7 +172,10 @@ class CourseProgress(db.Model):
     """
 
     __tablename__ = "course_progress"
-    __table_args__ = (UniqueConstraint("user_id", "course_id"),)
+    __table_args__ = (UniqueConstraint("user_id", "course_id"),
+                      # the participants list: a course's learners by last activity
+                      Index("ix_course_progress_course_id_last_activity_at",
+                            "course_id", "last_activity_at"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(

@@ -132,3 +132,25 @@ def scaled_result(percent: float, is_passed: bool, score: float, max_score: floa
         "success": is_passed,
         "completion": True,
     }
+
+
+def waived_statement(user, model: CourseModel, version: str, registration: str, scope: str,
+                     target_id: str, reason: str, now: datetime) -> dict[str, Any]:
+    """``waived``: a trainer marked a lesson, module or the course complete, with a reason.
+
+    Stored with the trainer as authority (``lms.lrs.embedded.acting_authority``); the
+    projection credits it only when that person trains the course (``lms.lrs.crediting``).
+
+    :param scope: ``lesson``, ``module`` or ``course``.
+    """
+    result = {"completion": True, "success": True,
+              "extensions": {v.extension_iri(base_url(), "override-reason"): reason}}
+    if scope == "course":
+        return course_statement(user, "waived", model, version, registration, now, result)
+    if scope == "module":
+        module = next(m for m in model.modules if m.id == target_id)
+        obj = v.activity(module_iri(model, module.id), "module", dict(module.title))
+        return _statement(user, "waived", obj, _context(model, version, registration, []),
+                          now, result)
+    lesson = model.lesson(target_id)
+    return lesson_statement(user, "waived", model, version, registration, lesson, now, result)

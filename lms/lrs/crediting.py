@@ -9,6 +9,11 @@ Every statement is stored and can be queried, but only some move a learner's pro
 - A client's statements count for the activities an admin granted to that client (a whole
   course, or the activities under an IRI prefix), when stored while the grant existed and
   the client was not revoked. Everything else a client sends is stored and never counted.
+- A trainer's override (verb ``waived``: a lesson, module or course marked complete with
+  a reason) counts when its authority is the Group of the platform and a person
+  (``embedded.acting_authority``) who is a trainer of that course or an admin. Only the
+  platform stores such an authority: the /xapi/ binding replaces a client's body authority
+  with the client's credential, so a forged "trainer" authority is never credited.
 
 The same rule serves the live fold and ``atlas progress rebuild``, so both agree.
 """
@@ -21,8 +26,10 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
+from lms.accounts.models import User
+from lms.catalog.models import CourseTrainer
 from lms.extensions import db
-from lms.lrs.embedded import platform_authority
+from lms.lrs.embedded import PLATFORM_ACCOUNT, platform_authority
 from lms.lrs.models import LrsClient, LrsCreditGrant
 from xapi import vocabulary as v
 from xapi.agents import agent_key
@@ -30,6 +37,9 @@ from xapi.isotime import parse_timestamp
 
 PLATFORM = "platform"
 GRANTED = "granted"
+TRAINER = "trainer"
+#: the one verb a trainer's authority credits: cmi5's "waived" (requirements met otherwise)
+OVERRIDE_VERB = v.VERBS["waived"].id
 
 
 def course_prefix_of(slug: str) -> str:
@@ -63,6 +73,9 @@ class CreditRule:
 
     platform_key: str
     windows: dict[str, list[_Window]] = field(default_factory=dict)
+    home_page: str = ""
+    _overriders: dict[int, set[str]] = field(default_factory=dict)
+    _admins: dict[str, bool] = field(default_factory=dict)
 
     def authority_of(self, statement: Mapping[str, Any]) -> str | None:
         """:data:`PLATFORM`, :data:`GRANTED` or None (stored, never counted).
@@ -73,6 +86,8 @@ class CreditRule:
         authority = statement.get("authority")
         if not isinstance(authority, Mapping):
             return None
+        if authority.get("objectType") == "Group":
+            return TRAINER if self.acting_person(statement) is not None else None
         key = agent_key(authority)
         if key is None:
             return None
@@ -93,6 +108,49 @@ class CreditRule:
                 return GRANTED
         return None
 
+    def acting_person(self, statement: Mapping[str, Any]) -> str | None:
+        """The account name of the person the platform stored an override for, else None.
+
+        Only a ``waived`` statement whose authority is the anonymous Group of the platform
+        and one account of this platform qualifies; whether that person is a trainer of the
+        course is :meth:`may_override`'s question.
+        """
+        if (statement.get("verb") or {}).get("id") != OVERRIDE_VERB:
+            return None
+        members = (statement.get("authority") or {}).get("member")
+        if not isinstance(members, list) or len(members) != 2:
+            return None
+        keys = [agent_key(m) if isinstance(m, Mapping) else None for m in members]
+        if keys[0] != self.platform_key:
+            return None
+        account = members[1].get("account") if isinstance(members[1], Mapping) else None
+        if not isinstance(account, Mapping) or not isinstance(account.get("homePage"), str):
+            return None
+        try:
+            if v.platform_base(account["homePage"]) != self.home_page:
+                return None
+        except ValueError:
+            return None
+        name = account.get("name")
+        return name if isinstance(name, str) and name != PLATFORM_ACCOUNT else None
+
+    def may_override(self, statement: Mapping[str, Any], course_id: int) -> bool:
+        """Whether the person behind a trainer's override is a trainer of the course or an
+        admin (read once per course and fold)."""
+        person = self.acting_person(statement)
+        if person is None:
+            return False
+        if course_id not in self._overriders:
+            self._overriders[course_id] = set(db.session.scalars(
+                select(User.pseudonym).join(CourseTrainer, CourseTrainer.user_id == User.id)
+                .where(CourseTrainer.course_id == course_id)))
+        if person in self._overriders[course_id]:
+            return True
+        if person not in self._admins:
+            user = db.session.scalar(select(User).where(User.pseudonym == person))
+            self._admins[person] = bool(user is not None and user.is_admin)
+        return self._admins[person]
+
     def credits(self, statement: Mapping[str, Any], *, platform_only: bool) -> bool:
         """Whether ``statement`` may move progress.
 
@@ -107,7 +165,8 @@ class CreditRule:
 
 def load_credit_rule() -> CreditRule:
     """The rule with every client's grants, read in one query."""
-    rule = CreditRule(platform_key=agent_key(platform_authority()))
+    rule = CreditRule(platform_key=agent_key(platform_authority()),
+                      home_page=v.platform_base(current_app.config["ATLAS_BASE_URL"]))
     rows = db.session.execute(
         select(LrsClient.authority, LrsClient.revoked_at, LrsCreditGrant.course_slug,
                LrsCreditGrant.activity_prefix, LrsCreditGrant.granted_at)

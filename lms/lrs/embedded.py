@@ -51,6 +51,18 @@ def platform_authority() -> dict[str, Any]:
     }
 
 
+def acting_authority(person: Mapping[str, Any]) -> dict[str, Any]:
+    """The authority of a statement the platform stores on behalf of a person (a trainer).
+
+    An anonymous Group of the platform and the person, as xAPI writes an application acting
+    for a user (Data 2.4.9). No LRS client can store it: the /xapi/ binding sets every
+    client statement's authority from the client's credential, whatever the body says.
+
+    :param person: the person's agent (an account on this platform).
+    """
+    return {"objectType": "Group", "member": [platform_authority(), dict(person)]}
+
+
 def platform_client() -> EmbeddedClient:
     """The embedded LRS as an :class:`xapi.client.StatementClient`, on the request's session."""
     return EmbeddedClient(
@@ -69,7 +81,8 @@ def record_statement(statement: Mapping[str, Any], now: datetime) -> str:
     return record_statements([statement], now)[0]
 
 
-def record_statements(statements: Sequence[Mapping[str, Any]], now: datetime) -> list[str]:
+def record_statements(statements: Sequence[Mapping[str, Any]], now: datetime,
+                      authority: Mapping[str, Any] | None = None) -> list[str]:
     """Store statements the platform made, in the current unit of work; return their ids.
 
     They are validated first: a platform statement that breaks the data model is a
@@ -78,6 +91,9 @@ def record_statements(statements: Sequence[Mapping[str, Any]], now: datetime) ->
     action (a quiz submission's answers and result) means one store round trip and one fold
     of the progress projection. Announces the statements actually written through
     :func:`announce_stored`.
+
+    :param authority: the platform (default), or :func:`acting_authority` for a statement
+        a trainer made through the platform.
 
     :raises xapi.errors.StatementValidationError: a statement is invalid.
     :raises xapi.store_errors.ConflictError: an id is stored with other content.
@@ -88,7 +104,7 @@ def record_statements(statements: Sequence[Mapping[str, Any]], now: datetime) ->
     result = platform_lrs().store(
         db.session.connection(),
         list(statements),
-        authority=platform_authority(),
+        authority=dict(authority) if authority is not None else platform_authority(),
         version=PLATFORM_VERSION,
         now=now,
     )

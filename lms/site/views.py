@@ -1,4 +1,4 @@
-"""The start page and the health check."""
+"""The start page, where signing in leads, and the imprint and privacy pages."""
 
 from flask import Blueprint, abort, jsonify, redirect, render_template, url_for
 from flask_babel import get_locale
@@ -12,6 +12,7 @@ from lms.db import utcnow
 from lms.learning.dashboard import learner_dashboard
 from lms.site import site_pages
 from lms.site.forms import SitePageForm
+from lms.teaching.access import may_teach
 from lms.unit_of_work import commit_or_flash
 
 bp = Blueprint("core", __name__, template_folder="templates")  # name kept: see lms/site/__init__.py
@@ -28,6 +29,15 @@ def home():
         board = learner_dashboard(current_user, str(get_locale() or "de"), utcnow())
         return render_template("site/dashboard.html", board=board)
     return render_template("site/home.html", form=LoginForm())
+
+
+@bp.get("/welcome")
+def after_sign_in():
+    """Where signing in leads: trainers and admins to their cockpit, learners to their
+    dashboard. "Start" in the navigation stays the learner's own dashboard."""
+    if current_user.is_authenticated and may_teach(current_user):
+        return redirect(url_for("teaching.start_page"))
+    return redirect(url_for("core.home"))
 
 
 @bp.get("/favicon.ico")

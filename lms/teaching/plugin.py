@@ -1,5 +1,7 @@
 """Registers the trainers' cockpit with the plugin host."""
 
+from flask_babel import lazy_gettext as _l
+
 from lms.plugins import hookimpl
 
 
@@ -14,3 +16,20 @@ def lms_load_blueprints(app):
     from lms.teaching.blueprint import bp
 
     app.register_blueprint(bp)
+
+
+@hookimpl
+def lms_navigation_entries(user):
+    from lms.teaching.access import may_teach
+
+    if may_teach(user):
+        return [{"endpoint": "teaching.start_page", "label": _l("Kursbetreuung"), "order": 5}]
+    return []
+
+
+@hookimpl
+def lms_dashboard_panels(user):
+    from lms.teaching.dashboard import announcements_panel
+
+    panel = announcements_panel(user) if user.is_authenticated else None
+    return [panel] if panel is not None else []

@@ -16,7 +16,7 @@ from lms.catalog.models import Course
 from lms.extensions import db
 from lms.learning.projection.learner_fold import LearnerCourseFold
 from lms.learning.projection.targets import Target, course_prefix, learner_name, parse_target
-from lms.lrs.crediting import CreditRule, load_credit_rule
+from lms.lrs.crediting import TRAINER, CreditRule, load_credit_rule
 from xapi import vocabulary as v
 
 
@@ -46,11 +46,16 @@ class StatementFolder:
         for statement in batch:
             obj = statement.get("object") or {}
             target = parse_target(obj.get("id"), self.prefix)
-            if target is None or target.kind not in ("lesson", "session"):
+            if target is None or target.kind not in ("lesson", "session", "module", "course"):
                 continue
             authority = self.rule.authority_of(statement)
             if authority is None:
                 continue  # stored and queryable, never counted
+            if (target.kind in ("module", "course")) != (authority == TRAINER) \
+                    and not (authority == TRAINER and target.kind == "lesson"):
+                # modules and courses move only by a trainer's override; an override
+                # never stands in for attendance at a session
+                continue
             name = learner_name(statement, self.base)
             if name:
                 resolved.append((statement, target, name, authority))
@@ -68,6 +73,8 @@ class StatementFolder:
             user, course = users.get(name), self.courses.get(target.slug)
             if user is None or course is None:
                 continue
+            if authority == TRAINER and not self.rule.may_override(statement, course.id):
+                continue  # the person is not (or no longer) a trainer of this course
             pair = self.pair(user, course)
             if pair.counts(statement):
                 pair.apply(statement, target, authority)

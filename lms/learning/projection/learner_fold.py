@@ -22,7 +22,7 @@ from lms.learning.completion import completion_percent, duration_minutes, rule_m
 from lms.learning.models import CourseProgress, Enrolment, LessonProgress
 from lms.learning.projection.targets import VERB_NAMES, Target
 from lms.learning.reopened import reopened_lessons
-from lms.lrs.crediting import PLATFORM
+from lms.lrs.crediting import PLATFORM, TRAINER
 from lms.lrs.embedded import platform_authority, record_statement
 from lms.plugins import hooks
 from xapi import reads
@@ -46,6 +46,8 @@ class LearnerCourseFold:
         self.model = content_for(version).course if version is not None else None
         self.lessons: dict[str, LessonProgress] = {}
         self.progress: CourseProgress | None = None
+        #: a trainer waived the whole course (known only while replaying its statement)
+        self.waived = False
         # lessons a version move reopened: statements stored before the move don't count
         self.reopened = reopened_lessons(self.enrolment) if self.enrolment else {}
         if not fresh:
@@ -108,6 +110,9 @@ class LearnerCourseFold:
         verb = VERB_NAMES.get((statement.get("verb") or {}).get("id"))
         at = parse_timestamp(statement.get("timestamp") or statement["stored"])
         platform = authority == PLATFORM
+        if authority == TRAINER:
+            self._apply_override(target, at)
+            return
         if target.kind == "lesson":
             lesson = self.model.lesson(target.lesson_id)
             if lesson is None or (not platform and lesson.kind in PLATFORM_ONLY_KINDS):
@@ -140,6 +145,27 @@ class LearnerCourseFold:
                 (statement.get("result") or {}).get("duration"))
             self._session_lesson_done(target.session_id, at)
 
+    def _apply_override(self, target: Target, at: datetime) -> None:
+        """A trainer's ``waived``: the lesson, the module's lessons or the course count as
+        done (graded ones as passed). Sessions are never waived: attendance is a fact."""
+        self._course_row(at)
+        if target.kind == "course":
+            self.waived = True
+            return
+        if target.kind == "module":
+            module = next((m for m in self.model.modules if m.id == target.module_id), None)
+            lessons = list(module.lessons) if module is not None else []
+        else:
+            lesson = self.model.lesson(target.lesson_id)
+            lessons = [lesson] if lesson is not None else []
+        for lesson in lessons:
+            if lesson.kind == "session":
+                continue
+            row = self._lesson_row(lesson.id, at)
+            if row.status not in ("done", "passed"):
+                self._mark_done(row, lesson, "passed" if lesson.kind in GRADED_KINDS
+                                else "done", at)
+
     def _session_lesson_done(self, session_id: str | None, at: datetime) -> None:
         from lms.sessions.models import CourseSession  # sessions build on learning
 
@@ -166,7 +192,7 @@ class LearnerCourseFold:
             status.get(i) == "passed" for i in assessments)
         progress.sessions_attended = len(progress.attended_sessions or [])
         progress.sessions_required = model.completion.sessions or 0
-        progress.percent = completion_percent(progress, model)
+        progress.percent = 100 if self.waived else completion_percent(progress, model)
 
     def finish(self, now: datetime, *, replay: bool,
                previous: datetime | None = None) -> bool:
@@ -180,7 +206,7 @@ class LearnerCourseFold:
             return False
         self.recompute()
         progress = self.progress
-        met = rule_met(progress, self.model) and self.enrolment is not None
+        met = (self.waived or rule_met(progress, self.model)) and self.enrolment is not None
         if replay:
             if not met:
                 progress.completed_at = None
@@ -190,7 +216,10 @@ class LearnerCourseFold:
                 progress.completed_at = known
                 progress.percent = 100
                 return False
-        elif not met or progress.completed_at is not None:
+        elif progress.completed_at is not None:
+            progress.percent = 100  # a completion stands, whatever it rested on
+            return False
+        elif not met:
             return False
         progress.completed_at = now
         progress.percent = 100

@@ -11,10 +11,11 @@ from lms.catalog.models import Course
 from lms.extensions import db
 from lms.learning.models import CourseProgress, LessonProgress
 from lms.learning.projection.folder import StatementFolder
-from lms.learning.projection.targets import course_prefix
+from lms.learning.projection.targets import course_prefix, parse_target
 from xapi import reads
 from xapi import vocabulary as v
 
+WAIVED = v.VERBS["waived"].id
 #: Statements read from the LRS per page while rebuilding.
 PAGE = 1000
 
@@ -55,11 +56,14 @@ def rebuild(now: datetime, user_ids: list[int] | None = None,
     db.session.expire_all()
 
     base = current_app.config["ATLAS_BASE_URL"]
+    in_scope = None
     if course_ids is None:
         prefixes = [course_prefix()]
     else:
-        slugs = db.session.scalars(select(Course.slug).where(Course.id.in_(course_ids)))
-        prefixes = [v.course_iri(base, slug) + "/" for slug in slugs]
+        # the course's own IRI too (a trainer's override of the whole course); a prefix
+        # without the slash also matches longer slugs, which the filter below drops
+        in_scope = set(db.session.scalars(select(Course.slug).where(Course.id.in_(course_ids))))
+        prefixes = [v.course_iri(base, slug) for slug in sorted(in_scope)]
     actors = None
     if user_ids is not None:
         pseudonyms = db.session.scalars(select(User.pseudonym).where(User.id.in_(user_ids)))
@@ -69,6 +73,8 @@ def rebuild(now: datetime, user_ids: list[int] | None = None,
     if prefixes and actors != []:
         for page in reads.iter_statements_about(db.session.connection(), prefixes,
                                                 actors=actors, page=PAGE):
+            if in_scope is not None:
+                page = [s for s in page if _slug_of(s) in in_scope]
             result.statements += len(page)
             folder.fold(page)
     for key, pair in folder.pairs.items():
@@ -79,3 +85,17 @@ def rebuild(now: datetime, user_ids: list[int] | None = None,
             result.completed_now += 1
     db.session.flush()
     return result
+
+
+def _slug_of(statement) -> str | None:
+    """The course slug a statement is about, for a rebuild of some courses; None to skip.
+
+    Statements about the course itself are read only for a trainer's override
+    (``waived``): the others (registered, completed) never move progress.
+    """
+    target = parse_target((statement.get("object") or {}).get("id"), course_prefix())
+    if target is None:
+        return None
+    if target.kind == "course" and (statement.get("verb") or {}).get("id") != WAIVED:
+        return None
+    return target.slug

@@ -13,6 +13,7 @@ from xapi import vocabulary as v
 VERB_NAMES = {verb.id: name for name, verb in v.VERBS.items()}
 _LESSON_TAIL = re.compile(r"^module/([^/]+)/lesson/([^/]+)$")
 _SESSION_TAIL = re.compile(r"^session/([^/]+)$")
+_MODULE_TAIL = re.compile(r"^module/([^/]+)$")
 
 
 @dataclass(frozen=True)
@@ -20,9 +21,10 @@ class Target:
     """What a statement's object is within the platform: a course, lesson or session."""
 
     slug: str
-    kind: str  # "course", "lesson", "session" or "other"
+    kind: str  # "course", "module", "lesson", "session" or "other"
     lesson_id: str | None = None
     session_id: str | None = None
+    module_id: str | None = None
 
 
 def course_prefix() -> str:
@@ -40,6 +42,8 @@ def parse_target(iri: str, prefix: str) -> Target | None:
         return Target(slug, "course")
     if match := _LESSON_TAIL.match(tail):
         return Target(slug, "lesson", lesson_id=unquote(match.group(2)))
+    if match := _MODULE_TAIL.match(tail):
+        return Target(slug, "module", module_id=unquote(match.group(1)))
     if match := _SESSION_TAIL.match(tail):
         return Target(slug, "session", session_id=unquote(match.group(1)))
     return Target(slug, "other")
