@@ -7,7 +7,7 @@ from lms.plugins import hookimpl
 
 @hookimpl
 def lms_model_modules():
-    return ["lms.learning.models"]
+    return ["lms.learning.models", "lms.learning.answer_models"]
 
 
 @hookimpl
