@@ -17,7 +17,6 @@ from authoring.model import Course as CourseModel
 from authoring.model import Lesson
 from xapi import vocabulary as v
 
-
 #: context extension: the question ids an attempt drew from the lesson's pool
 DRAWN_QUESTIONS = "drawn-questions"
 
