@@ -62,4 +62,8 @@ def lms_dashboard_panels(user):
     from lms.catalog.dashboard import discover_courses_panel
     from lms.learning.enrolment import active_course_ids
 
-    return [discover_courses_panel(user, exclude_course_ids=active_course_ids(user))]
+    from lms.learning.grading_notice import graded_panel
+
+    graded = graded_panel(user)
+    discover = discover_courses_panel(user, exclude_course_ids=active_course_ids(user))
+    return [graded, discover] if graded is not None else [discover]
