@@ -7,6 +7,7 @@ random token; the learner's file name is kept only for display and the download 
 no path a client sends ever reaches the file system.
 """
 
+import io
 import re
 import secrets
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from flask_babel import gettext as _
 
 from lms.errors import ValidationFailedError
 
+#: the default limit; ``ATLAS_ANSWER_FILE_MAX_BYTES`` in the configuration overrides it
 MAX_FILE_BYTES = 10 * 1024 * 1024
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 _NAME = re.compile(r"[^\w.\- ]+", re.UNICODE)
@@ -38,6 +40,11 @@ class StoredFile:
     size: int
 
 
+def max_bytes() -> int:
+    """The largest file accepted, from the configuration."""
+    return int(current_app.config.get("ATLAS_ANSWER_FILE_MAX_BYTES", MAX_FILE_BYTES))
+
+
 def sniff(data: bytes) -> str | None:
     """The media type the bytes are, among the accepted ones; ``None`` for anything else."""
     if data.startswith(b"\xff\xd8\xff"):
@@ -49,6 +56,13 @@ def sniff(data: bytes) -> str | None:
     if data.startswith(b"%PDF-"):
         return "application/pdf"
     return None
+
+
+def format_size(size: int) -> str:
+    """A byte count as people read it (``10 MB``, ``100 KB``)."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):g} MB"
+    return f"{size / 1024:g} KB"
 
 
 def folder() -> Path:
@@ -82,10 +96,11 @@ def check(upload: Upload, question_label: str) -> str:
     if not upload.data:
         raise ValidationFailedError(
             _("Die Datei zu „%(question)s“ ist leer.", question=question_label))
-    if len(upload.data) > MAX_FILE_BYTES:
+    limit = max_bytes()
+    if len(upload.data) > limit:
         raise ValidationFailedError(
-            _("Die Datei zu „%(question)s“ ist größer als %(mb)d MB.",
-              question=question_label, mb=MAX_FILE_BYTES // (1024 * 1024)))
+            _("Die Datei zu „%(question)s“ ist größer als %(size)s.",
+              question=question_label, size=format_size(limit)))
     media_type = sniff(upload.data)
     if media_type is None:
         raise ValidationFailedError(
@@ -120,7 +135,8 @@ def send(token: str, media_type: str, name: str):
         abort(404)
     if not path.is_file():
         abort(404)
-    response = send_file(path, mimetype=media_type, download_name=name,
+    # read whole (at most the upload limit): no file handle outlives the request
+    response = send_file(io.BytesIO(path.read_bytes()), mimetype=media_type, download_name=name,
                          as_attachment=media_type == "application/pdf", max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"

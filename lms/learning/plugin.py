@@ -61,7 +61,6 @@ def lms_dashboard_panels(user):
         return []
     from lms.catalog.dashboard import discover_courses_panel
     from lms.learning.enrolment import active_course_ids
-
     from lms.learning.grading_notice import graded_panel
 
     graded = graded_panel(user)

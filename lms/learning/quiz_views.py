@@ -68,7 +68,9 @@ def _uploads(views: list[dict]) -> dict[str, answer_files.Upload]:
         if file is None or not file.filename:
             continue
         found[view["id"]] = answer_files.Upload(
-            file.filename, file.stream.read(answer_files.MAX_FILE_BYTES + 1))
+            file.filename, file.stream.read(answer_files.max_bytes() + 1))
+    for file in request.files.values():
+        file.close()  # large parts are spooled to temporary files: let them go now
     return found
 
 
