@@ -178,13 +178,15 @@ def grade_question(
     )
 
 
-def _with_manual(result: QuestionResult, manual: Mapping[str, float] | None) -> QuestionResult:
+def _with_manual(result: QuestionResult, manual: Mapping[str, float] | None,
+                 explanation: Mapping[str, str]) -> QuestionResult:
     """An open question's result with the points its trainer gave, once graded."""
     if not result.is_pending or not manual or result.question_id not in manual:
         return result
     score = round(min(max(float(manual[result.question_id]), 0.0), result.max_score), 4)
     return QuestionResult(result.question_id, score, result.max_score,
-                          score >= result.max_score, answered=result.answered)
+                          score >= result.max_score, answered=result.answered,
+                          explanation=explanation.get(result.question_id, ""))
 
 
 def draw_questions(lesson: Lesson, seed: str, language: str = DEFAULT_LANGUAGE) -> list[str]:
@@ -224,7 +226,8 @@ def grade_quiz(
         wanted = set(question_ids)
         questions = [q for q in questions if q.id in wanted]
     results = tuple(
-        _with_manual(grade_question(q, responses.get(q.id), language), manual)
+        _with_manual(grade_question(q, responses.get(q.id), language), manual,
+                     {q.id: q.explanation})
         for q in questions
     )
     score = round(sum(r.score for r in results), 4)

@@ -500,8 +500,9 @@ class OpenBlock(QuizBlock):
 
     The learner writes a free-text answer and, where ``upload`` allows, attaches a
     photo or PDF; a trainer grades it by hand from the grading queue. The body is the
-    question text; a line ``Bewertungshinweis:`` (``Rubric:``) starts the hint for
-    graders, which stays on the server like a quiz's solution. Answer markers have no
+    question text; ``Erklärung:`` (``Explanation:``) starts what learners read once the
+    answer is graded (a model answer), and a line ``Bewertungshinweis:`` (``Rubric:``)
+    the hint for graders, which stays on the server like a quiz's solution. Answer markers have no
     place here: an open question has no solution to mark.
     """
 
@@ -525,15 +526,26 @@ class OpenBlock(QuizBlock):
         qid = question.id
         question.kind = "open"
         stem: list[str] = []
+        explanation: list[str] = []
         rubric: list[str] = []
+        phase = "stem"
         for number, line in block.lines:
             text = line.strip()
             found = RUBRIC.match(text)
-            if found and not rubric:
+            if found and phase != "rubric":
+                phase = "rubric"
                 rubric.append(found["text"] or "")
                 continue
-            if rubric:
+            if phase == "rubric":
                 rubric.append(line)
+                continue
+            said = EXPLANATION.match(text)
+            if said and phase == "stem":
+                phase = "explanation"
+                explanation.append(said["text"])
+                continue
+            if phase == "explanation":
+                explanation.append(line)
                 continue
             if any(pattern.match(text) for pattern in MARKERS.values()) or ANSWER_LIKE.match(text) \
                     or GAP.search(text) or NUMERIC_LIKE.search(text):
@@ -557,6 +569,7 @@ class OpenBlock(QuizBlock):
             upload = "none"
         question.upload = "" if upload == "none" else upload
         question.rubric = state.fragment("\n".join(rubric).strip())
+        question.explanation = state.fragment("\n".join(explanation).strip())
         if not question.rubric:
             state.sink.warning(
                 block.line, 1, "open-no-rubric",
