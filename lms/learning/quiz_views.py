@@ -127,6 +127,7 @@ def take_quiz(slug: str, lesson_id: str):
         total_points=sum(view["points"] for view in views),
         named_stem=quiz_form.with_named_gaps, field_name=quiz_form.field_name,
         open_max=quiz_form.MAX_OPEN_TEXT,
+        upload_limit=answer_files.format_size(answer_files.max_bytes()),
         is_pending=any(attempt.is_pending for attempt in attempts),
     )
 
