@@ -1,7 +1,8 @@
 """Item analysis of a quiz or assessment: how each question performs, from stored answers.
 
 Reads ``quiz_answers`` (one row per question of each submitted attempt) joined with
-``quiz_attempts``, in three aggregate queries, whatever the number of answers:
+``quiz_attempts``, in two aggregate queries over the answers (plus a count), whatever the
+number of answers:
 
 - **attempts** that showed the question, and the **share correct** (full points);
 - **point-biserial correlation** of being correct with the *rest score* (the attempt's
@@ -100,57 +101,41 @@ def _scope(course_id: int, lesson_id: str):
 def analyse(course_id: int, lesson: Lesson, language: str = "de") -> ItemAnalysis:
     """The figures of every question of ``lesson`` over the course's graded attempts."""
     scope = _scope(course_id, lesson.id)
-    join = and_(QuizAnswer.attempt_id == QuizAttempt.id)
-    correct = case((QuizAnswer.is_correct.is_(True), 1), else_=0)
-    rest = QuizAttempt.score - QuizAnswer.score
-    sums = db.session.execute(
-        select(QuizAnswer.question_id, func.count(), func.sum(correct), func.sum(rest),
-               func.sum(rest * rest), func.sum(correct * rest))
-        .join(QuizAttempt, join).where(scope)
-        .group_by(QuizAnswer.question_id)).all()
     total = db.session.scalar(select(func.count()).select_from(QuizAttempt).where(scope)) or 0
-
     questions = lesson.questions(language)
     figures = {q.id: ItemFigures(q.id, q.kind) for q in questions}
-    for qid, n, sx, sr, srr, sxr in sums:
+    if not total:
+        return ItemAnalysis(0, [figures[q.id] for q in questions])
+
+    # one pass over the answers: the sums of the correlation and the two groups' counts
+    size = max(1, round(GROUP_SHARE * total))
+    ranked = (
+        select(QuizAttempt.id.label("attempt_id"), QuizAttempt.score.label("score"),
+               func.row_number().over(order_by=(QuizAttempt.percent.desc(), QuizAttempt.id))
+               .label("rank"))
+        .where(scope).subquery())
+    x = case((QuizAnswer.is_correct.is_(True), 1), else_=0)
+    rest = ranked.c.score - QuizAnswer.score
+    upper = ranked.c.rank <= size
+    lower = ranked.c.rank > total - size
+    rows = db.session.execute(
+        select(QuizAnswer.question_id, func.count(), func.sum(x), func.sum(rest),
+               func.sum(rest * rest), func.sum(x * rest),
+               func.sum(case((upper, 1), else_=0)), func.sum(case((upper, x), else_=0)),
+               func.sum(case((lower, 1), else_=0)), func.sum(case((lower, x), else_=0)))
+        .join(ranked, ranked.c.attempt_id == QuizAnswer.attempt_id)
+        .group_by(QuizAnswer.question_id)).all()
+    for qid, n, sx, sr, srr, sxr, upper_n, upper_x, lower_n, lower_x in rows:
         item = figures.get(qid)
         if item is None:
             continue  # a question of another version of the lesson
         item.attempts, item.correct = n, int(sx or 0)
         item.point_biserial = point_biserial(n, float(sx or 0), float(sr or 0),
                                              float(srr or 0), float(sxr or 0))
-    if total:
-        _groups(scope, total, figures)
-        _wrong_options(course_id, lesson.id, scope, questions, figures)
+        item.upper_correct = upper_x / upper_n if upper_n else None
+        item.lower_correct = lower_x / lower_n if lower_n else None
+    _wrong_options(course_id, lesson.id, scope, questions, figures)
     return ItemAnalysis(total, [figures[q.id] for q in questions])
-
-
-def _groups(scope, total: int, figures: dict[str, ItemFigures]) -> None:
-    """Share correct in the upper and lower 27 % of attempts, per question."""
-    size = max(1, round(GROUP_SHARE * total))
-    ranked = (
-        select(QuizAttempt.id.label("attempt_id"),
-               func.row_number().over(order_by=(QuizAttempt.percent.desc(), QuizAttempt.id))
-               .label("rank"))
-        .where(scope).subquery())
-    upper = ranked.c.rank <= size
-    lower = ranked.c.rank > total - size
-    correct = QuizAnswer.is_correct.is_(True)
-    rows = db.session.execute(
-        select(QuizAnswer.question_id,
-               func.sum(case((upper, 1), else_=0)),
-               func.sum(case((and_(upper, correct), 1), else_=0)),
-               func.sum(case((lower, 1), else_=0)),
-               func.sum(case((and_(lower, correct), 1), else_=0)))
-        .join(ranked, ranked.c.attempt_id == QuizAnswer.attempt_id)
-        .where(upper | lower)
-        .group_by(QuizAnswer.question_id)).all()
-    for qid, upper_n, upper_right, lower_n, lower_right in rows:
-        item = figures.get(qid)
-        if item is None:
-            continue
-        item.upper_correct = upper_right / upper_n if upper_n else None
-        item.lower_correct = lower_right / lower_n if lower_n else None
 
 
 def _wrong_options(course_id: int, lesson_id: str, scope, questions: list[Question],
