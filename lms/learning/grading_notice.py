@@ -12,18 +12,16 @@ from lms.learning.models import QuizAttempt
 
 def graded_unseen(user) -> list[tuple[Course, QuizAttempt]]:
     """The learner's attempts graded by a trainer since they last opened them, newest first."""
-    rows = db.session.execute(
-        select(Course, QuizAttempt)
-        .join(QuizAttempt, QuizAttempt.course_id == Course.id)
-        .join(QuizAnswer, QuizAnswer.attempt_id == QuizAttempt.id)
+    attempt_ids = db.session.scalars(
+        select(QuizAnswer.attempt_id)
         .where(QuizAnswer.user_id == user.id, QuizAnswer.graded_at.is_not(None),
-               QuizAnswer.feedback_seen_at.is_(None), QuizAttempt.is_pending.is_(False))
-        .order_by(QuizAnswer.graded_at.desc()).distinct()).all()
-    seen, found = set(), []
-    for course, attempt in rows:
-        if attempt.id not in seen:
-            seen.add(attempt.id)
-            found.append((course, attempt))
+               QuizAnswer.feedback_seen_at.is_(None))
+        .order_by(QuizAnswer.graded_at.desc())).all()
+    found = []
+    for attempt_id in dict.fromkeys(attempt_ids):
+        attempt = db.session.get(QuizAttempt, attempt_id)
+        if attempt is not None and not attempt.is_pending:
+            found.append((db.session.get(Course, attempt.course_id), attempt))
     return found
 
 
