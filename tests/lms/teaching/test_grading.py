@@ -219,3 +219,14 @@ def test_pool_draw_is_stored_and_named_in_the_statements(grading_course, learner
              if key.endswith("/drawn-questions")]
     assert drawn == [attempt.question_ids]
     assert attempt.max_score == 2  # graded over the drawn questions only
+
+
+def test_studio_preview_shows_the_open_question_with_its_rubric(
+        grading_course, client, auth):
+    admin = make_user(is_admin=True, is_trainer=True)
+    auth.login(admin.email)
+    page = client.get(f"/studio/{SLUG}/edit?path=modules/01-einfuehrung/02-transfer.md")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Offene Frage, von Hand bewertet; Foto oder PDF möglich" in html
+    assert "RUBRIC-MARKER" in html
