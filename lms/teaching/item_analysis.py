@@ -8,10 +8,10 @@ number of answers:
 - **point-biserial correlation** of being correct with the *rest score* (the attempt's
   points without this question), from the sums n, Σx, ΣR, ΣR², ΣxR:
   ``r = (n·ΣxR − Σx·ΣR) / √((n·Σx − (Σx)²)·(n·ΣR² − (ΣR)²))`` (x is 0/1, so Σx² = Σx);
-- the **upper/lower 27 % index**: attempts ranked by percent (ties by id), the top and
-  bottom ``round(0.27·N)`` (at least 1) form the groups, D = share correct in the upper
-  group − share correct in the lower group, over the attempts of each group that showed
-  the question;
+- the **upper/lower 27 % index**: attempts ranked by percent (ties: the earlier attempt, by
+  id, first), the top and bottom ``round(0.27·N)`` (at least 1) form the groups,
+  D = share correct in the upper group − share correct in the lower group, over the
+  attempts of each group that showed the question;
 - how often each **wrong option** was picked (single, multiple, true/false), from the
   stored responses;
 - flags: under 20 % correct (almost everyone fails), over 95 % (almost everyone passes).
@@ -23,7 +23,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, or_, select
 
 from authoring.model import Lesson, Question
 from lms.extensions import db
@@ -107,23 +107,27 @@ def analyse(course_id: int, lesson: Lesson, language: str = "de") -> ItemAnalysi
     if not total:
         return ItemAnalysis(0, [figures[q.id] for q in questions])
 
-    # one pass over the answers: the sums of the correlation and the two groups' counts
+    # The groups: attempts ranked by percent (ties: the earlier attempt first); the attempt
+    # at each group's edge is read once, so the pass over the answers needs no window.
     size = max(1, round(GROUP_SHARE * total))
-    ranked = (
-        select(QuizAttempt.id.label("attempt_id"), QuizAttempt.score.label("score"),
-               func.row_number().over(order_by=(QuizAttempt.percent.desc(), QuizAttempt.id))
-               .label("rank"))
-        .where(scope).subquery())
+    order = (QuizAttempt.percent.desc(), QuizAttempt.id)
+    edge_up = db.session.execute(select(QuizAttempt.percent, QuizAttempt.id).where(scope)
+                                 .order_by(*order).offset(size - 1).limit(1)).one()
+    edge_low = db.session.execute(select(QuizAttempt.percent, QuizAttempt.id).where(scope)
+                                  .order_by(*order).offset(total - size).limit(1)).one()
+    upper = or_(QuizAttempt.percent > edge_up.percent,
+                and_(QuizAttempt.percent == edge_up.percent, QuizAttempt.id <= edge_up.id))
+    lower = or_(QuizAttempt.percent < edge_low.percent,
+                and_(QuizAttempt.percent == edge_low.percent, QuizAttempt.id >= edge_low.id))
     x = case((QuizAnswer.is_correct.is_(True), 1), else_=0)
-    rest = ranked.c.score - QuizAnswer.score
-    upper = ranked.c.rank <= size
-    lower = ranked.c.rank > total - size
+    rest = QuizAttempt.score - QuizAnswer.score
+    # one pass over the answers: the sums of the correlation and the two groups' counts
     rows = db.session.execute(
         select(QuizAnswer.question_id, func.count(), func.sum(x), func.sum(rest),
                func.sum(rest * rest), func.sum(x * rest),
                func.sum(case((upper, 1), else_=0)), func.sum(case((upper, x), else_=0)),
                func.sum(case((lower, 1), else_=0)), func.sum(case((lower, x), else_=0)))
-        .join(ranked, ranked.c.attempt_id == QuizAnswer.attempt_id)
+        .join(QuizAttempt, QuizAnswer.attempt_id == QuizAttempt.id).where(scope)
         .group_by(QuizAnswer.question_id)).all()
     for qid, n, sx, sr, srr, sxr, upper_n, upper_x, lower_n, lower_x in rows:
         item = figures.get(qid)
