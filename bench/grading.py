@@ -102,6 +102,7 @@ def main(argv=None) -> int:
     parser.add_argument("--backlog", type=int, default=2_000)
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--profile", action="store_true", help="profile the queue page")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
 
@@ -245,6 +246,16 @@ def main(argv=None) -> int:
               f"oldest 50 listed")
         values = timed(lambda: client.get("/teaching/grading"), args.runs * 2)
         report("GET /teaching/grading", values, 150)
+        if args.profile:
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _ in range(10):
+                client.get("/teaching/grading")
+            profiler.disable()
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
         values = timed(lambda: client.get(f"/teaching/grading?course={course_id}"),
                        args.runs * 2)
         report("GET /teaching/grading?course=<id>", values, 150)
