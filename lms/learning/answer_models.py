@@ -26,7 +26,9 @@ class QuizAnswer(db.Model):
 
     __tablename__ = "quiz_answers"
     __table_args__ = (
-        Index("ix_quiz_answers_course_id_lesson_id", "course_id", "lesson_id"),
+        # the item analysis reads a lesson's answers grouped by question
+        Index("ix_quiz_answers_course_id_lesson_id_question_id",
+              "course_id", "lesson_id", "question_id"),
         Index("ix_quiz_answers_is_pending_course_id_submitted_at",
               "is_pending", "course_id", "submitted_at"),
     )

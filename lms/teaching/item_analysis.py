@@ -127,7 +127,8 @@ def analyse(course_id: int, lesson: Lesson, language: str = "de") -> ItemAnalysi
                func.sum(rest * rest), func.sum(x * rest),
                func.sum(case((upper, 1), else_=0)), func.sum(case((upper, x), else_=0)),
                func.sum(case((lower, 1), else_=0)), func.sum(case((lower, x), else_=0)))
-        .join(QuizAttempt, QuizAnswer.attempt_id == QuizAttempt.id).where(scope)
+        .join(QuizAttempt, QuizAnswer.attempt_id == QuizAttempt.id)
+        .where(scope, QuizAnswer.course_id == course_id, QuizAnswer.lesson_id == lesson.id)
         .group_by(QuizAnswer.question_id)).all()
     for qid, n, sx, sr, srr, sxr, upper_n, upper_x, lower_n, lower_x in rows:
         item = figures.get(qid)
@@ -151,7 +152,8 @@ def _wrong_options(course_id: int, lesson_id: str, scope, questions: list[Questi
     rows = db.session.execute(
         select(QuizAnswer.question_id, QuizAnswer.response, func.count())
         .join(QuizAttempt, QuizAnswer.attempt_id == QuizAttempt.id)
-        .where(scope, QuizAnswer.question_id.in_(list(choice_questions)),
+        .where(scope, QuizAnswer.course_id == course_id, QuizAnswer.lesson_id == lesson_id,
+               QuizAnswer.question_id.in_(list(choice_questions)),
                QuizAnswer.is_correct.is_(False))
         .group_by(QuizAnswer.question_id, QuizAnswer.response)).all()
     picks: dict[str, Counter] = {qid: Counter() for qid in choice_questions}

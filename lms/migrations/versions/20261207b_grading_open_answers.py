@@ -55,14 +55,14 @@ def upgrade():
     )
     with op.batch_alter_table('quiz_answers', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_quiz_answers_attempt_id'), ['attempt_id'], unique=False)
-        batch_op.create_index('ix_quiz_answers_course_id_lesson_id', ['course_id', 'lesson_id'], unique=False)
+        batch_op.create_index('ix_quiz_answers_course_id_lesson_id_question_id', ['course_id', 'lesson_id', 'question_id'], unique=False)
         batch_op.create_index('ix_quiz_answers_is_pending_course_id_submitted_at', ['is_pending', 'course_id', 'submitted_at'], unique=False)
 
 
 def downgrade():
     with op.batch_alter_table('quiz_answers', schema=None) as batch_op:
         batch_op.drop_index('ix_quiz_answers_is_pending_course_id_submitted_at')
-        batch_op.drop_index('ix_quiz_answers_course_id_lesson_id')
+        batch_op.drop_index('ix_quiz_answers_course_id_lesson_id_question_id')
         batch_op.drop_index(batch_op.f('ix_quiz_answers_attempt_id'))
     op.drop_table('quiz_answers')
     with op.batch_alter_table('quiz_attempts', schema=None) as batch_op:
