@@ -24,6 +24,7 @@ from lms.errors import NotFoundError, ValidationFailedError
 from lms.extensions import db
 from lms.learning import quiz_services
 from lms.learning.answer_models import QuizAnswer
+from lms.learning.models import QuizAttempt
 from lms.lrs.embedded import record_statements
 from lms.mail import queue_mail
 
@@ -98,6 +99,12 @@ def grade_answer(actor: User, item: AnswerForGrading, points: float | None, feed
         feedback too long, or the answer was graded already.
     """
     answer = item.answer
+    # Grading is serialised per attempt (a row lock on PostgreSQL; SQLite has one writer):
+    # two trainers grading the same answer cannot both record it, and two grading the
+    # attempt's last two open answers cannot each miss that the other finished.
+    db.session.execute(select(QuizAttempt.id).where(QuizAttempt.id == answer.attempt_id)
+                       .with_for_update())
+    db.session.refresh(answer)
     if not answer.is_pending:
         raise ValidationFailedError(_("Diese Antwort ist bereits bewertet."))
     if points is None or not 0 <= points <= answer.max_score:
