@@ -15,6 +15,7 @@ from lms.learning import answer_files
 from lms.learning import statements as builders
 from lms.learning.answer_models import QuizAnswer
 from lms.learning.models import CourseProgress, LessonProgress, QuizAttempt
+from lms.learning.personal_data import learning_sections
 from lms.teaching.grading_queue import waiting_count
 from tests.factories import make_member, make_organisation, make_user
 from tests.fixtures.courses import tiny_png
@@ -145,6 +146,9 @@ def test_open_answer_with_photo_is_graded_and_completes_the_course(
     assert "<script>alert(1)</script>" not in text and "&lt;script&gt;" in text
     assert "RUBRIC-MARKER" not in text
     assert "Neue Bewertungen" not in client.get("/").get_data(as_text=True)
+    (section,) = [s for s in learning_sections(learner) if s["key"] == "open_answers"]
+    (item,) = section["items"]
+    assert (item["file"], item["points"], item["graded_by"]) == ("passwd.png", 3.0, "Tom Trainer")
 
 
 def test_trainer_of_another_course_sees_no_answers_or_files(
