@@ -55,12 +55,12 @@ TABLE = {
 WORDS = {"1": "ja", "N": "nein", "V": "vielleicht"}
 
 
-def store_table(course, pending_too=False):
+def store_table(course, pending_too=False, table=None):
     lesson = content_for(course.published_version).course.lesson(POOL)
     option = {q.id: {c.text.replace("<p>", "").replace("</p>", ""): c.id for c in q.choices}
               for q in lesson.questions()}
     now = utcnow()
-    rows = list(TABLE.items()) + ([("P", "0 0 0 0")] if pending_too else [])
+    rows = list((table or TABLE).items()) + ([("P", "0 0 0 0")] if pending_too else [])
     for index, (_name, marks) in enumerate(rows):
         user = make_user()
         cells = marks.split()
@@ -107,6 +107,18 @@ def test_figures_match_the_hand_computation(grading_course):
     assert picks("p3") == {"nein": 2, "vielleicht": 1}
     assert picks("p4") == {"nein": 6, "vielleicht": 1}
     assert items["p4"].wrong_options[0].share == pytest.approx(6 / 8)
+
+
+def test_ties_at_a_group_edge_go_by_the_earlier_attempt(grading_course):
+    # Four attempts, all 1 point of 4: round(0.27 · 4) = 1 attempt per group. With equal
+    # results the earlier attempt ranks higher: upper group = T1, lower group = T4.
+    # p1: right in T1 (upper) and T3, wrong in T4 (lower): D = 1 − 0 = 1;
+    # p2: wrong in T1, right in T4: D = 0 − 1 = −1.
+    lesson = store_table(grading_course, table={
+        "T1": "1 N N N", "T2": "N 1 N N", "T3": "1 N N N", "T4": "N 1 N N"})
+    items = {item.question_id: item for item in analyse(grading_course.id, lesson).items}
+    assert (items["p1"].discrimination, items["p2"].discrimination) == (1, -1)
+    assert items["p3"].point_biserial is None  # nobody right: no variance
 
 
 def test_the_page_shows_figures_and_source_links_to_trainers_only(
