@@ -2,6 +2,8 @@
 from the queue, the result as a platform statement with the trainer as instructor, the
 learner told and shown the feedback, the course completed; and who may see what."""
 
+import copy
+import dataclasses
 import io
 import re
 from pathlib import Path
@@ -10,10 +12,13 @@ import pytest
 from sqlalchemy import select
 
 from lms.companies.models import AccessLogEntry
+from lms.db import utcnow
+from lms.errors import ValidationFailedError
 from lms.extensions import db
-from lms.learning import answer_files
+from lms.learning import answer_files, quiz_services
 from lms.learning import statements as builders
 from lms.learning.answer_models import QuizAnswer
+from lms.learning.enrolment import active_enrolment
 from lms.learning.models import CourseProgress, LessonProgress, QuizAttempt
 from lms.learning.personal_data import learning_sections
 from lms.teaching.grading_queue import waiting_count
@@ -234,3 +239,21 @@ def test_studio_preview_shows_the_open_question_with_its_rubric(
     assert page.status_code == 200
     assert "Offene Frage, von Hand bewertet; Foto oder PDF möglich" in html
     assert "RUBRIC-MARKER" in html
+
+
+def test_a_required_file_is_asked_for_and_nothing_is_stored(grading_course, learner):
+    quiz = quiz_services.quiz_lesson(grading_course, grading_course.published_version, TRANSFER)
+    lesson = copy.deepcopy(quiz.lesson)
+    lesson.question("hv-foto").upload = "required"
+    quiz = dataclasses.replace(quiz, lesson=lesson)
+    enrolment = active_enrolment(learner, grading_course)
+    with pytest.raises(ValidationFailedError, match="gehört ein Foto oder PDF"):
+        quiz_services.submit_attempt(learner, enrolment, quiz, {"hv-foto": "Text"}, "de",
+                                     utcnow())
+    assert db.session.scalar(select(QuizAttempt.id)) is None
+    attempt = quiz_services.submit_attempt(
+        learner, enrolment, quiz, {"hv-foto": "Text"}, "de", utcnow(),
+        files={"hv-foto": answer_files.Upload("scan.pdf", b"%PDF-1.4\n%%EOF\n")})
+    answer = only_answer(grading_course)
+    assert attempt.is_pending and answer.file_type == "application/pdf"
+    assert answer.file_name == "scan.pdf"
