@@ -55,6 +55,7 @@ def _assemble(source: CourseSource) -> Course:
                     pass_mark=(result.pass_mark if result.pass_mark is not None
                                else course.pass_mark) if graded else None,
                     attempts=result.attempts if graded else None,
+                    draw=result.draw if graded else None,
                     reviewed=result.reviewed,
                     review_every_months=result.review_every_months,
                     legal=result.legal,

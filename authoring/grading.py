@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -26,6 +27,8 @@ class QuestionResult:
     feedback: tuple[str, ...] = ()
     explanation: str = ""
     answered: bool = True
+    #: an open question: a trainer grades it; ``score`` is 0 until then
+    is_pending: bool = False
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,11 @@ class QuizResult:
     percent: float
     passed: bool
     questions: tuple[QuestionResult, ...] = ()
+
+    @property
+    def is_pending(self) -> bool:
+        """Open questions wait for a trainer: the attempt has no result yet."""
+        return any(result.is_pending for result in self.questions)
 
 
 def _normalize(text: Any) -> str:
@@ -148,6 +156,10 @@ def grade_question(
     :param language: the language the learner answered in; it decides how a
         typed number is read (see :func:`authoring.numbers.parse_answer_number`).
     """
+    if question.kind == "open":
+        # graded by a trainer: pending, even when left empty (the trainer decides)
+        return QuestionResult(question.id, 0.0, float(question.points), False,
+                              answered=response is not None, is_pending=True)
     if response is None:
         return QuestionResult(question.id, 0.0, float(question.points), False,
                               explanation=question.explanation, answered=False)
@@ -166,9 +178,37 @@ def grade_question(
     )
 
 
+def _with_manual(result: QuestionResult, manual: Mapping[str, float] | None,
+                 explanation: Mapping[str, str]) -> QuestionResult:
+    """An open question's result with the points its trainer gave, once graded."""
+    if not result.is_pending or not manual or result.question_id not in manual:
+        return result
+    score = round(min(max(float(manual[result.question_id]), 0.0), result.max_score), 4)
+    return QuestionResult(result.question_id, score, result.max_score,
+                          score >= result.max_score, answered=result.answered,
+                          explanation=explanation.get(result.question_id, ""))
+
+
+def draw_questions(lesson: Lesson, seed: str, language: str = DEFAULT_LANGUAGE) -> list[str]:
+    """The ids of the questions one attempt shows, in lesson order.
+
+    Without ``lesson.draw`` every question; else ``draw`` of them picked at random,
+    the same for the same ``seed`` (the attempt), so a reload shows the same test and
+    a new attempt (a new seed) most likely a different one. The draw is made over the
+    German lesson's ids (translations have the same questions), so switching the
+    language does not change it.
+    """
+    ids = [q.id for q in lesson.questions(DEFAULT_LANGUAGE)]
+    if lesson.draw is None or lesson.draw >= len(ids):
+        return [q.id for q in lesson.questions(language)]
+    picked = set(random.Random(f"draw:{seed}").sample(ids, lesson.draw))
+    return [q.id for q in lesson.questions(language) if q.id in picked]
+
+
 def grade_quiz(
     lesson: Lesson, responses: Mapping[str, Any], language: str = DEFAULT_LANGUAGE,
-    pass_mark: int | None = None,
+    pass_mark: int | None = None, question_ids: list[str] | None = None,
+    manual: Mapping[str, float] | None = None,
 ) -> QuizResult:
     """Grade a quiz or assessment attempt.
 
@@ -176,9 +216,19 @@ def grade_quiz(
     :param language: the language the learner answered in (option ids and gap
         answers are per language, and typed numbers are read the language's way).
     :param pass_mark: overrides the lesson's resolved pass mark.
+    :param question_ids: the questions the attempt showed (a draw from the lesson's
+        pool, see ``Lesson.draw``); ``None`` grades all of them.
+    :param manual: points a trainer gave open questions (question id → points); an open
+        question without them stays pending.
     """
+    questions = lesson.questions(language)
+    if question_ids is not None:
+        wanted = set(question_ids)
+        questions = [q for q in questions if q.id in wanted]
     results = tuple(
-        grade_question(q, responses.get(q.id), language) for q in lesson.questions(language)
+        _with_manual(grade_question(q, responses.get(q.id), language), manual,
+                     {q.id: q.explanation})
+        for q in questions
     )
     score = round(sum(r.score for r in results), 4)
     maximum = float(sum(r.max_score for r in results))

@@ -51,6 +51,8 @@ def learner_view(question: Question, seed: str | int, language: str = DEFAULT_LA
         view["right"] = [_public(c) for c in _shuffled(list(rights.values()), key)]
     elif question.kind == "gap":
         view["gaps"] = [{"id": gap.id} for gap in question.gaps]
+    elif question.kind == "open":
+        view["upload"] = question.upload
     elif question.kind == "numeric":
         unit = question.numeric.unit if question.numeric else ""
         view["gaps"] = [{"id": "value", "unit": unit}]

@@ -25,11 +25,11 @@ from authoring.yaml_loader import LocatedMap, load_yaml
 
 FRONT_MATTER_FENCE = "---"
 SESSION_FIELDS = ("format", "duration_minutes", "agenda", "bring", "trainer_checks")
-GRADED_FIELDS = ("pass_mark", "attempts")
+GRADED_FIELDS = ("pass_mark", "attempts", "draw")
 SOURCES_HEADINGS = ("quellen", "sources")
 #: front matter a translation must copy unchanged from the German lesson
-SHARED_FIELDS = ("id", "type", "minutes", "pass_mark", "attempts", "legal", "reviewed",
-                 "review_every")
+SHARED_FIELDS = ("id", "type", "minutes", "pass_mark", "attempts", "draw", "legal",
+                 "reviewed", "review_every")
 SOURCES_HEADING = re.compile(r"^##\s+(?:quellen|sources)\b", re.IGNORECASE)
 SECTION_END = re.compile(r"^#{1,2}\s")
 LINK = re.compile(r"https?://", re.IGNORECASE)
@@ -83,6 +83,9 @@ class LessonFile(Record):
     kind_line: int = 1
     pass_mark: int | None = None
     attempts: int | None = None
+    #: questions drawn per attempt from the lesson's pool (``draw: N``), and its line
+    draw: int | None = None
+    draw_line: int = 1
     questions: list[list] = field(default_factory=list)
     links: list[dict] = field(default_factory=list)
     media: list[dict] = field(default_factory=list)
@@ -174,6 +177,8 @@ def read_lesson_file(
     if kind in GRADED_KINDS:
         lesson.pass_mark = reader.integer("pass_mark", minimum=0, maximum=100)
         lesson.attempts = reader.integer("attempts", minimum=1)
+        lesson.draw = reader.integer("draw", minimum=1)
+        lesson.draw_line = reader.position("draw").line
     else:
         _misplaced(reader, GRADED_FIELDS, "quiz or assessment")
     if kind == "session":
@@ -228,6 +233,13 @@ def _check_kind(lesson: LessonFile, state: RenderState, sink: DiagnosticSink, la
         sink.error(
             lesson.kind_line, 1, "quiz-none",
             f"a lesson of type {lesson.kind} needs at least one ':::quiz' question",
+        )
+    pool = len(state.questions)
+    if lesson.draw is not None and state.questions and lesson.draw > pool:
+        sink.error(
+            lesson.draw_line, 1, "quiz-draw",
+            f"'draw: {lesson.draw}' asks for more questions than the lesson's pool has "
+            f"({pool}); write at most 'draw: {pool}' or add questions",
         )
 
 

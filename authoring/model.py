@@ -15,7 +15,9 @@ LANGUAGES = ("de", "en")
 
 LESSON_KINDS = ("lesson", "quiz", "assessment", "session")
 GRADED_KINDS = ("quiz", "assessment")
-QUESTION_KINDS = ("single", "multiple", "truefalse", "gap", "numeric", "ordering", "matching")
+QUESTION_KINDS = (
+    "single", "multiple", "truefalse", "gap", "numeric", "ordering", "matching", "open",
+)
 SESSION_FORMATS = ("on-site", "virtual", "hybrid")
 #: the subjects a course may name when nobody gives a list (the LMS passes its managed list,
 #: ``python -m authoring validate`` reads ``$ATLAS_SUBJECTS``)
@@ -81,8 +83,16 @@ class Record:
 
     _hints: ClassVar[dict[type, dict[str, Any]]] = {}
 
+    #: fields left out of ``to_dict`` while they hold their default: fields added later,
+    #: so the packages (and content hashes) of courses that do not use them stay the same
+    _omit_default: ClassVar[tuple[str, ...]] = ()
+
     def to_dict(self) -> dict:
-        return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}
+        omit = self._omit_default
+        return {
+            f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)
+            if not (f.name in omit and getattr(self, f.name) == f.default)
+        }
 
     @classmethod
     def from_dict(cls, data: dict) -> Any:
@@ -182,7 +192,14 @@ class Question(Record):
     ``choices`` holds single/multiple options and, for ordering, the items in
     the correct order. Texts (``stem``, ``text``, ``feedback``, ``explanation``)
     are sanitized HTML.
+
+    An open question (kind ``open``, ``:::open``) has no solution: a trainer grades
+    it by hand. ``rubric`` is the graders' hint (HTML, never shown to learners) and
+    ``upload`` says whether the learner may (``optional``) or must (``required``)
+    attach a file (a photo or PDF); empty for no file.
     """
+
+    _omit_default: ClassVar[tuple[str, ...]] = ("rubric", "upload")
 
     id: str
     kind: str
@@ -196,6 +213,8 @@ class Question(Record):
     feedback: str = ""
     explanation: str = ""
     content_hash: str = ""
+    rubric: str = ""
+    upload: str = ""
 
 
 @dataclass
@@ -236,7 +255,13 @@ class LessonContent(Record):
 
 @dataclass
 class Lesson(Record):
-    """A lesson in all its languages; ``pass_mark`` is resolved for graded kinds."""
+    """A lesson in all its languages; ``pass_mark`` is resolved for graded kinds.
+
+    ``draw`` (graded kinds only): each attempt shows that many questions drawn at
+    random from the lesson's questions, its pool; ``None`` shows them all.
+    """
+
+    _omit_default: ClassVar[tuple[str, ...]] = ("draw",)
 
     id: str
     kind: str
@@ -252,6 +277,7 @@ class Lesson(Record):
     #: the lesson explains a legal duty (and so carries a ``:::applies`` box)
     legal: bool = False
     content_hash: str = ""
+    draw: int | None = None
 
     @property
     def languages(self) -> list[str]:

@@ -57,6 +57,12 @@ def _solution(question: Question) -> str:
         parts.append(f"<li>{n.value:g} ± {n.tolerance:g} {html.escape(n.unit)}</li>")
     if question.answer is not None:
         parts.append(f"<li>{'wahr' if question.answer else 'falsch'} {question.feedback}</li>")
+    if question.kind == "open":
+        upload = {"optional": "Foto/PDF optional", "required": "Foto/PDF erforderlich"}.get(
+            question.upload, "ohne Datei")
+        parts.append(f"<li>offene Frage, von Hand bewertet ({upload})</li>")
+        if question.rubric:
+            parts.append(f"<li>Bewertungshinweis: {question.rubric}</li>")
     parts.append("</ul>")
     if question.answer is None and question.feedback:
         parts.append(question.feedback)

@@ -62,6 +62,8 @@ ENVIRONMENT = {
     "ATLAS_STUDIO_ZIP_MAX_FILE_MB": ("50", "one file of a studio zip upload, unpacked (max. 50)"),
     "ATLAS_STUDIO_ZIP_MAX_RATIO": ("100", "highest compression ratio of a zip member over 1 MB"),
     "ATLAS_STUDIO_IMAGE_MAX_BYTES": ("5242880", "an image pasted into the studio editor, bytes"),
+    "ATLAS_ANSWER_FILE_MAX_BYTES": ("10485760", "largest photo/PDF a learner attaches to an "
+                                    "open answer (bytes)"),
     "ATLAS_EXTERNAL_IMAGE_HOSTS": ("", "hosts lessons may show images from: host,host or *"),
     "ATLAS_REMEMBER_DAYS": ("30", "days a 'stay signed in' login lasts"),
     "ATLAS_SESSION_IDLE_HOURS": ("8", "hours without a request that end any other login"),
@@ -204,6 +206,7 @@ def build_config(instance_path: Path, env: dict | None = None) -> dict:
         "ATLAS_STUDIO_ZIP_MAX_FILE_MB": env.get("ATLAS_STUDIO_ZIP_MAX_FILE_MB", "50"),
         "ATLAS_STUDIO_ZIP_MAX_RATIO": env.get("ATLAS_STUDIO_ZIP_MAX_RATIO", "100"),
         "ATLAS_STUDIO_IMAGE_MAX_BYTES": int(env.get("ATLAS_STUDIO_IMAGE_MAX_BYTES", "5242880")),
+        "ATLAS_ANSWER_FILE_MAX_BYTES": int(env.get("ATLAS_ANSWER_FILE_MAX_BYTES", "10485760")),
         "ATLAS_EXTERNAL_IMAGE_HOSTS": [h.strip().lower() for h in env.get(
             "ATLAS_EXTERNAL_IMAGE_HOSTS", "").split(",") if h.strip()],
         "ATLAS_REMEMBER_DAYS": int(env.get("ATLAS_REMEMBER_DAYS", "30")),

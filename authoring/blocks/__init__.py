@@ -6,7 +6,7 @@ from authoring.blocks.callout import Callout
 from authoring.blocks.directive import BlockKind, DirectiveBlock
 from authoring.blocks.download import DownloadBlock
 from authoring.blocks.media import MediaBlock
-from authoring.blocks.quiz import CheckBlock, QuizBlock
+from authoring.blocks.quiz import CheckBlock, OpenBlock, QuizBlock
 
 __all__ = ["BlockKind", "DirectiveBlock", "default_blocks"]
 
@@ -18,7 +18,7 @@ def default_blocks() -> dict[str, BlockKind]:
     without changing what other callers get.
     """
     kinds: dict[str, BlockKind] = {}
-    for kind in (Callout(), QuizBlock(), CheckBlock(), MediaBlock(), DownloadBlock()):
+    for kind in (Callout(), QuizBlock(), CheckBlock(), OpenBlock(), MediaBlock(), DownloadBlock()):
         for name in kind.names:
             kinds[name] = kind
     return kinds

@@ -1,4 +1,5 @@
-"""Quiz questions: ``:::quiz id=… [points=N]`` with LiaScript-style answer markers."""
+"""Quiz questions: ``:::quiz id=… [points=N]`` with LiaScript-style answer markers, and
+open questions ``:::open id=… [points=N] [upload=optional|required]`` graded by a trainer."""
 
 from __future__ import annotations
 
@@ -39,6 +40,12 @@ MARKERS = {
     "ordering": ORDERING,
     "matching": MATCHING,
 }
+RUBRIC = re.compile(
+    r"^(?:\*\*|__)?(?:Bewertungshinweis|Bewertung|Rubric)(?:\*\*|__)?\s*:(?:\*\*|__)?\s*"
+    r"(?P<text>.*)$",
+    re.IGNORECASE,
+)
+UPLOAD_CHOICES = ("none", "optional", "required")
 GAP_LABELS = {"de": "Lücke {n}", "en": "Gap {n}"}
 NUMBER_LABELS = {"de": "Zahlenwert", "en": "Numeric answer"}
 
@@ -154,12 +161,15 @@ class QuizBlock:
                     f"got '{attrs['points']}'",
                 )
         self._check_placement(qid, block, state)
-        source = _split_lines(block, qid, state)
+        source = self._split(block, qid, state)
         question = Question(id=qid, kind="single", points=points)
         stem_text = self._build(question, source, block, state)
         self._collect(question, state)
         state.question_lines.append((qid, block.line))
         return self._placeholder(question, stem_text, parser, state)
+
+    def _split(self, block: DirectiveBlock, qid: str, state: RenderState) -> _QuizSource:
+        return _split_lines(block, qid, state)
 
     def _check_placement(self, qid: str, block: DirectiveBlock, state: RenderState) -> None:
         if state.lesson_kind not in GRADED_KINDS:
@@ -483,3 +493,87 @@ class CheckBlock(QuizBlock):
 
     def _collect(self, question: Question, state: RenderState) -> None:
         state.checks.append(question)
+
+
+class OpenBlock(QuizBlock):
+    """``:::open id=… [points=N] [upload=optional|required]``: an open question.
+
+    The learner writes a free-text answer and, where ``upload`` allows, attaches a
+    photo or PDF; a trainer grades it by hand from the grading queue. The body is the
+    question text; ``Erklärung:`` (``Explanation:``) starts what learners read once the
+    answer is graded (a model answer), and a line ``Bewertungshinweis:`` (``Rubric:``)
+    the hint for graders, which stays on the server like a quiz's solution. Answer markers have no
+    place here: an open question has no solution to mark.
+    """
+
+    names = ("open",)
+    arguments = ("id", "points", "upload")
+
+    def _split(self, block: DirectiveBlock, qid: str, state: RenderState) -> _QuizSource:
+        return _QuizSource()  # the body is read by _build: text and graders' hint only
+
+    def _check_placement(self, qid: str, block: DirectiveBlock, state: RenderState) -> None:
+        if state.lesson_kind not in GRADED_KINDS:
+            state.sink.error(
+                block.line, 1, "open-in-lesson",
+                f"open question '{qid}' belongs in a lesson of type quiz or assessment "
+                f"(this one is {state.lesson_kind}): a trainer grades it there",
+            )
+
+    def _build(
+        self, question: Question, source: _QuizSource, block: DirectiveBlock, state: RenderState
+    ) -> str:
+        qid = question.id
+        question.kind = "open"
+        stem: list[str] = []
+        explanation: list[str] = []
+        rubric: list[str] = []
+        phase = "stem"
+        for number, line in block.lines:
+            text = line.strip()
+            found = RUBRIC.match(text)
+            if found and phase != "rubric":
+                phase = "rubric"
+                rubric.append(found["text"] or "")
+                continue
+            if phase == "rubric":
+                rubric.append(line)
+                continue
+            said = EXPLANATION.match(text)
+            if said and phase == "stem":
+                phase = "explanation"
+                explanation.append(said["text"])
+                continue
+            if phase == "explanation":
+                explanation.append(line)
+                continue
+            if any(pattern.match(text) for pattern in MARKERS.values()) or ANSWER_LIKE.match(text) \
+                    or GAP.search(text) or NUMERIC_LIKE.search(text):
+                state.sink.error(
+                    number, 1, "open-answer-marker",
+                    f"open question '{qid}' has no answers to mark: remove '{text}' "
+                    "(graders' hints go below a line 'Bewertungshinweis:')",
+                )
+                continue
+            stem.append(line)
+        text = "\n".join(stem).strip("\n")
+        if not text.strip():
+            state.sink.error(block.line, 1, "quiz-no-stem", f"question '{qid}' has no text")
+        upload = block.attributes.get("upload", "none")
+        if upload not in UPLOAD_CHOICES:
+            state.sink.error(
+                block.line, 1, "open-upload",
+                f"open question '{qid}': upload must be one of {', '.join(UPLOAD_CHOICES)}, "
+                f"got '{upload}'",
+            )
+            upload = "none"
+        question.upload = "" if upload == "none" else upload
+        question.rubric = state.fragment("\n".join(rubric).strip())
+        question.explanation = state.fragment("\n".join(explanation).strip())
+        if not question.rubric:
+            state.sink.warning(
+                block.line, 1, "open-no-rubric",
+                f"open question '{qid}' has no hint for graders (add a line "
+                "'Bewertungshinweis:' with what a full answer contains)",
+            )
+        return text

@@ -12,6 +12,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -105,6 +106,10 @@ class QuizAttempt(db.Model):
     statement_id: Mapped[str | None] = mapped_column(String(36))
     #: the enrolment cycle (xAPI registration) the attempt belongs to; limits count per cycle
     registration: Mapped[str | None] = mapped_column(String(36))
+    #: open questions wait for a trainer's grade: no verdict (passed/failed) until then
+    is_pending: Mapped[bool] = mapped_column(default=False, server_default=false(), nullable=False)
+    #: the questions this attempt showed when the lesson draws from a pool (``draw: N``)
+    question_ids: Mapped[list | None] = mapped_column(JSON)
 
 
 class QuizAttemptGrant(db.Model):

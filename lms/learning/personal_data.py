@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from lms.accounts.models import User
 from lms.catalog.models import Course
 from lms.extensions import db
+from lms.learning.answer_models import QuizAnswer
 from lms.learning.models import CourseProgress, Enrolment, LessonProgress, QuizAttempt
 
 
@@ -37,6 +38,9 @@ def learning_sections(user: User) -> list[dict[str, Any]]:
     attempts = db.session.scalars(select(QuizAttempt).where(
         QuizAttempt.user_id == user.id)
         .order_by(QuizAttempt.submitted_at, QuizAttempt.id)).all()
+    open_answers = db.session.scalars(select(QuizAnswer).where(
+        QuizAnswer.user_id == user.id, QuizAnswer.kind == "open")
+        .order_by(QuizAnswer.submitted_at, QuizAnswer.id)).all()
     return [
         {
             "key": "enrolments",
@@ -94,7 +98,21 @@ def learning_sections(user: User) -> list[dict[str, Any]]:
                 "course": slugs.get(a.course_id), "lesson": a.lesson_id, "number": a.number,
                 "score": a.score, "max_score": a.max_score, "percent": a.percent,
                 "passed": a.is_passed, "submitted_at": _iso(a.submitted_at),
-                "responses": a.responses,
+                "responses": a.responses, "pending_grading": a.is_pending,
             } for a in attempts],
+        },
+        {
+            "key": "open_answers",
+            "title": _("Offene Antworten und ihre Bewertung"),
+            "employer_sees": _("Nichts. Ihre Antworten und Dateien sehen nur Sie, die "
+                               "Trainerinnen und Trainer des Kurses und Admins."),
+            "items": [{
+                "course": slugs.get(a.course_id), "lesson": a.lesson_id,
+                "question": a.question_id, "text": a.text, "file": a.file_name,
+                "file_type": a.file_type, "submitted_at": _iso(a.submitted_at),
+                "points": a.score if a.graded_at else None, "max_points": a.max_score,
+                "feedback": a.feedback, "graded_at": _iso(a.graded_at),
+                "graded_by": a.graded_by.name if a.graded_by else None,
+            } for a in open_answers],
         },
     ]

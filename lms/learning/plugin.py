@@ -7,7 +7,7 @@ from lms.plugins import hookimpl
 
 @hookimpl
 def lms_model_modules():
-    return ["lms.learning.models"]
+    return ["lms.learning.models", "lms.learning.answer_models"]
 
 
 @hookimpl
@@ -62,5 +62,8 @@ def lms_dashboard_panels(user):
         return []
     from lms.catalog.dashboard import discover_courses_panel
     from lms.learning.enrolment import active_course_ids
+    from lms.learning.grading_notice import graded_panel
 
-    return [discover_courses_panel(user, exclude_course_ids=active_course_ids(user))]
+    graded = graded_panel(user)
+    discover = discover_courses_panel(user, exclude_course_ids=active_course_ids(user))
+    return [graded, discover] if graded is not None else [discover]

@@ -18,6 +18,8 @@ from authoring.model import Lesson, Question
 
 #: Longest text kept from one gap or number input; longer input is cut, never an error.
 MAX_TEXT = 200
+#: Longest answer kept for an open question.
+MAX_OPEN_TEXT = 5000
 #: Longest ``result.response`` written to the LRS.
 MAX_RESPONSE = 1000
 
@@ -37,10 +39,18 @@ def field_name(question_id: str, part: str | None = None) -> str:
     return f"q-{question_id}" if part is None else f"q-{question_id}-{part}"
 
 
-def question_views(lesson: Lesson, seed: str, language: str) -> list[dict]:
-    """The learner views of the lesson's questions, in order, each with its number."""
+def question_views(lesson: Lesson, seed: str, language: str,
+                   question_ids: list[str] | None = None) -> list[dict]:
+    """The learner views of the lesson's questions, in order, each with its number.
+
+    :param question_ids: only these (an attempt's draw from the pool); ``None``: all.
+    """
     views = []
-    for number, question in enumerate(lesson.questions(language), start=1):
+    questions = lesson.questions(language)
+    if question_ids is not None:
+        wanted = set(question_ids)
+        questions = [q for q in questions if q.id in wanted]
+    for number, question in enumerate(questions, start=1):
         view = learner_view(question, seed, language)
         view["number"] = number
         view["field"] = field_name(question.id)
@@ -150,6 +160,9 @@ def read_response(view: dict, form) -> Any:
         return texts if any(texts.values()) else None
     if kind == "numeric":
         return _text(form.get(field_name(question_id, "value"))) or None
+    if kind == "open":
+        text = str(form.get(name) or "").replace("\r\n", "\n").strip()[:MAX_OPEN_TEXT]
+        return text or None
     if kind == "ordering":
         items = [item["id"] for item in view["items"]]
         positions: dict[str, int] = {}
@@ -226,6 +239,8 @@ def given_answer(question: Question, response: Any, true_false: tuple[str, str])
     if kind == "numeric":
         unit = question.numeric.unit if question.numeric else ""
         return GivenAnswer((f"{response} {unit}".strip(),))
+    if kind == "open":
+        return GivenAnswer((str(response),))
     if kind == "matching" and isinstance(response, Mapping):
         lefts = {pair.left.id: Markup(pair.left.text) for pair in question.pairs}
         rights = {pair.right.id: Markup(pair.right.text) for pair in question.pairs}

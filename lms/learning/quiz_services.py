@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from authoring.grading import QuizResult, grade_quiz
+from authoring.grading import QuizResult, draw_questions, grade_quiz
 from authoring.model import GRADED_KINDS, Lesson
 from authoring.model import Course as CourseModel
 from lms.accounts.models import User
@@ -29,7 +29,8 @@ from lms.errors import (
     ValidationFailedError,
 )
 from lms.extensions import db
-from lms.learning import statements
+from lms.learning import answer_files, statements
+from lms.learning.answer_models import MAX_RESPONSE, QuizAnswer
 from lms.learning.models import Enrolment, QuizAttempt, QuizAttemptGrant
 from lms.learning.quiz_form import response_text
 from lms.lrs.embedded import record_statements
@@ -223,20 +224,101 @@ def load_attempt(user: User, course: Course, lesson_id: str,
     return attempt, quiz_lesson(course, version, lesson_id)
 
 
+def drawn_questions(quiz: QuizLesson, registration: str, number: int, language: str
+                    ) -> list[str]:
+    """The question ids attempt ``number`` shows: all, or its draw from the pool."""
+    return draw_questions(quiz.lesson, attempt_seed(registration, number), language)
+
+
+def attempt_answers(attempt: QuizAttempt) -> dict[str, QuizAnswer]:
+    """The stored per-question rows of an attempt, by question id."""
+    return {answer.question_id: answer for answer in db.session.scalars(
+        select(QuizAnswer).where(QuizAnswer.attempt_id == attempt.id))}
+
+
+def manual_points(answers: dict[str, QuizAnswer]) -> dict[str, float]:
+    """Points trainers gave the attempt's open questions so far."""
+    return {qid: answer.score for qid, answer in answers.items()
+            if answer.kind == "open" and answer.graded_at is not None}
+
+
+def mark_feedback_seen(answers: dict[str, QuizAnswer], now: datetime) -> None:
+    """The learner opened their graded attempt: its grading notice has done its job."""
+    for answer in answers.values():
+        if answer.graded_at is not None and answer.feedback_seen_at is None:
+            answer.feedback_seen_at = now
+    db.session.flush()
+
+
+def own_answer_file(user: User, course: Course, token: str) -> QuizAnswer:
+    """The answer of ``user`` in ``course`` whose file has ``token``.
+
+    :raises NotFoundError: no such file, or it belongs to someone else (not told apart).
+    """
+    answer = db.session.scalar(select(QuizAnswer).where(
+        QuizAnswer.file_token == token, QuizAnswer.course_id == course.id,
+        QuizAnswer.user_id == user.id))
+    if answer is None:
+        raise NotFoundError(_("Diese Datei gibt es nicht."))
+    return answer
+
+
 def regrade(quiz: QuizLesson, attempt: QuizAttempt) -> QuizResult:
-    """Grade a stored attempt again for its result page (same version, same result)."""
-    return grade_quiz(quiz.lesson, attempt.responses, attempt.language)
+    """Grade a stored attempt again for its result page (same version, same result),
+    with the points trainers gave its open questions."""
+    return grade_quiz(quiz.lesson, attempt.responses, attempt.language,
+                      question_ids=attempt.question_ids,
+                      manual=manual_points(attempt_answers(attempt)))
+
+
+def _draw_extension(question_ids: list[str] | None) -> dict[str, Any]:
+    """The context extension naming the questions an attempt drew from the pool."""
+    if question_ids is None:
+        return {}
+    return {statements.extension(statements.DRAWN_QUESTIONS): list(question_ids)}
+
+
+def _answer_rows(user: User, quiz: QuizLesson, attempt: QuizAttempt, result: QuizResult,
+                 responses: dict[str, Any], stored: dict[str, answer_files.StoredFile],
+                 now: datetime) -> list[QuizAnswer]:
+    questions = {q.id: q for q in quiz.lesson.questions(attempt.language)}
+    rows = []
+    for outcome in result.questions:
+        question = questions[outcome.question_id]
+        response = responses.get(outcome.question_id)
+        file = stored.get(outcome.question_id)
+        rows.append(QuizAnswer(
+            attempt_id=attempt.id, user_id=user.id, course_id=quiz.course.id,
+            lesson_id=quiz.lesson.id, question_id=outcome.question_id, kind=question.kind,
+            score=outcome.score, max_score=outcome.max_score, is_correct=outcome.is_correct,
+            response=response_text(response)[:MAX_RESPONSE], submitted_at=now,
+            is_pending=outcome.is_pending,
+            text=str(response or "") if question.kind == "open" else None,
+            file_token=file.token if file else None, file_name=file.name if file else None,
+            file_type=file.media_type if file else None, file_size=file.size if file else None,
+        ))
+    return rows
 
 
 def submit_attempt(user: User, enrolment: Enrolment, quiz: QuizLesson,
                    responses: dict[str, Any], language: str, now: datetime,
-                   number: int | None = None) -> QuizAttempt:
+                   number: int | None = None,
+                   files: dict[str, answer_files.Upload] | None = None) -> QuizAttempt:
     """Grade and store one attempt, with its statements, in the current unit of work.
 
     :param responses: question id → response as read from the form; grading ignores
         anything that is not an answer to one of the lesson's questions.
     :param number: the attempt number the form was shown for; a form sent again after
         its attempt was stored is refused instead of using up another attempt.
+    :param files: question id → file attached to an open question that allows one.
+
+    An attempt with open questions is stored as pending: its ``answered`` statements are
+    recorded now, its ``passed``/``failed`` statement only when a trainer has graded every
+    open answer (:func:`finish_grading`), so completion waits for the grade. With a
+    question pool the attempt keeps the ids it drew and its statements name them.
+
+    :raises ValidationFailedError: a required file is missing, or a file is not a photo
+        or PDF or too large.
     :raises ConflictError: no attempts left, the course's waiting time after a failed
         attempt is not over, or this attempt was already submitted (a second click, or
         two submissions at the same time).
@@ -248,6 +330,9 @@ def submit_attempt(user: User, enrolment: Enrolment, quiz: QuizLesson,
         raise ConflictError(ngettext(
             "Sie haben Ihren Versuch für diesen Test bereits genutzt.",
             "Sie haben alle %(num)s Versuche für diesen Test genutzt.", lesson.attempts + extra))
+    if any(attempt.is_pending for attempt in attempts):
+        raise ConflictError(_("Ihr letzter Versuch wird noch bewertet; danach können Sie "
+                              "es erneut versuchen."))
     opens = waiting_until(quiz, attempts, now)
     if opens is not None:
         raise ConflictError(_("Der nächste Versuch ist ab %(when)s möglich.",
@@ -256,14 +341,31 @@ def submit_attempt(user: User, enrolment: Enrolment, quiz: QuizLesson,
     if number is not None and number != expected:
         raise ConflictError(_("Dieser Versuch wurde bereits abgegeben."))
 
-    result = grade_quiz(lesson, responses, language)
-    questions = {q.id: q for q in lesson.questions(language)}
+    drawn = drawn_questions(quiz, enrolment.registration, expected, language)
+    question_ids = drawn if lesson.draw is not None else None
+    result = grade_quiz(lesson, responses, language, question_ids=question_ids)
+    questions = {q.id: q for q in lesson.questions(language) if q.id in set(drawn)}
     kept = {key: value for key, value in responses.items() if key in questions}
+    checked = {}
+    for question in questions.values():
+        upload = (files or {}).get(question.id)
+        label = _("Frage %(number)d", number=drawn.index(question.id) + 1)
+        if question.kind != "open" or not question.upload:
+            continue
+        if upload is None or not upload.data:
+            if question.upload == "required":
+                raise ValidationFailedError(
+                    _("Zu „%(question)s“ gehört ein Foto oder PDF; bitte hängen Sie es an.",
+                      question=label))
+            continue
+        checked[question.id] = (upload, answer_files.check(upload, label))
     attempt = QuizAttempt(
         user_id=user.id, course_id=quiz.course.id, course_version_id=quiz.version.id,
         lesson_id=lesson.id, number=expected, language=language, responses=kept,
         score=result.score, max_score=result.max_score, percent=result.percent,
-        is_passed=result.passed, submitted_at=now, registration=enrolment.registration,
+        is_passed=result.passed and not result.is_pending, submitted_at=now,
+        registration=enrolment.registration, is_pending=result.is_pending,
+        question_ids=question_ids,
     )
     try:
         with db.session.begin_nested():
@@ -272,25 +374,77 @@ def submit_attempt(user: User, enrolment: Enrolment, quiz: QuizLesson,
         # Another request stored this number first: the unique constraint keeps the count.
         raise ConflictError(_("Dieser Versuch wurde bereits abgegeben.")) from None
 
+    stored = {qid: answer_files.store(upload, media_type)
+              for qid, (upload, media_type) in checked.items()}
+    db.session.add_all(_answer_rows(user, quiz, attempt, result, kept, stored, now))
+
     version, registration = quiz.version.version, enrolment.registration
+    extensions = _draw_extension(question_ids)
     batch = [
         statements.answered_statement(
             user, quiz.model, version, registration, lesson, question_result.question_id,
-            now, {
+            now, {"response": response_text(kept.get(question_result.question_id))}
+            if question_result.is_pending else {
                 "success": question_result.is_correct,
                 "score": {"raw": question_result.score, "min": 0,
                           "max": question_result.max_score},
                 "response": response_text(kept.get(question_result.question_id)),
-            }, language)
+            }, language, extensions=extensions)
         for question_result in result.questions
     ]
-    batch.append(statements.lesson_statement(
-        user, "passed" if result.passed else "failed", quiz.model, version, registration,
-        lesson, now, statements.scaled_result(
-            result.percent, result.passed, result.score, result.max_score), language))
+    if not result.is_pending:
+        batch.append(statements.lesson_statement(
+            user, "passed" if result.passed else "failed", quiz.model, version, registration,
+            lesson, now, statements.scaled_result(
+                result.percent, result.passed, result.score, result.max_score), language,
+            extensions=extensions))
     attempt.statement_id = record_statements(batch, now)[-1]
     db.session.flush()
     return attempt
+
+
+def finish_grading(grader: User, attempt: QuizAttempt, quiz: QuizLesson, now: datetime
+                   ) -> bool:
+    """Give a pending attempt its result once every open answer has a grade.
+
+    Records the ``passed``/``failed`` statement with the platform as authority and the
+    grading trainer as ``context.instructor``, so the crediting rule counts it and the
+    projection moves the learner's progress (and completion) on. Returns whether the
+    attempt got its result now.
+    """
+    answers = attempt_answers(attempt)
+    if not attempt.is_pending or any(a.is_pending for a in answers.values()):
+        return False
+    result = regrade(quiz, attempt)
+    attempt.score, attempt.max_score = result.score, result.max_score
+    attempt.percent, attempt.is_passed = result.percent, result.passed
+    attempt.is_pending = False
+    user = db.session.get(User, attempt.user_id)
+    statement = statements.lesson_statement(
+        user, "passed" if result.passed else "failed", quiz.model, quiz.version.version,
+        attempt.registration, quiz.lesson, now, statements.scaled_result(
+            result.percent, result.passed, result.score, result.max_score),
+        attempt.language, extensions=_draw_extension(attempt.question_ids))
+    statement["context"]["instructor"] = statements.learner(grader)
+    attempt.statement_id = record_statements([statement], now)[-1]
+    db.session.flush()
+    return True
+
+
+def open_answer_statement(grader: User, answer: QuizAnswer, quiz: QuizLesson,
+                          now: datetime) -> dict[str, Any]:
+    """The ``answered`` statement with the trainer's score for one open answer."""
+    attempt = answer.attempt
+    user = db.session.get(User, attempt.user_id)
+    statement = statements.answered_statement(
+        user, quiz.model, quiz.version.version, attempt.registration, quiz.lesson,
+        answer.question_id, now, {
+            "success": answer.is_correct,
+            "score": {"raw": answer.score, "min": 0, "max": answer.max_score},
+            "response": answer.response,
+        }, attempt.language, extensions=_draw_extension(attempt.question_ids))
+    statement["context"]["instructor"] = statements.learner(grader)
+    return statement
 
 
 @dataclass

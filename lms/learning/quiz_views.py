@@ -15,11 +15,11 @@ from lms.catalog.trainers import is_course_trainer
 from lms.db import utcnow
 from lms.errors import PermissionDeniedError
 from lms.extensions import db
-from lms.learning import quiz_form
+from lms.learning import answer_files, quiz_form
 from lms.learning import quiz_services as quizzes
 from lms.learning.enrolment import active_enrolment
 from lms.learning.forms import GrantAttemptsForm
-from lms.unit_of_work import commit_or_flash
+from lms.unit_of_work import commit_or_flash, unit_of_work
 
 bp = Blueprint("quizzes", __name__, url_prefix="/learn", template_folder="templates")
 
@@ -57,6 +57,23 @@ def _lesson_html(quiz: quizzes.QuizLesson, language: str) -> str:
                                    url_for("catalog.show_course", slug=slug) + "/media/", link)
 
 
+def _uploads(views: list[dict]) -> dict[str, answer_files.Upload]:
+    """The files attached to open questions that take one, read up to one byte over the
+    limit (so a too-large file is reported, not cut)."""
+    found = {}
+    for view in views:
+        if view["kind"] != "open" or not view.get("upload"):
+            continue
+        file = request.files.get(quiz_form.field_name(view["id"], "file"))
+        if file is None or not file.filename:
+            continue
+        found[view["id"]] = answer_files.Upload(
+            file.filename, file.stream.read(answer_files.max_bytes() + 1))
+    for file in request.files.values():
+        file.close()  # large parts are spooled to temporary files: let them go now
+    return found
+
+
 def _number(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() and len(value) < 10 else None
 
@@ -74,16 +91,18 @@ def take_quiz(slug: str, lesson_id: str):
     language = quizzes.quiz_language(quiz.lesson, str(get_locale() or "de"))
     number = quizzes.next_attempt_number(current_user, course, lesson_id)
     views = quiz_form.question_views(
-        quiz.lesson, quizzes.attempt_seed(enrolment.registration, number), language)
+        quiz.lesson, quizzes.attempt_seed(enrolment.registration, number), language,
+        quizzes.drawn_questions(quiz, enrolment.registration, number, language))
 
     if request.method == "POST":
         responses = quiz_form.read_responses(views, request.form)
+        files = _uploads(views)
         stored = []
 
         def submit():
             stored.append(quizzes.submit_attempt(
                 current_user, enrolment, quiz, responses, language, utcnow(),
-                number=_number(request.form.get("attempt"))))
+                number=_number(request.form.get("attempt")), files=files))
 
         if commit_or_flash(submit):
             return redirect(url_for(".show_attempt", slug=slug, lesson_id=lesson_id,
@@ -107,6 +126,9 @@ def take_quiz(slug: str, lesson_id: str):
         trainers=quizzes.course_trainers(course) if left == 0 else [],
         total_points=sum(view["points"] for view in views),
         named_stem=quiz_form.with_named_gaps, field_name=quiz_form.field_name,
+        open_max=quiz_form.MAX_OPEN_TEXT,
+        upload_limit=answer_files.format_size(answer_files.max_bytes()),
+        is_pending=any(attempt.is_pending for attempt in attempts),
     )
 
 
@@ -125,17 +147,21 @@ def show_attempt(slug: str, lesson_id: str, number: int):
     may_retry = is_current_cycle and left != 0 and waiting is None
     result = quizzes.regrade(quiz, attempt)
     labels = TRUE_FALSE_LABELS.get(attempt.language, TRUE_FALSE_LABELS["de"])
+    by_id = {question.id: question for question in quiz.lesson.questions(attempt.language)}
     questions = [
-        (number_, question, outcome,
-         quiz_form.given_answer(question, attempt.responses.get(question.id), labels))
-        for number_, (question, outcome) in enumerate(
-            zip(quiz.lesson.questions(attempt.language), result.questions, strict=True),
-            start=1)
+        (number_, by_id[outcome.question_id], outcome,
+         quiz_form.given_answer(by_id[outcome.question_id],
+                                attempt.responses.get(outcome.question_id), labels))
+        for number_, outcome in enumerate(result.questions, start=1)
     ]
+    answers = quizzes.attempt_answers(attempt)
+    if not attempt.is_pending:
+        with unit_of_work(refusals=()):
+            quizzes.mark_feedback_seen(answers, utcnow())
     following = quiz.following()
     return render_template(
         "learning/quiz_result.html", course=course, quiz=quiz, lesson=quiz.lesson,
-        attempt=attempt, questions=questions, attempts=attempts, left=left,
+        attempt=attempt, questions=questions, answers=answers, attempts=attempts, left=left,
         may_retry=may_retry, show_solutions=quizzes.may_show_solutions(quiz, attempts, extra),
         limit=(quiz.lesson.attempts or 0) + extra, is_current_cycle=is_current_cycle,
         waiting_until=waiting,
@@ -193,3 +219,13 @@ def grant_attempts(slug: str):
                  "%(name)s hat %(num)d weitere Versuche für „%(quiz)s“.", form.extra.data,
                  name=learner.name, quiz=quiz.lesson.title(str(get_locale() or "de"))))
     return redirect(url_for(".manage_attempts", slug=slug))
+
+
+@bp.get("/<slug>/answer-files/<token>")
+@login_required
+def answer_file(slug: str, token: str):
+    """A file the learner attached to one of their own open answers (only theirs)."""
+    course = quizzes.find_course(slug)
+    answer = quizzes.own_answer_file(current_user, course, token)
+    return answer_files.send(answer.file_token, answer.file_type, answer.file_name)
+

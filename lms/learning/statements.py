@@ -17,9 +17,17 @@ from authoring.model import Course as CourseModel
 from authoring.model import Lesson
 from xapi import vocabulary as v
 
+#: context extension: the question ids an attempt drew from the lesson's pool
+DRAWN_QUESTIONS = "drawn-questions"
+
 
 def base_url() -> str:
     return current_app.config["ATLAS_BASE_URL"]
+
+
+def extension(name: str) -> str:
+    """The IRI of one of the platform's context extensions."""
+    return v.extension_iri(base_url(), name)
 
 
 def learner(user) -> dict[str, Any]:
@@ -52,7 +60,8 @@ def session_activity(model: CourseModel, session_id: int | str, title: str) -> d
 
 
 def _context(model: CourseModel, version: str, registration: str,
-             parents: list[str], language: str | None = None) -> dict[str, Any]:
+             parents: list[str], language: str | None = None,
+             extensions: dict[str, Any] | None = None) -> dict[str, Any]:
     course = {"id": v.course_iri(base_url(), model.id)}
     context: dict[str, Any] = {
         "registration": registration,
@@ -60,7 +69,7 @@ def _context(model: CourseModel, version: str, registration: str,
         "contextActivities": {
             "category": [{"id": v.profile_iri(base_url())}],
         },
-        "extensions": v.course_version_extension(base_url(), version),
+        "extensions": v.course_version_extension(base_url(), version) | (extensions or {}),
     }
     if parents:
         context["contextActivities"]["parent"] = [{"id": iri} for iri in parents]
@@ -94,23 +103,27 @@ def course_statement(user, verb: str, model: CourseModel, version: str, registra
 
 def lesson_statement(user, verb: str, model: CourseModel, version: str, registration: str,
                      lesson: Lesson, now: datetime, result: dict[str, Any] | None = None,
-                     language: str | None = None) -> dict[str, Any]:
+                     language: str | None = None,
+                     extensions: dict[str, Any] | None = None) -> dict[str, Any]:
     """``launched``, ``completed``, ``passed`` or ``failed`` for one lesson of the course."""
     parents = [module_iri(model, lesson.module_id)]
     return _statement(user, verb, lesson_activity(model, lesson),
-                      _context(model, version, registration, parents, language), now, result)
+                      _context(model, version, registration, parents, language, extensions),
+                      now, result)
 
 
 def answered_statement(user, model: CourseModel, version: str, registration: str,
                        lesson: Lesson, question_id: str, now: datetime,
-                       result: dict[str, Any], language: str | None = None) -> dict[str, Any]:
+                       result: dict[str, Any], language: str | None = None,
+                       extensions: dict[str, Any] | None = None) -> dict[str, Any]:
     """``answered`` for one question of a quiz; the lesson is the parent activity."""
     iri = v.question_iri(base_url(), model.id, lesson.module_id, lesson.id, question_id)
     obj = v.activity(iri, "question")
     obj["definition"]["interactionType"] = "other"
     parents = [v.lesson_iri(base_url(), model.id, lesson.module_id, lesson.id)]
     return _statement(user, "answered", obj,
-                      _context(model, version, registration, parents, language), now, result)
+                      _context(model, version, registration, parents, language, extensions),
+                      now, result)
 
 
 def attended_statement(user, model: CourseModel, version: str, registration: str,

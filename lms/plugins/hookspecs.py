@@ -118,6 +118,16 @@ def lms_course_imported(course, version, source_path, now):
     """
 
 
+@hookspec(firstresult=True)
+def lms_course_source_text(course, path):
+    """Return the text of one source file of ``course`` (``modules/…/x.md``) as its
+    authors currently have it, or None; the first answer wins.
+
+    The studio answers from the course's draft; the item analysis uses it to link each
+    question to its line in the studio editor.
+    """
+
+
 @hookspec
 def lms_course_completed(user, course, completed_at):
     """A learner met the completion rule of a course (fired once per completion)."""

@@ -29,3 +29,10 @@ def lms_course_imported(course, version, source_path, now):
     from lms.studio.drafts import snapshot_folder
 
     snapshot_folder(course, version, source_path, None, now)
+
+
+@hookimpl
+def lms_course_source_text(course, path):
+    from lms.studio.drafts import read_text
+
+    return read_text(course, path)

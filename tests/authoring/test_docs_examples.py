@@ -123,7 +123,7 @@ def test_lesson_examples_are_clean(example, renderer, glossary, lesson_paths):
 
 
 def render_block(example, renderer, glossary, lesson_paths):
-    kind = "quiz" if ":::quiz" in example.code else "lesson"
+    kind = "quiz" if ":::quiz" in example.code or ":::open" in example.code else "lesson"
     sources = "Quellen" if example.language == "de" else "Sources"
     text = (f"---\nid: example\ntitle: Example\ntype: {kind}\n---\n\n# Example\n\n"
             f"{example.code}\n## {sources}\n\n- Example.\n")
