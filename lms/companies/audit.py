@@ -18,8 +18,8 @@ from lms.extensions import db
 ACTION_LABELS = {
     "view_employees": _l("Mitarbeitendenliste angesehen"),
     "view_employee": _l("Lerndaten einer Person angesehen"),
-    "view_open_answer": _l("Offene Antwort zur Bewertung angesehen (Trainer/in)"),
-    "view_answer_file": _l("Foto oder PDF einer offenen Antwort angesehen (Trainer/in)"),
+    "trainer_view_open_answer": _l("Offene Antwort zur Bewertung angesehen (Trainer/in)"),
+    "trainer_view_answer_file": _l("Foto oder PDF einer offenen Antwort angesehen (Trainer/in)"),
     "view_assignments": _l("Zuweisungsstatus angesehen"),
     "view_join_requests": _l("Beitrittsanfragen angesehen"),
     "export_csv": _l("Export (CSV)"),

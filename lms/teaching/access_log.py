@@ -21,8 +21,8 @@ def _role(actor: User) -> str:
     return "admin" if actor.is_admin else "trainer"
 
 
-def record_trainer_access(actor: User, course: Course, subject_ids: Iterable[int], action: str,
-                          now: datetime, detail: str = "") -> int:
+def record_trainer_access(actor: User, course: Course | None, subject_ids: Iterable[int],
+                          action: str, now: datetime, detail: str = "") -> int:
     """Write one entry per learner whose results ``actor`` saw or exported (flush only).
 
     Page views (``trainer_view_*``) of the same learner by the same trainer within

@@ -1,9 +1,9 @@
 """Trainers' announcements to a course or a session: stored, shown on "Mein Lernen", mailed.
 
 The Markdown is rendered once and sanitised through the lessons' allowlist
-(``authoring.sanitize``). Mail leaves after commit (``lms.mail.queue_mail``), and only
-to learners who have not turned announcement e-mails off; the dashboard keeps every
-announcement either way.
+(``authoring.sanitize``). Mail leaves after commit (``lms.accounts.inbox.send_to_user``,
+which keeps it in the platform inbox for accounts without e-mail), and only to learners who
+have not turned announcement e-mails off; the dashboard keeps every announcement either way.
 """
 
 from datetime import datetime
@@ -15,13 +15,13 @@ from markdown import Markdown
 from sqlalchemy import insert, select
 
 from authoring.sanitize import sanitize_html
+from lms.accounts.inbox import send_to_user
 from lms.accounts.models import User
 from lms.catalog.models import Course
 from lms.catalog.trainers import is_course_trainer
 from lms.errors import NotFoundError, PermissionDeniedError, ValidationFailedError
 from lms.extensions import db
 from lms.learning.models import Enrolment
-from lms.mail import queue_mail
 from lms.sessions.models import CourseSession, SessionRegistration
 from lms.teaching.models import Announcement, AnnouncementMailChoice, AnnouncementRecipient
 
@@ -106,7 +106,7 @@ def post_announcement(actor: User, course: Course, session_id: int | None, subje
                      "Sie finden diese Nachricht auch unter „Mein Lernen“: %(url)s\n\n"
                      "E-Mails zu Ankündigungen können Sie dort abbestellen.",
                      author=actor.name, course=course_title, body=body, url=dashboard_url)
-        queue_mail(db.session, user.email, mail_subject, text)
+        send_to_user(user, mail_subject, text, now)
     db.session.flush()
     current_app.logger.info("announcement %s to %d learners", announcement.id, len(recipients))
     return announcement

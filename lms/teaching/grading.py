@@ -8,7 +8,7 @@ is told (a notice on "Mein Lernen" and a mail after commit).
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask import url_for
 from flask_babel import force_locale
@@ -16,21 +16,20 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from authoring.model import Question
+from lms.accounts.inbox import send_to_user
 from lms.accounts.models import User
 from lms.catalog.models import Course, CourseVersion
 from lms.catalog.trainers import is_course_trainer
-from lms.companies.models import AccessLogEntry
 from lms.errors import NotFoundError, ValidationFailedError
 from lms.extensions import db
 from lms.learning import quiz_services
 from lms.learning.answer_models import QuizAnswer
 from lms.learning.models import QuizAttempt
 from lms.lrs.embedded import record_statements
-from lms.mail import queue_mail
+from lms.teaching.access_log import record_trainer_access
 
 MAX_FEEDBACK = 5000
 #: a trainer looking at the same answer again within this time makes no new log entry
-VIEW_DEDUPE = timedelta(minutes=30)
 
 
 def may_grade(user: User, course: Course) -> bool:
@@ -71,24 +70,12 @@ def record_trainer_view(actor: User, learner: User, action: str, detail: str,
                         now: datetime) -> None:
     """Write a trainer's look at a learner's answer into the learner's access log.
 
-    The access log belongs to the learner's organisation (what they and their works
-    council read); a learner without an employer has none, and nothing is written.
-    Repeated looks at the same thing within :data:`VIEW_DEDUPE` make one entry.
+    The same log as the cockpit's other views (:mod:`lms.teaching.access_log`): the learner
+    reads it at /me/access-log, with or without an employer; repeated looks within the
+    dedupe window make one entry.
     """
-    organisation = learner.organisation
-    if organisation is None or actor.id == learner.id:
-        return
-    recent = db.session.scalar(select(AccessLogEntry.id).where(
-        AccessLogEntry.organisation_id == organisation.id, AccessLogEntry.actor_id == actor.id,
-        AccessLogEntry.subject_id == learner.id, AccessLogEntry.action == action,
-        AccessLogEntry.detail == detail[:500], AccessLogEntry.at >= now - VIEW_DEDUPE).limit(1))
-    if recent is not None:
-        return
-    db.session.add(AccessLogEntry(
-        organisation_id=organisation.id, actor_id=actor.id, actor_name=actor.name,
-        actor_role="trainer", subject_id=learner.id, action=action, detail=detail[:500],
-        at=now))
-    db.session.flush()
+    if actor.id != learner.id:
+        record_trainer_access(actor, None, [learner.id], action, now, detail=detail)
 
 
 def grade_answer(actor: User, item: AnswerForGrading, points: float | None, feedback: str,
@@ -140,4 +127,4 @@ def _tell_learner(item: AnswerForGrading, now: datetime) -> None:
         body = _("Guten Tag %(name)s,\n\nIhre Antworten in „%(title)s“ sind bewertet. "
                  "Ergebnis und Rückmeldung finden Sie hier:\n%(link)s\n",
                  name=learner.name, title=title, link=link)
-    queue_mail(db.session, learner.email, subject, body)
+    send_to_user(learner, subject, body, now)

@@ -68,7 +68,7 @@ def grade_answer(answer_id: int):
         status = 200
         with unit_of_work(refusals=()):
             grading.record_trainer_view(
-                current_user, item.learner, "view_open_answer",
+                current_user, item.learner, "trainer_view_open_answer",
                 f"{item.course.slug}/{item.answer.lesson_id}/{item.answer.question_id}",
                 utcnow())
     return render_template(
@@ -85,7 +85,7 @@ def show_answer_file(answer_id: int):
         raise NotFoundError(_("Diese Datei gibt es nicht."))
     with unit_of_work(refusals=()):
         grading.record_trainer_view(
-            current_user, item.learner, "view_answer_file",
+            current_user, item.learner, "trainer_view_answer_file",
             f"{item.course.slug}/{item.answer.lesson_id}/{item.answer.question_id}: "
             f"{item.answer.file_name}", utcnow())
     return answer_files.send(item.answer.file_token, item.answer.file_type,

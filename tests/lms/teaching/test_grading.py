@@ -112,7 +112,10 @@ def test_open_answer_with_photo_is_graded_and_completes_the_course(
     assert photo.status_code == 200 and photo.data == tiny_png()
     logged = db.session.scalars(select(AccessLogEntry.action).where(
         AccessLogEntry.subject_id == learner.id, AccessLogEntry.actor_id == trainer.id)).all()
-    assert sorted(logged) == ["view_answer_file", "view_open_answer"]
+    assert sorted(logged) == ["trainer_view_answer_file", "trainer_view_open_answer"]
+    # the learner's own log (read at /me/access-log), not the employer's company log
+    assert set(db.session.scalars(select(AccessLogEntry.organisation_id).where(
+        AccessLogEntry.subject_id == learner.id, AccessLogEntry.actor_id == trainer.id))) == {None}
 
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
     too_many = client.post(f"/teaching/grading/answers/{answer.id}",

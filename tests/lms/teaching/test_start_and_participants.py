@@ -187,3 +187,12 @@ def test_a_page_past_the_end_shows_the_last_page(client, auth, trainer, stuck_le
     auth.login(trainer.email)
     page = text(client.get(PARTICIPANTS, query_string={"page": 99}).get_data(as_text=True))
     assert "Seite 1 von 1" in page and "Lena Lernende" in page
+
+
+def test_start_page_leads_to_grading_and_item_analysis(client, auth, trainer, quiz_course):
+    auth.login(trainer.email)
+    html = client.get("/teaching/").get_data(as_text=True)
+    assert 'href="/teaching/grading' in html
+    analysis = f"/teaching/courses/{quiz_course.slug}/item-analysis"
+    assert f'href="{analysis}"' in html
+    assert client.get(analysis).status_code == 200
