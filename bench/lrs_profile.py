@@ -114,7 +114,8 @@ def main(argv=None) -> int:
     parser.add_argument("--batches", type=int, default=60)
     parser.add_argument("--batch", type=int, default=100)
     parser.add_argument("--top", type=int, default=0, help="also print the N costliest functions")
-    parser.add_argument("--pstats", type=Path, help="write the profile of the batches here")
+    parser.add_argument("--pstats", type=Path,
+                        help="write the profiles here (.1 and .100 before the suffix)")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory() as folder:
@@ -156,8 +157,8 @@ def main(argv=None) -> int:
                   f"{count // 2 * size / cpu:,.0f} statements per CPU second "
                   f"({plain / (count // 2) * 1000:.2f} ms wall); {half} profiled ==")
             breakdown(profile, half, profiled, args.top)
-            if args.pstats and size > 1:
-                profile.dump_stats(args.pstats)
+            if args.pstats:
+                profile.dump_stats(args.pstats.with_suffix(f".{size}{args.pstats.suffix}"))
     return 0
 
 
