@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, insert
 from sqlalchemy.engine import Connection
 
-from xapi import outbox
+from xapi import jsontext, outbox
 from xapi.activities import DefinitionCollector, save_definitions, statement_activity_index
 from xapi.agents import agent_key, statement_agent_index
 from xapi.comparison import statements_equivalent
@@ -126,7 +126,7 @@ def _prepare(
         "version": str(stored["version"]),
         "is_voided": False,
         "is_voiding": verb_id == VOIDED_VERB and kind == "StatementRef",
-        "statement": json.dumps(stored, ensure_ascii=False, separators=(",", ":")),
+        "statement": jsontext.dumps(stored),
     }
     return stored, row
 
