@@ -1,8 +1,8 @@
 """Benchmark of the LRS over HTTP, side by side with Ralph; bounded load from this process.
 
-Starts ``gunicorn -w 2 wsgi:app`` (or ``--server granian``) on a temporary SQLite file (or
-a PostgreSQL schema), pinned with ``taskset -c 1`` to one core while this load generator
-pins itself to core 0 (``--no-pin`` to pin nothing),
+Starts ``granian --interface wsgi --workers 1 wsgi:app`` (or ``--server gunicorn``, sync
+workers) on a temporary SQLite file (or a PostgreSQL schema), pinned with ``taskset -c 1``
+to one core while this load generator pins itself to core 0 (``--no-pin`` to pin nothing),
 runs ``atlas db upgrade`` and ``atlas lrs create-client --json``, pre-loads statements
 through the library straight into the database, then measures over loopback:
 
@@ -606,9 +606,10 @@ def main(argv=None) -> int:
     parser.add_argument("--statements", type=int, default=100_000,
                         help="statements pre-loaded before the measurements")
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
-    parser.add_argument("--server", choices=["gunicorn", "granian"], default="gunicorn",
-                        help="the WSGI server for the app")
-    parser.add_argument("--workers", type=int, default=2, help="server worker processes")
+    parser.add_argument("--server", choices=["gunicorn", "granian"], default="granian",
+                        help="the WSGI server for the app (default granian)")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="server worker processes (default 1: the server has one core)")
     parser.add_argument("--threads", type=int, default=1,
                         help="threads per worker (gunicorn: >1 is the gthread worker; "
                         "granian: --blocking-threads)")
