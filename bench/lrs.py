@@ -1,6 +1,8 @@
-"""Benchmark of the LRS over HTTP: the app under gunicorn, bounded load from this process.
+"""Benchmark of the LRS over HTTP, side by side with Ralph; bounded load from this process.
 
-Starts ``gunicorn -w 2 wsgi:app`` on a temporary SQLite file (or a PostgreSQL schema),
+Starts ``granian --interface wsgi --workers 1 wsgi:app`` (or ``--server gunicorn``, sync
+workers) on a temporary SQLite file (or a PostgreSQL schema), pinned with ``taskset -c 1``
+to one core while this load generator pins itself to core 0 (``--no-pin`` to pin nothing),
 runs ``atlas db upgrade`` and ``atlas lrs create-client --json``, pre-loads statements
 through the library straight into the database, then measures over loopback:
 
@@ -12,12 +14,16 @@ through the library straight into the database, then measures over loopback:
 - a raw SQLite baseline (SQLite only): the same rows (statement row with its JSON, agent
   and activity index rows) inserted with ``sqlite3.executemany`` into the same tables and
   indexes, after the same pre-load, one transaction per batch of the same size, no HTTP,
-  no validation, no Python objects: the floor the LRS's batch rate is compared with.
+  no validation, no Python objects: the floor the LRS's batch rate is compared with;
+- with ``--ralph VENV`` (a virtualenv outside the repo with ``ralph-malph[lrs,cli]``), the
+  same write phases, the same statements and clients against Ralph (uvicorn, FS backend,
+  pinned to the same core), then a side-by-side table with the ratios and the targets.
 
     .venv/bin/python bench/lrs.py                          # 100,000 statements, SQLite
     .venv/bin/python bench/lrs.py --statements 1000000     # the full run
     .venv/bin/python bench/lrs.py --backend postgresql     # ATLAS_TEST_DATABASE_URL or :5432/test
     .venv/bin/python bench/lrs.py --endpoint https://lrs.example/xapi/ --user K --password S
+    .venv/bin/python bench/lrs.py --ralph ../ralph-venv --no-reads  # side by side with Ralph
 
 Every phase is bounded by a request count and a time limit.
 """
@@ -30,6 +36,7 @@ import logging
 import os
 import random
 import secrets
+import shutil
 import socket
 import statistics
 import subprocess
@@ -193,29 +200,110 @@ def preload(url: str, total: int, batch: int = 1000) -> float:
     return time.perf_counter() - began
 
 
+def pinned(cpu: int | None) -> list[str]:
+    """``taskset -c CPU`` before a command, so a server runs on that one core."""
+    if cpu is None:
+        return []
+    if shutil.which("taskset") is None:
+        raise SystemExit("taskset is missing (util-linux); run with --no-pin")
+    return ["taskset", "-c", str(cpu)]
+
+
+def wait_until_up(process: subprocess.Popen, url: str, what: str) -> None:
+    parts = urlsplit(url)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"{what} exited with {process.returncode} while starting")
+        try:
+            connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=2)
+            connection.request("GET", parts.path)
+            if connection.getresponse().status < 500:
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"{what} did not start")
+
+
 @contextmanager
-def gunicorn(env: dict, port: int, workers: int, threads: int):
-    command = [str(BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}",
-               "--log-level", "warning", "wsgi:app"]
-    if threads > 1:
-        command[1:1] = ["--threads", str(threads)]
-    process = subprocess.Popen(command, env=env, cwd=ROOT)
+def running(command: list[str], env: dict, cwd: Path, probe: str, what: str):
+    process = subprocess.Popen(command, env=env, cwd=cwd)
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-                connection.request("GET", "/xapi/about")
-                if connection.getresponse().status == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            raise SystemExit("gunicorn did not start")
-        yield f"http://127.0.0.1:{port}/xapi/"
+        wait_until_up(process, probe, what)
+        yield process
     finally:
         process.terminate()
-        process.wait(timeout=30)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def atlas_server_command(args, port: int) -> tuple[list[str], str]:
+    """The command line that serves the app, and how the report names it."""
+    if args.server == "granian":
+        command = [str(BIN / "granian"), "--interface", "wsgi", "--host", "127.0.0.1",
+                   "--port", str(port), "--workers", str(args.workers),
+                   "--blocking-threads", str(args.threads), "--runtime-mode", "st",
+                   "--no-ws", "--log-level", "warning", "wsgi:app"]
+        name = (f"granian --interface wsgi --workers {args.workers} "
+                f"--blocking-threads {args.threads}")
+    else:
+        command = [str(BIN / "gunicorn"), "-w", str(args.workers), "-b", f"127.0.0.1:{port}",
+                   "--log-level", "warning", "wsgi:app"]
+        if args.threads > 1:
+            command[1:1] = ["--threads", str(args.threads)]
+        name = (f"gunicorn -w {args.workers}"
+                f"{f' --threads {args.threads}' if args.threads > 1 else ''}")
+    return pinned(args.server_cpu) + command, name
+
+
+@contextmanager
+def atlas_server(args, env: dict, port: int):
+    command, _name = atlas_server_command(args, port)
+    with running(command, env, ROOT, f"http://127.0.0.1:{port}/xapi/about", args.server):
+        yield f"http://127.0.0.1:{port}/xapi/"
+
+
+# --- Ralph, the reference LRS (a separate virtualenv, never a project dependency) -----------
+
+RALPH_USER, RALPH_PASSWORD = "bench", "bench-" + secrets.token_hex(8)
+
+
+@contextmanager
+def ralph_server(args, folder: Path):
+    """Ralph (``ralph-malph[lrs,cli]``) with its file-system backend, pinned like the app.
+
+    Served by uvicorn as Ralph's own image does (``uvicorn ralph.api:app``), one process,
+    through ``bench/ralph_fs_app.py``, which makes the FS backend append (in Ralph 5.1 it
+    refuses every write after the first). An empty store, since the FS backend reads the
+    whole file for every POST (its duplicate-id check) and so slows down as it fills.
+    """
+    venv = Path(args.ralph)
+    store = folder / "ralph-store"
+    store.mkdir()
+    env = {**os.environ, "RALPH_AUTH_FILE": str(folder / "ralph-auth.json"),
+           "RALPH_RUNSERVER_BACKEND": "fs",
+           "RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH": str(store),
+           "RALPH_APP_DIR": str(folder / "ralph-app")}
+    subprocess.run([str(venv / "bin" / "ralph"), "auth", "-u", RALPH_USER, "-p", RALPH_PASSWORD,
+                    "-s", "all", "-A", "bench", HOME, "-w"], env=env, cwd=folder, check=True,
+                   capture_output=True)
+    port = free_port()
+    command = pinned(args.server_cpu) + [
+        str(venv / "bin" / "uvicorn"), "--app-dir", str(ROOT / "bench"), "ralph_fs_app:app",
+        "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
+        "--no-access-log"]
+    with running(command, env, folder, f"http://127.0.0.1:{port}/whoami", "ralph"):
+        yield f"http://127.0.0.1:{port}/xAPI/"
+
+
+def ralph_version(args) -> str:
+    result = subprocess.run([str(Path(args.ralph) / "bin" / "python"), "-c",
+                             "import importlib.metadata as m; print(m.version('ralph-malph'))"],
+                            capture_output=True, text=True, check=False)
+    return result.stdout.strip() or "?"
 
 
 # --- the load -----------------------------------------------------------------------------------
@@ -285,7 +373,7 @@ def percentile(values: list[float], fraction: float) -> float:
 
 
 def write_load(name: str, args, endpoint: str, size: int, count: int, seed: int,
-               session: bool = False) -> Phase:
+               session: bool = False, credentials: tuple[str, str] | None = None) -> Phase:
     """``args.concurrency`` threads POSTing batches of ``size`` until ``count`` requests or the
     time limit."""
     phase = Phase(name)
@@ -299,7 +387,7 @@ def write_load(name: str, args, endpoint: str, size: int, count: int, seed: int,
     deadline = time.monotonic() + args.seconds
 
     def worker(n: int):
-        client = Client(endpoint, args.user, args.password)
+        client = Client(endpoint, *(credentials or (args.user, args.password)))
         while time.monotonic() < deadline:
             with lock:
                 if not bodies:
@@ -358,20 +446,28 @@ def read_latency(args, endpoint: str) -> list[Phase]:
 LOAD = {}
 
 
-def run_load(args, endpoint: str) -> list[Phase]:
-    LOAD["before"] = os.getloadavg()[0]
+def write_phases(args, endpoint: str, credentials=None) -> list[Phase]:
+    """Single POSTs, mixed batches, session batches: the same statements for every server."""
     log.info("load: single statements, %d clients", args.concurrency)
-    single = write_load("POST 1 statement", args, endpoint, 1, args.singles, seed=1000)
+    single = write_load("POST 1 statement", args, endpoint, 1, args.singles, seed=1000,
+                        credentials=credentials)
     log.info("load: batches of %d, %d clients", args.batch, args.concurrency)
     batches = write_load(f"POST batch of {args.batch}, mixed", args,
-                         endpoint, args.batch, args.batches, seed=2000)
+                         endpoint, args.batch, args.batches, seed=2000, credentials=credentials)
     log.info("load: session batches of %d, %d clients", args.batch, args.concurrency)
     sessions = write_load(f"POST batch of {args.batch}, sessions", args,
-                          endpoint, args.batch, args.batches, seed=3000, session=True)
+                          endpoint, args.batch, args.batches, seed=3000, session=True,
+                          credentials=credentials)
+    return [single, batches, sessions]
+
+
+def run_load(args, endpoint: str) -> list[Phase]:
+    LOAD["before"] = os.getloadavg()[0]
+    writes = write_phases(args, endpoint)
     log.info("load: filtered GETs")
     reads = read_latency(args, endpoint)
     LOAD["after"] = os.getloadavg()[0]
-    return [single, batches, sessions, *reads]
+    return [*writes, *reads]
 
 
 def _raw_rows(seq: int, statement: dict, stored: str):
@@ -466,12 +562,43 @@ def print_report(title: str, phases: list[Phase], load: tuple[float, float]) -> 
           f"{'p50 ms':>8} {'p95 ms':>8}")
     for phase in phases:
         print(phase.row())
-    rate = {p.name: p.statements / p.seconds for p in phases if p.statements and p.seconds}
-    raw = next((v for k, v in rate.items() if k.startswith("raw SQLite")), None)
+
+
+def rate_of(phase: Phase | None) -> float | None:
+    if phase is None or not phase.statements or not phase.seconds:
+        return None
+    return phase.statements / phase.seconds
+
+
+#: Targets of issue 17: ATLAS ÷ Ralph per write phase, and batches ÷ raw SQLite.
+RALPH_TARGETS = {"POST 1 statement": 10.0, "POST batch": 7.0}
+RAW_TARGET = 0.80
+
+
+def print_comparison(atlas_phases: list[Phase], ralph_phases: list[Phase] | None,
+                     ralph_note: str) -> None:
+    """The side-by-side table: ATLAS, Ralph, their ratio and the raw SQLite share."""
+    by_name = {p.name: p for p in atlas_phases}
+    ralph = {p.name: p for p in ralph_phases or ()}
+    raw = rate_of(next((p for p in atlas_phases if p.name.startswith("raw SQLite")), None))
+    print(f"\n== side by side: {ralph_note} ==")
+    print(f"{'phase':36} {'ATLAS/s':>9} {'Ralph/s':>9} {'ATLAS÷Ralph':>12} {'target':>7}  "
+          f"{'of raw SQLite':>13}")
+    for name, phase in by_name.items():
+        if not name.startswith("POST"):
+            continue
+        mine, theirs = rate_of(phase), rate_of(ralph.get(name))
+        target = next(v for k, v in RALPH_TARGETS.items() if name.startswith(k))
+        ratio = f"{mine / theirs:.1f}×" if mine and theirs else "–"
+        verdict = ("met" if mine / theirs >= target else "missed") if mine and theirs else ""
+        share = ""
+        if raw and mine and name.startswith("POST batch"):
+            share = f"{mine / raw:.0%} ({'met' if mine / raw >= RAW_TARGET else 'missed'})"
+        print(f"{name:36} {mine or 0:>9,.0f} {theirs or 0:>9,.0f} {ratio:>12} "
+              f"{f'≥{target:.0f}×':>7}  {share:>13} {verdict}")
     if raw:
-        for name, value in rate.items():
-            if name.startswith("POST batch"):
-                print(f"{name}: {value / raw:.0%} of the raw SQLite rate ({raw:,.0f}/s)")
+        print(f"raw SQLite, same rows, indexes and batch size: {raw:,.0f} statements/s "
+              f"(target: batches ≥ {RAW_TARGET:.0%} of it)")
 
 
 def main(argv=None) -> int:
@@ -479,9 +606,23 @@ def main(argv=None) -> int:
     parser.add_argument("--statements", type=int, default=100_000,
                         help="statements pre-loaded before the measurements")
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--server", choices=["gunicorn", "granian"], default="granian",
+                        help="the WSGI server for the app (default granian)")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="server worker processes (default 1: the server has one core)")
     parser.add_argument("--threads", type=int, default=1,
-                        help="gunicorn threads per worker (>1: gthread worker, keep-alive)")
+                        help="threads per worker (gunicorn: >1 is the gthread worker; "
+                        "granian: --blocking-threads)")
+    cores = os.cpu_count() or 1
+    parser.add_argument("--server-cpu", type=int, default=1 if cores > 1 else None,
+                        help="run each server with taskset -c on this core (default 1)")
+    parser.add_argument("--client-cpu", type=int, default=0 if cores > 1 else None,
+                        help="pin the load generator to this core (default 0)")
+    parser.add_argument("--no-pin", action="store_true", help="pin nothing")
+    parser.add_argument("--ralph", default=os.environ.get("ATLAS_BENCH_RALPH_VENV"),
+                        help="virtualenv with ralph-malph[lrs,cli]: also measure Ralph with "
+                        "the same writes (default $ATLAS_BENCH_RALPH_VENV)")
+    parser.add_argument("--no-reads", action="store_true", help="skip the GET phases")
     parser.add_argument("--concurrency", type=int, default=8, help="concurrent clients")
     parser.add_argument("--singles", type=int, default=5000, help="single POSTs at most")
     parser.add_argument("--batches", type=int, default=300, help="batch POSTs at most")
@@ -496,7 +637,12 @@ def main(argv=None) -> int:
     global ARGS
     ARGS = args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    if args.no_pin:
+        args.server_cpu = args.client_cpu = None
+    if args.client_cpu is not None:
+        os.sched_setaffinity(0, {args.client_cpu})  # the load generator, all its threads
 
+    ralph_phases, ralph_note = None, "Ralph not measured (give --ralph VENV)"
     if args.endpoint:
         if not (args.user and args.password):
             parser.error("--endpoint needs --user and --password")
@@ -518,24 +664,46 @@ def main(argv=None) -> int:
             seconds = preload(url, args.statements)
             log.info("pre-loaded in %.0f s (%.0f statements/s through the library)",
                      seconds, args.statements / max(seconds, 1e-9))
-            with gunicorn(env, port, args.workers, args.threads) as endpoint:
-                phases = run_load(args, endpoint)
+            with atlas_server(args, env, port) as endpoint:
+                if args.no_reads:
+                    LOAD["before"] = os.getloadavg()[0]
+                    phases = write_phases(args, endpoint)
+                    LOAD["after"] = os.getloadavg()[0]
+                else:
+                    phases = run_load(args, endpoint)
             if args.backend == "sqlite":
                 log.info("raw SQLite baseline: %d batches of %d", args.batches, args.batch)
+                if args.server_cpu is not None:  # on the core the servers had
+                    os.sched_setaffinity(0, {args.server_cpu})
                 phases.append(raw_sqlite_baseline(Path(folder), args.statements,
                                                   args.batches, args.batch))
+                if args.client_cpu is not None:
+                    os.sched_setaffinity(0, {args.client_cpu})
+            if args.ralph:
+                log.info("Ralph %s (FS backend, empty store): the same writes",
+                         ralph_version(args))
+                with ralph_server(args, Path(folder)) as ralph_endpoint:
+                    ralph_phases = write_phases(args, ralph_endpoint,
+                                                credentials=(RALPH_USER, RALPH_PASSWORD))
+                ralph_note = (f"Ralph {ralph_version(args)} (uvicorn, FS backend appending, "
+                              "empty store), the same statements and clients")
+            _command, server_name = atlas_server_command(args, port)
+            pin = (f", servers on CPU {args.server_cpu}, load generator on CPU {args.client_cpu}"
+                   if args.server_cpu is not None else "")
             title = (f"{description}, {args.statements:,} statements pre-loaded, "
-                     f"gunicorn -w {args.workers}"
-                     f"{f' --threads {args.threads}' if args.threads > 1 else ''}, "
-                     f"{os.cpu_count()} CPUs")
+                     f"{server_name}, {os.cpu_count()} CPUs{pin}")
     print_report(title, phases, (LOAD["before"], LOAD["after"]))
+    if ralph_phases:
+        print_report(ralph_note, ralph_phases, (LOAD["after"], os.getloadavg()[0]))
+    print_comparison(phases, ralph_phases, ralph_note)
     if args.json:
         args.json.write_text(json.dumps([{
-            "phase": p.name, "requests": p.requests, "errors": p.errors,
+            "server": server, "phase": p.name, "requests": p.requests, "errors": p.errors,
             "statements_per_second": p.statements / p.seconds if p.statements else None,
             "p50_ms": statistics.median(p.latencies) if p.latencies else None,
             "p95_ms": percentile(p.latencies, 0.95) if p.latencies else None,
-        } for p in phases], indent=2))
+        } for server, group in (("atlas", phases), ("ralph", ralph_phases or []))
+            for p in group], indent=2))
     return 0
 
 

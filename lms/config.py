@@ -151,7 +151,9 @@ def build_config(instance_path: Path, env: dict | None = None) -> dict:
                            "this node's instance folder (mail folder, caches)"),
     "ATLAS_SHARED_DIR": str(shared),
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # A ping per checkout finds connections a database server dropped; an SQLite file
+        # has no server, and the ping would be one more statement on every request.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite")},
         "ATLAS_BASE_URL": env.get("ATLAS_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "ATLAS_SELF_REGISTRATION": _bool(env.get("ATLAS_SELF_REGISTRATION", "1")),
         "ATLAS_PLUGINS": [p.strip() for p in env.get("ATLAS_PLUGINS", "").split(",") if p.strip()],

@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
 
 from xapi.store_errors import BadRequestError
-from xapi.store_sql import activities, insert_ignore
+from xapi.store_sql import activities, insert_ignore, where_in
 from xapi.validation.identifiers import is_iri
 
 # Roles of an activity in a statement, OR-ed into xapi_statement_activities.roles.
@@ -28,6 +28,7 @@ CONTEXT_ROLES = {
 }
 LANGUAGE_MAPS = ("name", "description")
 MERGED_MAPS = (*LANGUAGE_MAPS, "extensions")
+DEFINITIONS_BY_ID = "SELECT id, definition FROM xapi_activities WHERE id IN ({in})"
 
 
 def is_activity(obj: Any) -> bool:
@@ -130,13 +131,10 @@ def save_definitions(
     if not definitions:
         return
     ids = sorted(definitions)
-    current: dict[str, dict[str, Any]] = {}
-    for chunk_start in range(0, len(ids), 500):
-        chunk = ids[chunk_start : chunk_start + 500]
-        rows = conn.execute(
-            select(activities.c.id, activities.c.definition).where(activities.c.id.in_(chunk))
-        )
-        current.update({row.id: json.loads(row.definition) for row in rows})
+    current = {
+        activity_id: json.loads(text)
+        for activity_id, text in where_in(conn, DEFINITIONS_BY_ID, ids)
+    }
     inserts, updates = [], []
     for activity_id in ids:
         if activity_id not in current:

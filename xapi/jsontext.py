@@ -12,6 +12,8 @@ import re
 from itertools import accumulate
 from typing import Any
 
+import orjson
+
 #: How deep arrays and objects may nest in any JSON a client sends (the outermost value
 #: counts as level 1). A statement needs about 8 levels; extensions get the rest.
 MAX_DEPTH = 64
@@ -30,6 +32,8 @@ _STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
 _SURROGATE_ESCAPE_TEXT = re.compile(r"\\u[dD][89a-fA-F]")
 _SURROGATE_ESCAPE_BYTES = re.compile(rb"\\u[dD][89a-fA-F]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+_LONG_DIGITS_TEXT = re.compile(r"[0-9]{19}")
+_LONG_DIGITS_BYTES = re.compile(rb"[0-9]{19}")
 
 
 class JsonTextError(ValueError):
@@ -191,6 +195,18 @@ def loads(data: str | bytes, *, max_depth: int = MAX_DEPTH, what: str = "the JSO
         (its message then carries the parser's).
     """
     check_depth(data, max_depth=max_depth, what=what)
+    may_hold_surrogates = _may_hold_surrogates(data)
+    long_digits = _LONG_DIGITS_BYTES if isinstance(data, bytes) else _LONG_DIGITS_TEXT
+    if not may_hold_surrogates and not long_digits.search(data):
+        # orjson refuses all that the standard parser is told to refuse here (NaN and
+        # Infinity, control characters, broken UTF-8) and more (1e400); anything it
+        # refuses goes to the standard parser, whose message and rule stand. Text with
+        # 19 digits in a row may hold an integer beyond 64 bits, which orjson would turn
+        # into a float: the standard parser keeps it exact.
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError:
+            pass
     try:
         value = json.loads(data, parse_constant=_refuse_constant)
     except JsonTextError:
@@ -200,6 +216,19 @@ def loads(data: str | bytes, *, max_depth: int = MAX_DEPTH, what: str = "the JSO
     except (UnicodeDecodeError, ValueError) as error:
         raise JsonTextError(SYNTAX_RULE, f"{what} is not valid UTF-8 JSON: {error}") \
             from None
-    if _may_hold_surrogates(data):
+    if may_hold_surrogates:
         check_value(value, max_depth=max_depth, what=what)
     return value
+
+
+def dumps(value: Any) -> str:
+    """Compact JSON text, non-ASCII characters as themselves, keys in their order.
+
+    orjson, or the standard library for what orjson does not take (integers beyond 64
+    bits, keys that are not strings). Floats may be spelt differently (``1e16`` rather
+    than ``1e+16``): the same number either way.
+    """
+    try:
+        return orjson.dumps(value).decode("utf-8")
+    except TypeError:  # orjson.JSONEncodeError
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

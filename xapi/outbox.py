@@ -12,11 +12,12 @@ from sqlalchemy.engine import Connection
 
 from xapi.activities import statement_activity_index
 from xapi.store_errors import BadRequestError, NotFoundError
-from xapi.store_sql import outbox, statement_attachments, statements, upstreams
+from xapi.store_sql import fetch_all, outbox, statement_attachments, statements, upstreams
 
 BASE_DELAY = timedelta(seconds=30)
 MAX_DELAY = timedelta(hours=6)
 LEASE = timedelta(minutes=5)
+ANY_ENABLED_UPSTREAM = "SELECT 1 FROM xapi_upstreams WHERE is_enabled = ? LIMIT 1"
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,8 @@ def enqueue(
     """
     if not written:
         return 0
+    if not fetch_all(conn, ANY_ENABLED_UPSTREAM, (True,)):
+        return 0  # the usual case: one indexed probe instead of loading the upstreams
     active = [
         _upstream(r)
         for r in conn.execute(select(upstreams).where(upstreams.c.is_enabled.is_(True)))

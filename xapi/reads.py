@@ -14,7 +14,9 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.engine import Connection
 
 from xapi.agents import agent_key
-from xapi.store_sql import outbox, statement_agents, statements, upstreams
+from xapi.store_sql import outbox, statement_agents, statements, upstreams, where_in
+
+VOIDED_AMONG = "SELECT id FROM xapi_statements WHERE is_voided = ? AND id IN ({in})"
 
 
 @dataclass(frozen=True)
@@ -34,9 +36,7 @@ def voided_ids(conn: Connection, ids: Iterable[str]) -> set[str]:
     wanted = sorted({str(i).lower() for i in ids})
     if not wanted:
         return set()
-    rows = conn.execute(select(statements.c.id).where(
-        statements.c.id.in_(wanted), statements.c.is_voided.is_(True)))
-    return set(rows.scalars())
+    return {row[0] for row in where_in(conn, VOIDED_AMONG, wanted, True)}
 
 
 def statements_by_id(conn: Connection, ids: Iterable[str]) -> list[dict[str, Any]]:

@@ -6,9 +6,13 @@ from typing import Any
 from sqlalchemy import and_, select, update
 from sqlalchemy.engine import Connection
 
-from xapi.store_sql import insert_ignore, statement_refs, statements
+from xapi.store_sql import insert_ignore, statement_refs, statements, where_in
 
 CHUNK = 500
+VOIDERS_OF = (
+    "SELECT authority_key, object_statement_ref FROM xapi_statements "
+    "WHERE is_voiding = ? AND object_statement_ref IN ({in})"
+)
 
 
 def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
@@ -91,13 +95,8 @@ def apply_voiding(
     """
     pairs = [(r["authority_key"], r["object_statement_ref"]) for r in rows if r["is_voiding"]]
     plain = sorted(r["id"] for r in rows if not r["is_voiding"])
-    for chunk in _chunks(plain):
-        found = conn.execute(
-            select(statements.c.authority_key, statements.c.object_statement_ref).where(
-                statements.c.is_voiding.is_(True), statements.c.object_statement_ref.in_(chunk)
-            )
-        )
-        pairs += [(row.authority_key, row.object_statement_ref) for row in found]
+    # new statements that a voiding statement stored earlier already targets
+    pairs += [tuple(row) for row in where_in(conn, VOIDERS_OF, plain, True)]
     targets = sorted({target for _voider, target in pairs})
     if own_only and targets:
         owner: dict[str, str | None] = {}

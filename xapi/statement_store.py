@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select
+from sqlalchemy import bindparam, delete, insert
 from sqlalchemy.engine import Connection
 
-from xapi import outbox
+from xapi import jsontext, outbox
 from xapi.activities import DefinitionCollector, save_definitions, statement_activity_index
 from xapi.agents import agent_key, statement_agent_index
 from xapi.comparison import statements_equivalent
@@ -27,11 +27,18 @@ from xapi.store_sql import (
     statement_agents,
     statement_attachments,
     statements,
+    where_in,
 )
 
 log = logging.getLogger(__name__)
 
 CHUNK = 500
+#: The store's lookups by statement id, run straight on the driver (see store_sql.fetch_all).
+EXISTING_BY_ID = (
+    "SELECT id, statement, has_client_timestamp FROM xapi_statements WHERE id IN ({in})"
+)
+SEQS_BY_ID = "SELECT id, seq FROM xapi_statements WHERE id IN ({in})"
+SEQS_AND_TEXT_BY_ID = "SELECT id, seq, statement FROM xapi_statements WHERE id IN ({in})"
 STATEMENT_COLUMNS = tuple(c.name for c in statements.c if c.name != "seq")
 INDEX_COLUMNS = {
     "agents": ("agent_key", "is_direct", "statement_seq", "roles"),
@@ -119,7 +126,7 @@ def _prepare(
         "version": str(stored["version"]),
         "is_voided": False,
         "is_voiding": verb_id == VOIDED_VERB and kind == "StatementRef",
-        "statement": json.dumps(stored, ensure_ascii=False, separators=(",", ":")),
+        "statement": jsontext.dumps(stored),
     }
     return stored, row
 
@@ -140,21 +147,10 @@ def _insert_statements(conn: Connection, rows: Sequence[dict[str, Any]]) -> dict
     )
     text_by_id = {row["id"]: row["statement"] for row in rows}
     ids = list(text_by_id)
-    seq_by_id: dict[str, int] = {}
-    for chunk in _chunks(ids):
-        if inserted == len(rows):
-            found = conn.execute(
-                select(statements.c.id, statements.c.seq).where(statements.c.id.in_(chunk))
-            )
-            seq_by_id.update({r.id: r.seq for r in found})
-        else:
-            found = conn.execute(
-                select(statements.c.id, statements.c.seq, statements.c.statement).where(
-                    statements.c.id.in_(chunk)
-                )
-            )
-            seq_by_id.update({r.id: r.seq for r in found if r.statement == text_by_id[r.id]})
-    return seq_by_id
+    if inserted == len(rows):
+        return dict(where_in(conn, SEQS_BY_ID, ids))
+    found = where_in(conn, SEQS_AND_TEXT_BY_ID, ids)
+    return {r_id: seq for r_id, seq, text in found if text == text_by_id[r_id]}
 
 
 def _check_existing(conn: Connection, candidates: Mapping[str, Mapping[str, Any]]) -> set[str]:
@@ -162,25 +158,18 @@ def _check_existing(conn: Connection, candidates: Mapping[str, Mapping[str, Any]
 
     :raises ConflictError: when one is stored with a different statement.
     """
-    ids = sorted(candidates)
     held: set[str] = set()
-    for chunk in _chunks(ids):
-        rows = conn.execute(
-            select(
-                statements.c.id, statements.c.statement, statements.c.has_client_timestamp
-            ).where(statements.c.id.in_(chunk))
-        )
-        for row in rows:
-            stored = json.loads(row.statement)
-            if not row.has_client_timestamp:
-                # The LRS assigned it: a difference there is no conflict (Data 2.3.1).
-                del stored["timestamp"]
-            if not statements_equivalent(stored, candidates[row.id]):
-                raise ConflictError(
-                    f"statement {row.id} is already stored with different content; "
-                    "statements cannot be changed"
-                )
-            held.add(row.id)
+    for row_id, text, has_client_timestamp in where_in(conn, EXISTING_BY_ID, sorted(candidates)):
+        stored = json.loads(text)
+        if not has_client_timestamp:
+            # The LRS assigned it: a difference there is no conflict (Data 2.3.1).
+            del stored["timestamp"]
+        if not statements_equivalent(stored, candidates[row_id]):
+            raise ConflictError(
+                f"statement {row_id} is already stored with different content; "
+                "statements cannot be changed"
+            )
+        held.add(row_id)
     return held
 
 

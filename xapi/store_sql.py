@@ -254,6 +254,55 @@ def insert_ignore(conn: Connection, table: Table, index_elements: list[str]):
     return dialect_insert(table).on_conflict_do_nothing(index_elements=index_elements)
 
 
+_DRIVER_SQL: dict[tuple[str, str, int], str] = {}
+
+
+def driver_sql(conn: Connection, template: str, count: int = 0) -> str:
+    """``template`` in the driver's parameter style, with ``{in}`` as ``count`` placeholders.
+
+    Templates are written with ``?`` (SQLite's style); psycopg gets ``%s``. The text is
+    cached, and the same text each time lets both drivers reuse their prepared statement
+    (sqlite3's statement cache; psycopg prepares after a few executions).
+    """
+    key = (conn.dialect.paramstyle, template, count)
+    sql = _DRIVER_SQL.get(key)
+    if sql is None:
+        sql = template.replace("{in}", ",".join("?" * count))
+        if conn.dialect.paramstyle != "qmark":
+            sql = sql.replace("?", "%s")
+        if len(_DRIVER_SQL) < 4096:
+            _DRIVER_SQL[key] = sql
+    return sql
+
+
+def fetch_all(conn: Connection, template: str, params: Sequence[Any], count: int = 0) -> list:
+    """Rows of a fixed SELECT, run on the driver's cursor in the caller's transaction.
+
+    For the store's hot path: no statement construction, compilation or result
+    processing, so values come back as the driver gives them (on SQLite booleans are
+    0/1 and datetimes text: select only columns where that does not matter).
+    """
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(driver_sql(conn, template, count), tuple(params))
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def where_in(conn: Connection, template: str, values: Sequence[Any], *before: Any,
+             chunk: int = 500) -> list:
+    """:func:`fetch_all` of ``template`` (``… IN ({in})``) for ``values``, in chunks.
+
+    ``before`` are parameters that come before the IN list in the template.
+    """
+    rows: list = []
+    for start in range(0, len(values), chunk):
+        part = values[start : start + chunk]
+        rows += fetch_all(conn, template, (*before, *part), len(part))
+    return rows
+
+
 _BULK_CACHE: dict[tuple, Any] = {}
 
 

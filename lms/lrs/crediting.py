@@ -151,6 +151,15 @@ class CreditRule:
             self._admins[person] = bool(user is not None and user.is_admin)
         return self._admins[person]
 
+    def may_credit(self, statement: Mapping[str, Any]) -> bool:
+        """Whether ``statement`` could move anyone's progress at all (the early decision).
+
+        False for the usual statement of a client without a grant covering it: the
+        projection then has nothing to load or fold for it. A trainer's override counts here
+        (``TRAINER``); whether that person may override is :meth:`may_override`'s question.
+        """
+        return self.authority_of(statement) is not None
+
     def credits(self, statement: Mapping[str, Any], *, platform_only: bool) -> bool:
         """Whether ``statement`` may move progress.
 
@@ -163,15 +172,19 @@ class CreditRule:
         return found == GRANTED and not platform_only
 
 
+#: Built once, run on the session's connection: the live fold reads it on every store.
+_GRANTS = (
+    select(LrsClient.authority, LrsClient.revoked_at, LrsCreditGrant.course_slug,
+           LrsCreditGrant.activity_prefix, LrsCreditGrant.granted_at)
+    .join(LrsCreditGrant, LrsCreditGrant.client_id == LrsClient.id)
+)
+
+
 def load_credit_rule() -> CreditRule:
     """The rule with every client's grants, read in one query."""
     rule = CreditRule(platform_key=agent_key(platform_authority()),
                       home_page=v.platform_base(current_app.config["ATLAS_BASE_URL"]))
-    rows = db.session.execute(
-        select(LrsClient.authority, LrsClient.revoked_at, LrsCreditGrant.course_slug,
-               LrsCreditGrant.activity_prefix, LrsCreditGrant.granted_at)
-        .join(LrsCreditGrant, LrsCreditGrant.client_id == LrsClient.id)
-    )
+    rows = db.session.connection().execute(_GRANTS)
     for row in rows:
         key = agent_key(row.authority)
         if key is None or key == rule.platform_key:

@@ -6,13 +6,13 @@ none we serve. Every response of the Statement resource (GET, PUT, POST, errors 
 carries ``X-Experience-API-Consistent-Through``.
 """
 
-import json
 from datetime import datetime
 from typing import Any
 
 from flask import Response, g, request
 from werkzeug.http import http_date
 
+from xapi import jsontext
 from xapi.isotime import format_timestamp
 from xapi.versions import LATEST_VERSION, negotiate_version
 
@@ -33,7 +33,7 @@ def negotiate(header_value: str | None) -> str:
 
 def json_response(value: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     """A JSON body as UTF-8, keys in their stored order (no sorting, no ASCII escapes)."""
-    body = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    body = jsontext.dumps(value)
     response = Response(body, status=status, mimetype="application/json", headers=headers)
     response.charset = "utf-8"
     return response

@@ -174,7 +174,8 @@ def authenticate_client(key: str, secret: str, now: datetime) -> ActiveClient | 
     Checked on every request, so it reads one row with Core rather than loading a model.
     A hash is computed even for unknown keys, so timing does not tell which keys exist.
     """
-    row = db.session.execute(_CLIENT_BY_KEY, {"key": key}).first()
+    # on the session's connection: the ORM's execution layer has nothing to add here
+    row = db.session.connection().execute(_CLIENT_BY_KEY, {"key": key}).first()
     stored = row.secret_hash if row is not None else "0" * 64
     if not credentials.secret_matches(client_pepper(), secret, stored) or row is None:
         return None

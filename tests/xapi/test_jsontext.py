@@ -188,3 +188,31 @@ def test_fuzz_json_text_only_ever_raises_json_text_errors(text):
     except jsontext.JsonTextError as error:
         error.pointer.encode("utf-8")
         error.message.encode("utf-8")
+
+
+@pytest.mark.parametrize("text", [
+    '{"raw": 123456789012345678901234567890}',
+    "[9223372036854775807, 9223372036854775808, -9223372036854775809]",
+    '{"a": 1.5, "b": "ü€\\u00e9 😀", "c": [true, false, null], "d": -0, "e": 1e-7, "a": 2}',
+    "1e400",
+])
+def test_values_are_those_of_the_standard_parser(text):
+    """The fast parser (orjson) must never change a value: big integers stay exact."""
+    expected = json.loads(text)
+    for data in (text, text.encode()):
+        value = jsontext.loads(data)
+        assert value == expected
+        assert json.dumps(value) == json.dumps(expected)  # int stays int, float stays float
+
+
+@pytest.mark.parametrize("value", [
+    {"raw": 10**30, "name": {"de-DE": "Lektion für Ärzte 😀"}},
+    [1, 2.5, None, True, "x", {"k": 1e16}],
+    {1: "a non-string key"},
+])
+def test_dumps_is_compact_unescaped_and_round_trips(value):
+    text = jsontext.dumps(value)
+    assert text == json.dumps(value, ensure_ascii=False, separators=(",", ":")) or \
+        json.loads(text) == json.loads(json.dumps(value))
+    assert json.loads(text) == json.loads(json.dumps(value))
+    assert ": " not in text and ", " not in text and "\\u" not in text

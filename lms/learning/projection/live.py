@@ -19,16 +19,19 @@ def fold_statements(stored: list[Mapping[str, Any]], now: datetime) -> None:
     """
     voided_verb = v.VERBS["voided"].id
     voiding = [s for s in stored if (s.get("verb") or {}).get("id") == voided_verb]
-    plain = [s for s in stored if (s.get("verb") or {}).get("id") != voided_verb]
+    rule = load_credit_rule()
+    # Decided early: statements no authority may credit are stored and never folded.
+    plain = [s for s in stored
+             if (s.get("verb") or {}).get("id") != voided_verb and rule.may_credit(s)]
     if plain and not all(is_platform_statement(s) for s in plain):
         # a voiding statement may have arrived before its target
         voided = reads.voided_ids(db.session.connection(), [str(s["id"]) for s in plain])
         plain = [s for s in plain if str(s["id"]) not in voided]
-    rule = load_credit_rule()
-    folder = StatementFolder(fresh=False, rule=rule)
-    folder.fold(plain)
-    for pair in folder.pairs.values():
-        pair.finish(now, replay=False)
+    if plain:
+        folder = StatementFolder(fresh=False, rule=rule)
+        folder.fold(plain)
+        for pair in folder.pairs.values():
+            pair.finish(now, replay=False)
     if voiding:
         targets = [str((s.get("object") or {}).get("id")) for s in voiding]
         affected = StatementFolder(fresh=False, rule=rule)
