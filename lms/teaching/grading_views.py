@@ -38,8 +38,12 @@ def show_grading_queue():
         abort(404)
     ids = [chosen] if chosen is not None else list(by_id)
     counts = grading_queue.waiting_by_course(list(by_id))
+    language = _language()
+    titles = {course.slug: (course.published_version.title(language)
+                            if course.published_version else course.slug) for course in courses}
     return render_template(
         "teaching/grading_queue.html", courses=courses, chosen=chosen, counts=counts,
+        titles=titles,
         rows=grading_queue.waiting_answers(ids), waiting=sum(counts.get(i, 0) for i in ids),
         page_size=grading_queue.PAGE_SIZE)
 

@@ -196,3 +196,10 @@ def test_start_page_leads_to_grading_and_item_analysis(client, auth, trainer, qu
     analysis = f"/teaching/courses/{quiz_course.slug}/item-analysis"
     assert f'href="{analysis}"' in html
     assert client.get(analysis).status_code == 200
+
+
+def test_grading_queue_names_courses_by_title(client, auth, trainer, quiz_course):
+    auth.login(trainer.email)
+    html = client.get("/teaching/grading").get_data(as_text=True)
+    title = quiz_course.published_version.title("de")
+    assert title != quiz_course.slug and f">{title}</a>" in html
