@@ -34,10 +34,7 @@ def walk_course(live_app, tmp_path_factory, demo_logins):
     from lms.sessions.services import SessionDetails, schedule_session
     from tests.factories import make_user
 
-    folder = new_course(tmp_path_factory.mktemp("walk") / SLUG, SLUG)
-    course_file = folder / "course.yml"
-    course_file.write_text(course_file.read_text(encoding="utf-8").replace(
-        "de: Neuer Kurs", f"de: {TITLE}"), encoding="utf-8")
+    folder = new_course(tmp_path_factory.mktemp("walk") / SLUG, SLUG, title=TITLE)
     with live_app.app_context(), live_app.test_request_context():
         now = utcnow()
         course = catalog.import_course(folder, None, now, publish=True).version.course
