@@ -1,9 +1,10 @@
 """Is a new password one an attacker tries first? Offline rules, and optionally a range API.
 
-Offline (always): a bundled list of the most common breached passwords
-(``common_passwords.txt``, compared after stripping digits and symbols at both ends and undoing
-letter-for-digit swaps), the person's own name and address and the platform's name, keyboard
-and alphabet runs, and repeated characters or chunks.
+Offline (always): the 30,000 most common passwords of public breach corpora (the ``passwords``
+frequency list that ships with the zxcvbn package, MIT) and a list of our own with German and
+shop-floor favourites (``common_passwords.txt``), both compared after stripping digits and
+symbols at both ends and undoing letter-for-digit swaps; the person's own name and address
+and the platform's name, keyboard and alphabet runs, and repeated characters or chunks.
 
 Online (when ``ATLAS_PWNED_RANGE_URL`` is set): the k-anonymity range API of Have I Been Pwned
 or a compatible mirror. Only the first five hex digits of the password's SHA-1 leave the
@@ -42,7 +43,15 @@ def common_passwords() -> frozenset[str]:
     text = files("lms.accounts").joinpath("common_passwords.txt").read_text("utf-8")
     words = {line.strip().lower() for line in text.splitlines()
              if line.strip() and not line.startswith("#")}
+    words |= {word.lower() for word in breached_passwords()}
     return frozenset(words | {_core(word) for word in words} - {""})
+
+
+def breached_passwords() -> list[str]:
+    """The most common passwords of public breach corpora, most frequent first (zxcvbn)."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return FREQUENCY_LISTS["passwords"]
 
 
 def _fold(text: str) -> str:

@@ -186,3 +186,16 @@ def test_a_silent_or_missing_range_api_fails_open_and_logs(app, caplog):
     assert len(failures) == 2
     assert any("timed out" in r.getMessage().lower() or "Timeout" in r.getMessage()
                for r in failures)
+
+
+@pytest.mark.parametrize("password", ["Manchester", "Salamander1!", "Terminator2024"])
+def test_passwords_from_breach_corpora_are_refused(app, password):
+    # these are in the 30,000 most common breached passwords (zxcvbn's list), not in our own
+    from lms.accounts.password_strength import breached_passwords
+
+    assert _core_word(password) in breached_passwords()
+    assert weakness(password, "jan.neu@example.org", "Jan Neu") is not None
+
+
+def _core_word(password: str) -> str:
+    return password.lower().rstrip("!0123456789")
