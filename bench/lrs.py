@@ -266,6 +266,17 @@ def atlas_server(args, env: dict, port: int):
         yield f"http://127.0.0.1:{port}/xapi/"
 
 
+@contextmanager
+def gunicorn(env: dict, port: int, workers: int, threads: int):
+    """gunicorn serving the whole app (the learner-page and cluster benchmarks use it)."""
+    command = [str(BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}",
+               "--log-level", "warning", "wsgi:app"]
+    if threads > 1:
+        command[1:1] = ["--threads", str(threads)]
+    with running(command, env, ROOT, f"http://127.0.0.1:{port}/xapi/about", "gunicorn"):
+        yield f"http://127.0.0.1:{port}/xapi/"
+
+
 # --- Ralph, the reference LRS (a separate virtualenv, never a project dependency) -----------
 
 RALPH_USER, RALPH_PASSWORD = "bench", "bench-" + secrets.token_hex(8)
