@@ -17,6 +17,7 @@ from lms.db import utcnow
 from lms.extensions import db
 from lms.forms import ActionForm
 from lms.jobs import dead_letters
+from lms.learning.answer_erasure import erase_open_answers
 from lms.lrs.models import LrsClient
 from lms.lrs.services import erase_agent
 from lms.unit_of_work import commit_or_flash, unit_of_work
@@ -112,6 +113,13 @@ def issue_login_card(user_id: int):
     return response or redirect(url_for("admin.edit_user", user_id=user.id))
 
 
+def _erase_learning_records(person: User, now) -> None:
+    """The LRS's statements and documents about ``person``, and their open answers."""
+    erase_agent(current_user, learner_actor(current_app.config["ATLAS_BASE_URL"],
+                                            person.pseudonym), now)
+    erase_open_answers(person)
+
+
 @bp.post("/users/<int:user_id>/anonymise")
 @admin_required
 def anonymise_user(user_id: int):
@@ -123,8 +131,7 @@ def anonymise_user(user_id: int):
             now = utcnow()
             administration.anonymise(
                 current_user, user, form.confirmation.data, now,
-                erase_learning_records=lambda person: erase_agent(current_user, learner_actor(
-                    current_app.config["ATLAS_BASE_URL"], person.pseudonym), now))
+                erase_learning_records=lambda person: _erase_learning_records(person, now))
         if not work.failed:
             return redirect(url_for("admin.edit_user", user_id=user.id))
     return user_page(user, 400, anonymise_form=form)

@@ -11,6 +11,11 @@ def lms_model_modules():
 
 
 @hookimpl
+def lms_job_modules():
+    return ["lms.learning.answer_erasure"]
+
+
+@hookimpl
 def lms_load_blueprints(app):
     from lms.learning import quiz_views, views
 

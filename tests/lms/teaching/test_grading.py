@@ -261,3 +261,26 @@ def test_a_required_file_is_asked_for_and_nothing_is_stored(grading_course, lear
     answer = only_answer(grading_course)
     assert attempt.is_pending and answer.file_type == "application/pdf"
     assert answer.file_name == "scan.pdf"
+
+
+def test_anonymising_a_learner_erases_their_open_answers_and_files(
+        grading_course, learner, client, auth):
+    from lms.learning import answer_files
+    from tests.conftest import csrf_token_from
+
+    submit_transfer(client, text="Mein Arbeitsplatz in Halle 3", file=(io.BytesIO(tiny_png()),
+                                                                       "foto.png"))
+    answer = only_answer(grading_course)
+    stored = answer_files.path_of(answer.file_token)
+    assert stored.exists()
+    auth.logout()
+    admin = make_user(is_admin=True)
+    auth.login(admin.email)
+    page = client.get(f"/admin/users/{learner.id}").get_data(as_text=True)
+    response = client.post(f"/admin/users/{learner.id}/anonymise", data={
+        "csrf_token": csrf_token_from(page), "confirmation": learner.name})
+    assert response.status_code == 302
+    db.session.expire_all()
+    erased = db.session.get(QuizAnswer, answer.id)
+    assert erased.text == "" and erased.file_token is None and erased.file_name is None
+    assert not stored.exists()  # the job ran after the commit (inline without Redis)
