@@ -372,6 +372,10 @@ class Crawl:
             if page.body is None or "text/html" not in page.content_type:
                 continue
             self.html_pages.append(path)
+            title = re.search(r"<title>(.*?)</title>", page.body.decode("utf-8", "replace"), re.S)
+            if title is None or "<" in title.group(1) or not title.group(1).strip():
+                self.add(language, "title", path, "no plain page title: "
+                         + (title.group(1)[:80] if title else "none"), source)
             parser = _parse(page.body, language)
             self.check_assets(language, path, parser)
             self.german_pages += bool(german_words("\n".join(parser.text), set()))
