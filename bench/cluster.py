@@ -43,6 +43,7 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import requests
 
@@ -440,11 +441,26 @@ def manager_loop(args, base, ledger, gate, start):
                       "department": "0", "status": "", "format": "csv", "date_from": "",
                       "date_to": ""}
             response = browser.call("POST export 50,001 rows (CSV)", "POST",
-                                    "/company/exports/download", data=values, stream=True)
+                                    "/company/exports/download", ok=(200, 303), data=values,
+                                    stream=True)
+            if response is not None and response.status_code == 303:
+                # over ATLAS_EXPORT_INLINE_MAX_ROWS a job prepares the file: wait for it
+                response = _prepared_download(browser, response.headers["Location"], deadline)
             if response is not None and response.status_code == 200:
                 with ledger.lock:
                     ledger.export_rows.append(response.content.count(b"\n") - 1)
         time.sleep(args.export_every)
+
+
+def _prepared_download(browser, location: str, deadline: float):
+    """Poll a prepared download (202 while the worker prepares it) until the file arrives."""
+    path = urlsplit(location).path
+    while time.monotonic() < deadline + 120:
+        response = browser.call("GET prepared export", "GET", path, ok=(200, 202), stream=True)
+        if response is None or response.status_code != 202:
+            return response
+        time.sleep(2)
+    return None
 
 
 def setup(url: str, folder: Path, env: dict, learners: int):
