@@ -194,7 +194,7 @@ worker_processes 1; pid {folder}/nginx.pid; error_log {folder}/nginx-error.log;
 events {{ worker_connections 1024; }}
 http {{
   access_log off; client_max_body_size 64m;
-  upstream atlas {{ {servers} keepalive 32; }}
+  upstream atlas {{ {servers} keepalive 32; keepalive_timeout 60s; }}
   server {{ listen 127.0.0.1:{port};
     location / {{ proxy_pass http://atlas; proxy_http_version 1.1;
       proxy_set_header Connection ""; proxy_set_header Host $host;

@@ -22,7 +22,10 @@ worker_class = "gthread"
 # that still takes longer than this is killed and logged.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30  # systemd's stop and `systemctl reload` wait for requests in flight
-keepalive = 5  # nginx keeps upstream connections open (keepalive 32 in the site)
+# Longer than nginx's upstream keepalive_timeout (60 s in the site): the proxy must close an
+# idle connection before gunicorn does, or a request sent on it just as gunicorn closes it
+# fails with 502 (nginx retries only idempotent requests).
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "75"))
 
 # Recycle workers now and then: bounds the per-process caches (parsed course packages)
 # and any slow leak; the jitter keeps the workers from restarting together.

@@ -23,6 +23,10 @@ def test_gunicorn_config_loads_with_sane_values(monkeypatch):
     assert settings["bind"] == "127.0.0.1:8000"
     assert settings["preload_app"] is False
     assert settings["timeout"] >= 30
+    # the proxy closes idle upstream connections first (nginx keepalive_timeout 60 s)
+    site = (DEPLOY / "nginx" / "atlas-campus.conf").read_text()
+    nginx_idle = int(re.search(r"keepalive_timeout (\d+)s;", site).group(1))
+    assert settings["keepalive"] > nginx_idle
 
 
 def test_units_start_the_commands_of_this_version():
