@@ -453,12 +453,20 @@ def manager_loop(args, base, ledger, gate, start):
 
 
 def _prepared_download(browser, location: str, deadline: float):
-    """Poll a prepared download (202 while the worker prepares it) until the file arrives."""
+    """Wait for the export a job prepares, then download it.
+
+    The export form answers 303 to the manager's list of prepared downloads; the newest file
+    is its first row, linked once the worker has it ready.
+    """
     path = urlsplit(location).path
     while time.monotonic() < deadline + 120:
-        response = browser.call("GET prepared export", "GET", path, ok=(200, 202), stream=True)
-        if response is None or response.status_code != 202:
-            return response
+        page = browser.call("GET downloads list", "GET", path)
+        if page is None or page.status_code != 200:
+            return None
+        rows = re.findall(r"<tr><td>(.*?)</td>", page.text.split("<tbody>", 1)[-1], re.S)
+        link = re.search(r'href="(/downloads/[^"]+)"', rows[0]) if rows else None
+        if link:
+            return browser.call("GET prepared export", "GET", link.group(1), stream=True)
         time.sleep(2)
     return None
 
