@@ -14,6 +14,7 @@ from lms.accounts.models import Organisation, User
 from lms.companies.access import company_role
 from lms.companies.models import AccessLogEntry
 from lms.extensions import db
+from lms.paging import Paged
 
 ACTION_LABELS = {
     "view_employees": _l("Mitarbeitendenliste angesehen"),
@@ -51,25 +52,13 @@ PAGE_SIZE = 50
 
 
 @dataclass
-class LogPage:
+class LogPage(Paged):
     """One page of the access log, newest first."""
 
     items: list[AccessLogEntry]
     page: int
     per_page: int
     total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_previous(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
 
 
 def action_label(action: str) -> str:

@@ -23,6 +23,7 @@ from lms.catalog.version_content import content_for
 from lms.errors import ValidationFailedError
 from lms.extensions import db
 from lms.learning.models import CourseProgress, Enrolment, LessonProgress
+from lms.paging import Paged
 from lms.sessions.models import CourseSession, SessionRegistration
 
 PAGE_SIZE = 50
@@ -117,24 +118,12 @@ class ParticipantRow:
 
 
 @dataclass
-class ParticipantPage:
+class ParticipantPage(Paged):
     rows: list[ParticipantRow]
     page: int
     per_page: int
     total: int
     graded: list  # the graded lessons (authoring ``Lesson``) shown as columns
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_previous(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
 
 
 def graded_lessons(course: Course) -> list:
