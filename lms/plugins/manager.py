@@ -27,6 +27,9 @@ BUILTIN_PLUGINS = (
     "lms.api.plugin",
     "lms.teaching.plugin",
     "lms.companies.exports.plugin",
+    "lms.packages.plugin",
+    "lms.lti.plugin",
+    "lms.qualifications.plugin",
 )
 
 

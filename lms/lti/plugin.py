@@ -1,0 +1,1 @@
+"""Registers the lti area with the plugin host."""

@@ -1,0 +1,1 @@
+"""Registers the packages area with the plugin host."""

@@ -1,0 +1,1 @@
+"""Registers the qualifications area with the plugin host."""
