@@ -180,6 +180,12 @@ def module_folders(course: Course, paths: list[str]) -> dict[str, str]:
     return folders
 
 
+def draft_modules(course: Course) -> dict[str, str]:
+    """Module id → folder of the course's draft; empty without a draft."""
+    paths = hooks().lms_course_draft_paths(course=course)
+    return module_folders(course, list(paths)) if paths is not None else {}
+
+
 def _next_number(paths: list[str], folder: str) -> int:
     numbers = [int(match.group(1)) for path in paths
                if path.startswith(folder + "/") and path.endswith(".md")
