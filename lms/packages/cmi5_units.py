@@ -25,8 +25,9 @@ def au_url(version, launch: str) -> str:
     """The absolute URL of an AU: remote as given, or the version's file."""
     if urlsplit(launch).scheme in ("http", "https"):
         return launch
+    path, mark, query = launch.partition("?")  # the AU's own query string stays as written
     base = current_app.config["ATLAS_BASE_URL"].rstrip("/") + "/"
-    return urljoin(base, version_media_url(version, launch).lstrip("/"))
+    return urljoin(base, version_media_url(version, path).lstrip("/")) + mark + query
 
 
 def lesson_units(version, model, lesson, language: str) -> LessonUnits:
@@ -45,6 +46,7 @@ def lesson_units(version, model, lesson, language: str) -> LessonUnits:
             move_on=item.move_on or "NotApplicable",
             mastery_score=item.mastery_score,
             launch_parameters=item.parameters or "",
+            entitlement_key=item.entitlement_key,
         )
         for item in items
     )

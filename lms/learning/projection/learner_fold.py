@@ -192,7 +192,8 @@ class LearnerCourseFold:
         """Derive the course row's counts from the lesson rows and the model."""
         progress, model = self.progress, self.model
         status = {lesson_id: row.status for lesson_id, row in self.lessons.items()}
-        lessons = [lesson.id for lesson in model.lessons("lesson")]
+        # package lessons (SCORM, cmi5) count among the lessons a course's rule asks for
+        lessons = [lesson.id for lesson in model.lessons() if lesson.kind in ("lesson", "package")]
         quizzes = [lesson.id for lesson in model.lessons("quiz")]
         assessments = [lesson.id for lesson in model.lessons("assessment")]
         progress.lessons_total = len(lessons)
