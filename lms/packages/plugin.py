@@ -1,19 +1,43 @@
-"""Registers the packages area with the plugin host: the cmi5 runtime's tables, launch and
-fetch routes, and its answers to the LRS's hooks (session tokens, statement rules, moveOn)."""
+"""Registers the packages area with the plugin host: models, the package authority on
+publication, pending grants on the LRS admin page, the import command and upload pages, and
+the cmi5 runtime (launch and fetch routes, its answers to the LRS's hooks: session tokens,
+statement rules, moveOn)."""
 
 from lms.plugins import hookimpl
 
 
 @hookimpl
 def lms_model_modules():
-    return ["lms.packages.cmi5_models"]
+    return ["lms.packages.models", "lms.packages.cmi5_models"]
+
+
+@hookimpl
+def lms_course_version_published(course, version, actor, now):
+    from lms.packages.authority import ensure_package_authority
+
+    ensure_package_authority(course, version, actor, now)
+
+
+@hookimpl
+def lms_lrs_admin_sections():
+    from flask import render_template
+    from markupsafe import Markup
+
+    from lms.packages.authority import pending_requests
+
+    requests = pending_requests()
+    if not requests:
+        return []
+    return [Markup(render_template("packages/pending_grants.html", requests=requests))]
 
 
 @hookimpl
 def lms_load_blueprints(app):
+    from lms.packages import views
     from lms.packages.cmi5_units import launch_panel
     from lms.packages.cmi5_views import bp as cmi5_bp
 
+    app.register_blueprint(views.bp)
     app.register_blueprint(cmi5_bp)
     # learning's lesson page includes packages/_cmi5_launch.html, which asks for its AUs here
     app.jinja_env.globals["cmi5_panel"] = launch_panel
