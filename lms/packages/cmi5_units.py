@@ -5,12 +5,11 @@ pkgimport parses ``cmi5.xml`` into ``lesson.package`` (``PackageRef`` with
 course version (served by the per-version media route); an absolute one is a remote AU.
 """
 
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
-from flask import current_app
+from flask import current_app, url_for
 
 from lms.catalog.version_content import content_for
-from lms.catalog.views import version_media_url
 from lms.packages import cmi5_vocabulary as c
 from lms.packages.cmi5_launch import LessonUnits, Unit, satisfied_units
 from xapi import vocabulary as v
@@ -22,12 +21,13 @@ def is_cmi5_lesson(lesson) -> bool:
 
 
 def au_url(version, launch: str) -> str:
-    """The absolute URL of an AU: remote as given, or the version's file."""
+    """The absolute URL of an AU: remote as given, or the version's file on the host the
+    learner reached (the AU calls the LRS and fetch URL there, same origin)."""
     if urlsplit(launch).scheme in ("http", "https"):
         return launch
     path, mark, query = launch.partition("?")  # the AU's own query string stays as written
-    base = current_app.config["ATLAS_BASE_URL"].rstrip("/") + "/"
-    return urljoin(base, version_media_url(version, path).lstrip("/")) + mark + query
+    return url_for("catalog.serve_version_media", slug=version.course.slug,
+                   version_id=version.id, relpath=path, _external=True) + mark + query
 
 
 def lesson_units(version, model, lesson, language: str) -> LessonUnits:

@@ -5,7 +5,6 @@ from urllib.parse import urlsplit
 from flask import (
     Blueprint,
     abort,
-    current_app,
     jsonify,
     make_response,
     render_template,
@@ -30,9 +29,8 @@ bp = Blueprint("cmi5", __name__, template_folder="templates")
 
 
 def _absolute(endpoint: str, **values) -> str:
-    """An absolute URL on the platform's base URL: the AU may run on another origin."""
-    base = current_app.config["ATLAS_BASE_URL"].rstrip("/")
-    return base + url_for(endpoint, **values)
+    """An absolute URL on the host the learner reached: the AU may run on another origin."""
+    return url_for(endpoint, _external=True, **values)
 
 
 def _lesson_or_404(slug: str, lesson_id: str):
