@@ -129,6 +129,9 @@ def test_a_cmi5_au_plays_and_completes_the_course(new_page, live_app, cmi5_cours
     expect(page.locator(".lesson-kind .badge-done")).to_be_visible()
     expect(page.get_by_text("Kursfortschritt: 100 %")).to_be_visible()
     shot(page, "cmi5-done")
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: no sideways scroll
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    shot(page, "cmi5-done-390")
     assert page.console_errors == []
 
     statements = learner_statements(live_app, cmi5_course_ids["learner_id"])
