@@ -12,15 +12,15 @@ from authoring.model import GRADED_KINDS, Course, Lesson, Module, Question
 VIEW_SEED = "package"
 
 
-def _question(question: Question, salt: str, language: str) -> dict:
+def _question(question: Question, salt: str | None, language: str) -> dict:
     view = learner_view(question, VIEW_SEED, language)
-    key = question_key(question, salt)
+    key = question_key(question, salt) if salt is not None else None
     if key is not None:
         view["key"] = key
     return view
 
 
-def _lesson(lesson: Lesson, salt: str) -> dict:
+def _lesson(lesson: Lesson, salt: str | None) -> dict:
     graded = lesson.kind in GRADED_KINDS
     data: dict = {
         "id": lesson.id,
@@ -53,8 +53,14 @@ def is_graded(module: Module) -> bool:
     return any(lesson.kind in GRADED_KINDS for lesson in module.lessons)
 
 
-def player_data(course: Course, salt: str, media_paths: list[str]) -> dict:
-    """The document ``data/course.js`` hands the player as ``window.ATLAS_PACKAGE``."""
+def player_data(course: Course, salt: str | None, media_paths: list[str],
+                module_ids: list[str] | None = None) -> dict:
+    """The document ``data/course.js`` hands the player as ``window.ATLAS_PACKAGE``.
+
+    :param salt: the answer-key salt; ``None`` leaves the keys out (a player that grades
+        on the server, the cmi5 AU).
+    :param module_ids: only these modules (default: all).
+    """
     return {
         "course": {
             "id": course.id,
@@ -78,5 +84,6 @@ def player_data(course: Course, salt: str, media_paths: list[str]) -> dict:
                 "lessons": [_lesson(lesson, salt) for lesson in module.lessons],
             }
             for module in course.modules
+            if module_ids is None or module.id in module_ids
         ],
     }

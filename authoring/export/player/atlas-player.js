@@ -78,16 +78,25 @@
     };
   }
 
-  function save() { backend.save(state, current ? current.id : "", outcome()); }
+  /* Hand the backend where the learner is and the module's outcome; ``justGraded`` after a
+     quiz attempt (cmi5 reports passed/failed then, not on every page turn). */
+  function save(justGraded) {
+    var result = outcome();
+    result.justGraded = !!justGraded;
+    backend.save(state, current ? current.id : "", result);
+  }
 
-  /* Lesson HTML with the figures of the reader's language (x.en.svg next to x.svg). */
+  /* Lesson HTML with the figures of the reader's language (x.en.svg next to x.svg), and
+     media pointed at ``data.media_url`` ("…{path}…") where the files are not beside the page. */
   function withLanguageMedia(html, language) {
-    if (language === data.course.default_language) { return html; }
     return html.replace(/\b(src|href|poster)="media\/([^"#?]+)"/g, function (all, attr, path) {
       var dot = path.lastIndexOf(".");
-      if (dot <= 0) { return all; }
-      var variant = path.slice(0, dot) + "." + language + path.slice(dot);
-      return data.media.indexOf("media/" + variant) >= 0 ? attr + '="media/' + variant + '"' : all;
+      if (language !== data.course.default_language && dot > 0) {
+        var variant = path.slice(0, dot) + "." + language + path.slice(dot);
+        if (data.media.indexOf("media/" + variant) >= 0) { path = variant; }
+      }
+      var url = data.media_url ? data.media_url.replace("{path}", encodeURI(path)) : "media/" + path;
+      return attr + '="' + url + '"';
     });
   }
 
@@ -239,8 +248,7 @@
         seen(lesson);
         retry.hidden = false;
         renderNav();
-        save();
-        if (backend.moduleChanged) { backend.moduleChanged(outcome()); }
+        save(true);
       }, function () {
         submit.disabled = false;
         summary.textContent = t("error");
@@ -280,6 +288,12 @@
       link.addEventListener("click", function (event) {
         event.preventDefault();
         if (lessonById(target)) { show(target); } else { link.setAttribute("title", t("otherModule")); }
+      });
+    });
+    Array.prototype.forEach.call(body.querySelectorAll('a[href^="#glossary-"]'), function (link) {
+      link.addEventListener("click", function () {
+        var details = root.querySelector(".atlas-glossary");
+        if (details) { details.open = true; }
       });
     });
     if (isGraded(lesson)) { showQuiz(lesson, body, language); }
