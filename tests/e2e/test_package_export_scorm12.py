@@ -10,7 +10,7 @@ from authoring.build import build_package
 from authoring.export.scorm12 import build_scorm12
 from tests.e2e.conftest import ACTION_TIMEOUT_MS, NAVIGATION_TIMEOUT_MS
 from tests.e2e.scorm12_runtime import cmi_fragment, serve_folder, write_runtime
-from tests.lms.packages.export_course import write_export_course
+from tests.fixtures.export_course import write_export_course
 
 IMSCP = "{http://www.imsproject.org/xsd/imscp_rootv1p1p2}"
 ORDER = ["Freischalten", "Gegen Wiedereinschalten sichern", "Spannungsfreiheit feststellen"]
