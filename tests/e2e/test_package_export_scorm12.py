@@ -9,11 +9,11 @@ import pytest
 from authoring.build import build_package
 from authoring.export.scorm12 import build_scorm12
 from tests.e2e.conftest import ACTION_TIMEOUT_MS, NAVIGATION_TIMEOUT_MS
+from tests.e2e.export_quiz import answer_quiz_correctly, choose, question
 from tests.e2e.scorm12_runtime import cmi_fragment, serve_folder, write_runtime
 from tests.fixtures.export_course import write_export_course
 
 IMSCP = "{http://www.imsproject.org/xsd/imscp_rootv1p1p2}"
-ORDER = ["Freischalten", "Gegen Wiedereinschalten sichern", "Spannungsfreiheit feststellen"]
 
 
 @pytest.fixture(scope="module")
@@ -55,37 +55,6 @@ def open_runtime(browser, unzipped, cmi=None):
             and errors.append(f"{r.status} {r.url}"))
     page.goto(f"{url}/{runtime}" + (cmi_fragment(cmi) if cmi else ""))
     return context, page, page.frame_locator("#sco"), errors
-
-
-def question(frame, qid):
-    return frame.locator(f'[data-question-id="{qid}"]')
-
-
-def choose(frame, qid, text):
-    exactly = re.compile(f"^{re.escape(text)}$")
-    question(frame, qid).locator("label").filter(has_text=exactly).click()
-
-
-def put_in_order(frame, qid, order):
-    items = question(frame, qid).locator("li[data-item-id]")
-    for position, text in enumerate(order):
-        texts = [items.nth(i).locator("span").inner_text() for i in range(items.count())]
-        for _ in range(texts.index(text) - position):
-            items.filter(has_text=text).get_by_role("button", name="nach oben").click()
-
-
-def answer_quiz_correctly(frame):
-    choose(frame, "q-single", "60 V")
-    choose(frame, "q-multiple", "BEV")
-    choose(frame, "q-multiple", "PHEV")
-    question(frame, "q-gap").locator("input[data-gap-id]").fill("60")
-    question(frame, "q-numeric").locator("input[data-gap-id]").fill("60,2")
-    choose(frame, "q-truefalse", "falsch")
-    put_in_order(frame, "q-ordering", ORDER)
-    selects = question(frame, "q-matching").locator("select")
-    selects.nth(0).select_option(label="nur elektrisch")
-    selects.nth(1).select_option(label="elektrisch und Verbrenner")
-    question(frame, "q-open").locator("textarea").fill("Eine Werkbank.")
 
 
 def cmi(page) -> dict:
