@@ -10,6 +10,7 @@ from typing import Any
 from flask import Response
 
 from lms.extensions import db
+from lms.lrs import binding
 from lms.lrs.auth import require_scope
 from lms.lrs.blueprint import METHODS, bp, dispatch
 from lms.lrs.headers import json_response, last_modified, no_content
@@ -55,7 +56,11 @@ class DocumentResource:
 
     def _params(self, x: XapiRequest, *, since: bool = False) -> dict[str, str]:
         require_scope(x, (self.scope,))
-        return x.single_params((*self.params, "since") if since else self.params)
+        params = x.single_params((*self.params, "since") if since else self.params)
+        if x.client.binding is not None:
+            binding.check_document(x.client, x.method, params,
+                                   parse_agent_param(params.get("agent")))
+        return params
 
     def _key(self, params: dict[str, str]) -> documents.DocumentKey:
         return self.make_key(params, params.get(self.id_param))

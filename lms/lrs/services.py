@@ -148,8 +148,28 @@ def revoke_client(actor, key: str, now: datetime) -> LrsClient:
 
 
 @dataclass(frozen=True)
+class SessionBinding:
+    """What a session token (a cmi5 AU launch) may speak about: one learner, one
+    registration, one launch session. Enforced by :mod:`lms.lrs.binding`.
+
+    :param protected_state_ids: State documents the token may read but never change
+        (cmi5's ``LMS.LaunchData``, which the LMS writes before the launch).
+    """
+
+    actor: dict[str, Any]
+    registration: str
+    activity_id: str
+    session_id: str
+    protected_state_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ActiveClient:
-    """What a request needs of its client; read with one Core query, no ORM object."""
+    """What a request needs of its client; read with one Core query, no ORM object.
+
+    ``binding`` is set for session tokens (``lms_lrs_authenticate``): such a client writes
+    with its package's authority, but only for the bound learner and registration.
+    """
 
     id: int
     key: str
@@ -158,6 +178,7 @@ class ActiveClient:
     authority: dict[str, Any]
     last_used_at: datetime | None
     xapi_version: str = LATEST_VERSION
+    binding: SessionBinding | None = None
 
 
 _CLIENTS = LrsClient.__table__

@@ -3,6 +3,7 @@
 from typing import Any
 
 from lms.extensions import db
+from lms.lrs import binding
 from lms.lrs.auth import require_scope
 from lms.lrs.blueprint import METHODS, bp, dispatch
 from lms.lrs.embedded import announce_stored, platform_authority, platform_lrs
@@ -12,6 +13,7 @@ from lms.lrs.problems import RequestError
 from lms.lrs.scopes import STATEMENTS_WRITE
 from lms.lrs.statements_read import get_statements
 from lms.lrs.write_lock import serialized_writes
+from lms.plugins import hooks
 from lms.unit_of_work import unit_of_work
 from xapi import jsontext
 from xapi.agents import agent_key
@@ -111,6 +113,15 @@ def refuse_foreign_voiding(x: XapiRequest, batch: list[dict]) -> None:
     raise RequestError(403, VOIDING_RULE, message)
 
 
+def check_received(x: XapiRequest, batch: list[dict], now) -> None:
+    """A session token's binding, then the plugins' rules (cmi5), before anything is stored.
+
+    :raises RequestError: a statement the token or a plugin's rules refuse (403).
+    """
+    binding.check_statements(x.client, batch)
+    hooks().lms_lrs_statements_received(client=x.client, statements=batch, now=now)
+
+
 def _after_store(result: StoreResult) -> None:
     """Tell plugins (the progress projection) about new statements, then commit."""
     with unit_of_work(refusals=()):
@@ -140,6 +151,8 @@ def put_statement(x: XapiRequest):
     data = check_attachments(received, [received], parts, x.version)
     with serialized_writes():
         refuse_foreign_voiding(x, [{**received, "id": statement_id}])
+        now = utcnow()
+        check_received(x, [{**received, "id": statement_id}], now)
         result = platform_lrs().put(
             db.session.connection(),
             statement_id,
@@ -147,7 +160,7 @@ def put_statement(x: XapiRequest):
             authority=x.client.authority,
             version=x.version,
             attachment_data=data,
-            now=utcnow(),
+            now=now,
         )
         _after_store(result)
     return no_content()
@@ -172,13 +185,15 @@ def post_statements(x: XapiRequest):
     data = check_attachments(received, batch, parts, x.version)
     with serialized_writes():
         refuse_foreign_voiding(x, batch)
+        now = utcnow()
+        check_received(x, batch, now)
         result = platform_lrs().store(
             db.session.connection(),
             batch,
             authority=x.client.authority,
             version=x.version,
             attachment_data=data,
-            now=utcnow(),
+            now=now,
         )
         _after_store(result)
     return json_response(result.ids)

@@ -107,6 +107,29 @@ def lms_statements_stored(statements, now):
     """
 
 
+@hookspec(firstresult=True)
+def lms_lrs_authenticate(key, secret, now):
+    """Return an ``lms.lrs.services.ActiveClient`` for Basic credentials that are no LRS
+    client's, or None; the first answer wins.
+
+    The LRS asks only after the key matched no client. The cmi5 runtime (packages) answers
+    for its per-session tokens: the package's client authority, bound to one learner,
+    registration and AU session (``ActiveClient.binding``), which the LRS then enforces.
+    """
+
+
+@hookspec
+def lms_lrs_statements_received(client, statements, now):
+    """Statements sent to /xapi/ passed validation and are about to be stored.
+
+    ``client`` is the ``ActiveClient`` that sent them. Called inside the storing
+    transaction, before the store: raise ``lms.lrs.problems.RequestError`` to refuse the
+    whole request (the LRS answers with its status and JSON message, nothing is stored);
+    rows added here commit with the statements. The cmi5 runtime enforces the cmi5
+    statement rules here for its registrations.
+    """
+
+
 @hookspec
 def lms_course_imported(course, version, source_path, now):
     """A course folder was imported through the catalog (command line, demo data, studio).

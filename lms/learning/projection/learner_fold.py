@@ -33,6 +33,12 @@ from xapi.isotime import parse_timestamp, truncate_ms
 PLATFORM_ONLY_KINDS = (*GRADED_KINDS, "session")
 
 
+def _moved_on_by_lms(lesson) -> bool:
+    """A cmi5 package lesson: done only by the LMS's ``satisfied`` (cmi5 moveOn)."""
+    package = getattr(lesson, "package", None)
+    return lesson.kind == "package" and getattr(package, "standard", None) == "cmi5"
+
+
 class LearnerCourseFold:
     """One learner's projection rows in one course while statements are folded in."""
 
@@ -122,7 +128,12 @@ class LearnerCourseFold:
                 return  # about the lesson as it was before a version move reopened it
             self._course_row(at)
             row = self._lesson_row(lesson.id, at)
-            if verb in ("completed", "experienced") and lesson.kind not in GRADED_KINDS:
+            if _moved_on_by_lms(lesson):
+                # cmi5: the AU's completed/passed do not finish the lesson; its moveOn
+                # criterion does, which the LMS records as "satisfied" on the lesson's IRI
+                if verb == "satisfied":
+                    self._mark_done(row, lesson, "done", at)
+            elif verb in ("completed", "experienced") and lesson.kind not in GRADED_KINDS:
                 self._mark_done(row, lesson, "done", at)
             elif verb in ("passed", "failed") and lesson.kind in GRADED_KINDS:
                 row.attempts += 1
@@ -181,7 +192,8 @@ class LearnerCourseFold:
         """Derive the course row's counts from the lesson rows and the model."""
         progress, model = self.progress, self.model
         status = {lesson_id: row.status for lesson_id, row in self.lessons.items()}
-        lessons = [lesson.id for lesson in model.lessons("lesson")]
+        # package lessons (SCORM, cmi5) count among the lessons a course's rule asks for
+        lessons = [lesson.id for lesson in model.lessons() if lesson.kind in ("lesson", "package")]
         quizzes = [lesson.id for lesson in model.lessons("quiz")]
         assessments = [lesson.id for lesson in model.lessons("assessment")]
         progress.lessons_total = len(lessons)
