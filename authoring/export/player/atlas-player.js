@@ -357,9 +357,12 @@
     var finish = el("button", { type: "button", "class": "atlas-button atlas-secondary", id: "atlas-finish", text: t("finish") });
     finish.addEventListener("click", function () {
       save();
-      backend.finish();
-      root.querySelector(".atlas-main").innerHTML = "";
-      root.querySelector(".atlas-main").appendChild(el("p", { role: "status", text: t("finished") }));
+      finish.disabled = true;
+      Promise.resolve(backend.finish()).then(function () {
+        var main = root.querySelector(".atlas-main");
+        main.innerHTML = "";
+        main.appendChild(el("p", { role: "status", text: t("finished") }));
+      });
     });
     root.appendChild(header);
     root.appendChild(el("nav", { "class": "atlas-nav", "aria-label": t("lessons") }, [el("h2", { text: t("lessons") }), el("ol")]));

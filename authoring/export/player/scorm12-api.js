@@ -147,11 +147,12 @@
   }
 
   function finish() {
-    if (!api || finished) { return; }
+    if (!api || finished) { return Promise.resolve(); }
     finished = true;
     set("cmi.core.session_time", timespan(Date.now() - startedAt));
     api.LMSCommit("");
     api.LMSFinish("");
+    return Promise.resolve();
   }
 
   window.addEventListener("pagehide", finish);

@@ -132,11 +132,16 @@
     }).then(function (r) { return r.ok ? r.json() : null; });
   }
 
+  /* terminated, then back to the LMS: to returnURL where the AU has a window of its own;
+     framed in the LMS's page (AnyWindow) it stays, so no LMS page opens inside the frame. */
   function finish() {
-    if (!launchData || sent.terminated) { return; }
+    if (!launchData || sent.terminated) { return queue; }
     sent.terminated = true;
-    send("terminated", { duration: duration() }, false, true).then(function () {
-      if (launchData.returnURL) { window.location.assign(launchData.returnURL); }
+    var framed = window.top !== window.self;
+    return send("terminated", { duration: duration() }, false, true).then(function () {
+      if (launchData.returnURL && (launchData.launchMethod === "OwnWindow" || !framed)) {
+        window.location.assign(launchData.returnURL);
+      }
     });
   }
 
