@@ -41,9 +41,9 @@ def launch_of_first_sco(root) -> str:
     return "pkg/" + resource.get("href")
 
 
-def open_runtime(browser, unzipped, cmi=None):
+def open_runtime(browser, unzipped, cmi=None, launch=None):
     root, url = unzipped
-    runtime = write_runtime(root, launch_of_first_sco(root))
+    runtime = write_runtime(root, launch or launch_of_first_sco(root))
     context = browser.new_context(locale="de-DE")
     context.set_default_timeout(ACTION_TIMEOUT_MS)
     context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
@@ -144,5 +144,21 @@ def test_the_english_player_shows_english_content_and_figures(browser, unzipped)
         frame.get_by_role("button", name="Submit answers").click()
         expect(question(frame, "q-numeric")).to_have_class(re.compile("atlas-right"))
         expect(frame.locator(".atlas-summary")).to_contain_text("Not passed")
+    finally:
+        context.close()
+
+
+def test_a_module_without_a_quiz_completes_when_its_lessons_are_seen(browser, unzipped):
+    from playwright.sync_api import expect
+
+    context, page, frame, errors = open_runtime(browser, unzipped,
+                                                launch="pkg/sco-vertiefung.html")
+    try:
+        expect(frame.get_by_role("heading", name="Vertiefung")).to_be_visible()
+        expect(frame.locator(".atlas-nav a")).to_have_text(["Weiterlesen ✓"])
+        data = cmi(page)
+        assert data["cmi.core.lesson_status"] == "completed"
+        assert "cmi.core.score.raw" not in data
+        assert errors == []
     finally:
         context.close()
