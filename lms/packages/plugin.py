@@ -1,7 +1,7 @@
 """Registers the packages area with the plugin host: models, the package authority on
-publication, pending grants on the LRS admin page, the import command and upload pages, and
-the cmi5 runtime (launch and fetch routes, its answers to the LRS's hooks: session tokens,
-statement rules, moveOn)."""
+publication, pending grants on the LRS admin page, the import and export commands, the
+upload pages, the cmi5 runtime (launch and fetch routes, its answers to the LRS's hooks:
+session tokens, statement rules, moveOn) and the course exports (downloads, cmi5 AUs)."""
 
 from lms.plugins import hookimpl
 
@@ -14,7 +14,9 @@ def lms_model_modules():
 @hookimpl
 def lms_cli_commands():
     from lms.packages import cli  # noqa: F401  (adds `atlas course import-package`)
+    from lms.packages.export_cli import register_export_command
 
+    register_export_command()
     return []
 
 
@@ -43,9 +45,11 @@ def lms_load_blueprints(app):
     from lms.packages import views
     from lms.packages.cmi5_units import launch_panel
     from lms.packages.cmi5_views import bp as cmi5_bp
+    from lms.packages.export_views import bp as export_bp
 
     app.register_blueprint(views.bp)
     app.register_blueprint(cmi5_bp)
+    app.register_blueprint(export_bp)
     # learning's lesson page includes packages/_cmi5_launch.html, which asks for its AUs here
     app.jinja_env.globals["cmi5_panel"] = launch_panel
 
