@@ -38,6 +38,7 @@ def request_json(url: str, *, method: str = "GET", body: bytes | None = None,
         with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310
             data = response.read(LIMIT)
     except urllib.error.HTTPError as error:
+        error.close()
         log.warning("LTI platform %s %s answered %s", method, url, error.code)
         raise PlatformError(_("Die Plattform hat mit %(status)s geantwortet (%(url)s).",
                               status=error.code, url=url)) from error

@@ -43,6 +43,8 @@ class Platform:
         self.scores: list[dict] = []
         self.deep_link_answers: list[str] = []
         self.access_tokens: set[str] = set()
+        self.registrations: list[dict] = []
+        self.registration_token = "reg-token-" + secrets.token_hex(4)
         self.app = self._build()
         self.server = make_server("127.0.0.1", 0, self.app, threaded=True)
         self.issuer = f"http://127.0.0.1:{self.server.server_port}"
@@ -165,6 +167,29 @@ class Platform:
                 return jsonify({"error": "wrong content type"}), 415
             platform.scores.append(request.get_json(force=True))
             return "", 204
+
+        @app.get("/.well-known/openid-configuration")
+        def openid_configuration():
+            return jsonify({
+                "issuer": platform.issuer, "authorization_endpoint": platform.issuer + "/auth",
+                "token_endpoint": platform.issuer + "/token",
+                "jwks_uri": platform.issuer + "/jwks",
+                "registration_endpoint": platform.issuer + "/register",
+                "scopes_supported": ["openid", c.SCOPE_LINEITEM, c.SCOPE_SCORE],
+                "https://purl.imsglobal.org/spec/lti-platform-configuration": {
+                    "product_family_code": "moodle", "version": "4.5"},
+            })
+
+        @app.post("/register")
+        def register():
+            if request.headers.get("Authorization") != f"Bearer {platform.registration_token}":
+                return jsonify({"error": "invalid registration token"}), 401
+            document = request.get_json(force=True)
+            platform.registrations.append(document)
+            return jsonify({**document, "client_id": CLIENT_ID,
+                            "https://purl.imsglobal.org/spec/lti-tool-configuration": {
+                                **document["https://purl.imsglobal.org/spec/lti-tool-configuration"],
+                                "deployment_id": DEPLOYMENT_ID}})
 
         @app.post("/deep-link-return")
         def deep_link_return():
