@@ -57,11 +57,12 @@ def check_url(value: str, field: str, label: str) -> str:
     if not parts.hostname or parts.scheme not in ("https", "http") or (
             parts.scheme == "http" and not _is_loopback(parts.hostname)):
         raise ValidationFailedError(
-            _("%(label)s muss eine vollständige https-Adresse sein, z. B. "
+            _("Bitte geben Sie für %(label)s eine vollständige https-Adresse an, z. B. "
               "https://moodle.example.de/…", label=label), field=field)
     if len(value) > 500:
-        raise ValidationFailedError(_("%(label)s ist zu lang (höchstens 500 Zeichen).",
-                                      label=label), field=field)
+        raise ValidationFailedError(
+            _("Die Angabe für %(label)s ist zu lang (höchstens 500 Zeichen).", label=label),
+            field=field)
     return value
 
 

@@ -43,11 +43,11 @@ def test_admin_registers_a_platform_by_form(client, signed_in_admin, platform, o
 
 @pytest.mark.parametrize(("field", "value", "says"), [
     ("name", "", "Bitte geben Sie einen Namen an"),
-    ("issuer", "ftp://moodle.example", "den Issuer muss eine vollständige https-Adresse"),
-    ("issuer", "http://moodle.example", "den Issuer muss eine vollständige https-Adresse"),
+    ("issuer", "ftp://moodle.example", "für den Issuer eine vollständige https-Adresse"),
+    ("issuer", "http://moodle.example", "für den Issuer eine vollständige https-Adresse"),
     ("client_id", "", "Client-ID"),
     ("auth_login_url", "", "Bitte geben Sie die OIDC-Login-Adresse an"),
-    ("auth_token_url", "nonsense", "die Token-Adresse muss"),
+    ("auth_token_url", "nonsense", "für die Token-Adresse eine vollständige"),
     ("key_set_url", "", "Bitte geben Sie die JWKS-Adresse an"),
     ("deployment_ids", " \n ", "mindestens eine Deployment-ID"),
     ("organisation_id", "0", "Bitte wählen Sie die Organisation"),
