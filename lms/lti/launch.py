@@ -69,12 +69,17 @@ def start_login(params: dict, redirect_uri: str, now: datetime) -> tuple[LtiLogi
 
     :param params: the request's ``iss``, ``login_hint``, ``target_link_uri`` and the
         optional ``client_id``, ``lti_message_hint``, ``lti_deployment_id``.
-    :raises LaunchRefusedError: parameters missing or platform unknown.
+    :param redirect_uri: our launch URL; ``target_link_uri`` must point to this host.
+    :raises LaunchRefusedError: parameters missing, a target elsewhere, or platform unknown.
     """
     issuer, hint = params.get("iss", ""), params.get("login_hint", "")
-    if not issuer or not hint or not params.get("target_link_uri"):
+    target = params.get("target_link_uri", "")
+    if not issuer or not hint or not target:
         raise LaunchRefusedError(_("Der Plattform-Login ist unvollständig (iss, login_hint und "
                                    "target_link_uri werden gebraucht)."))
+    if urllib.parse.urlsplit(target).netloc != urllib.parse.urlsplit(redirect_uri).netloc:
+        raise LaunchRefusedError(_("Das Ziel des Plattform-Logins (target_link_uri) liegt "
+                                   "nicht bei ATLAS Campus."))
     registration = find_registration(issuer, params.get("client_id", ""))
     deployment = params.get("lti_deployment_id", "")
     if deployment and deployment not in registration.deployments:

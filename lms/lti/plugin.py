@@ -28,6 +28,14 @@ def lms_cli_commands():
     return [lti_group]
 
 
+@hookimpl
+def lms_personal_data(user):
+    from lms.lti.personal_data import lti_section
+
+    section = lti_section(user)
+    return [section] if section["items"] else []
+
+
 @hookimpl(trylast=True)
 def lms_statements_stored(statements, now):
     """After the progress projection folded them: queue changed scores for LTI links."""

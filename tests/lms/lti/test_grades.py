@@ -71,3 +71,16 @@ def test_a_refused_score_is_retried_and_ends_as_a_dead_letter(app, client, platf
     letter = db.session.scalar(select(DeadLetter).where(DeadLetter.job_name == "lti.send_score"))
     assert letter is not None and letter.attempts == 5
     assert platform.scores == []
+
+
+def test_own_data_page_lists_the_platform_and_what_it_received(client, platform, registration,
+                                                               lti_course):
+    platform.custom = {"atlas_course": SLUG, "atlas_module": MODULE}
+    launch(client, platform)
+    mark_done(client, LESSONS[0])
+    page = client.get("/me/data").get_data(as_text=True)
+    assert "Lernplattformen (LTI)" in page and "Moodle Müller" in page
+    data = client.get("/me/data.json").get_json()
+    section = next(s for s in data["sections"] if s["key"] == "lti")
+    assert {"platform": "Moodle Müller", "course": SLUG, "percent": 50.0}.items() <= (
+        section["items"][1].items())

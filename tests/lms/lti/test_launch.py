@@ -177,3 +177,10 @@ def test_admin_accounts_never_sign_in_through_lti(client, auth, platform, regist
     auth.logout()
     response, _ = launch(client, platform)
     assert response.status_code == 403 and "Administratorkonten" in text(response)
+
+
+def test_login_for_a_target_elsewhere_is_refused(client, platform, registration):
+    response = client.get("/lti/login", query_string={
+        "iss": platform.issuer, "login_hint": "x",
+        "target_link_uri": "https://evil.example/lti/launch"})
+    assert response.status_code == 400 and "target_link_uri" in text(response)
