@@ -41,6 +41,12 @@ CONTENT_PICKER_ROLES = (
 )
 
 
+def section(claims: dict, name: str) -> dict:
+    """A claim that must be an object; anything else reads as empty (never an error)."""
+    value = claims.get(name)
+    return value if isinstance(value, dict) else {}
+
+
 def has_role(claims: dict, *roles: str) -> bool:
     held = claims.get(ROLES) or []
     return isinstance(held, list) and any(role in held for role in roles)

@@ -32,19 +32,18 @@ def request_context(registration: LtiRegistration, claims: dict) -> dict:
     """
     if not c.has_role(claims, *c.CONTENT_PICKER_ROLES):
         raise LaunchRefusedError(_("Nur Lehrende der Plattform können Inhalte auswählen."))
-    settings = claims.get(c.DEEP_LINKING_SETTINGS) or {}
+    settings = c.section(claims, c.DEEP_LINKING_SETTINGS)
     accepted = settings.get("accept_types") or ["ltiResourceLink"]
-    if "ltiResourceLink" not in accepted:
+    if not isinstance(accepted, list) or "ltiResourceLink" not in accepted:
         raise LaunchRefusedError(_("Die Plattform nimmt hier keine Ressourcen-Links an."))
-    ags = claims.get(c.AGS_ENDPOINT) or {}
-    scopes = ags.get("scope") if isinstance(ags, dict) else None
+    scopes = c.section(claims, c.AGS_ENDPOINT).get("scope")
     return {
         "registration_id": registration.id,
         "deployment_id": str(claims[c.DEPLOYMENT_ID]),
         "return_url": check_redirect_target(str(settings["deep_link_return_url"])),
         "data": settings.get("data") if isinstance(settings.get("data"), str) else None,
         "line_items": isinstance(scopes, list) and c.SCOPE_LINEITEM in scopes,
-        "context_title": str((claims.get(c.CONTEXT) or {}).get("title") or "")[:200],
+        "context_title": str(c.section(claims, c.CONTEXT).get("title") or "")[:200],
     }
 
 

@@ -77,7 +77,7 @@ def start_login(params: dict, redirect_uri: str, now: datetime) -> tuple[LtiLogi
     if not issuer or not hint or not target:
         raise LaunchRefusedError(_("Der Plattform-Login ist unvollständig (iss, login_hint und "
                                    "target_link_uri werden gebraucht)."))
-    if urllib.parse.urlsplit(target).netloc != urllib.parse.urlsplit(redirect_uri).netloc:
+    if _host(target) != _host(redirect_uri):
         raise LaunchRefusedError(_("Das Ziel des Plattform-Logins (target_link_uri) liegt "
                                    "nicht bei ATLAS Campus."))
     registration = find_registration(issuer, params.get("client_id", ""))
@@ -101,11 +101,26 @@ def start_login(params: dict, redirect_uri: str, now: datetime) -> tuple[LtiLogi
     return login, registration.auth_login_url + separator + urllib.parse.urlencode(query)
 
 
+def _host(url: str) -> str | None:
+    try:
+        return urllib.parse.urlsplit(url).netloc
+    except ValueError:
+        return None
+
+
 def _unverified_header(token: str) -> dict:
     try:
-        return json.loads(jwt_segment(token.split(".")[0]))
+        header = json.loads(jwt_segment(token.split(".")[0]))
     except (ValueError, IndexError) as error:
         raise LaunchUnauthorizedError(_("Das ID-Token der Plattform ist unlesbar.")) from error
+    if not isinstance(header, dict):
+        raise LaunchUnauthorizedError(_("Das ID-Token der Plattform ist unlesbar."))
+    return header
+
+
+def _same(given: str, expected: str) -> bool:
+    """Constant-time comparison that also takes non-ASCII input (then simply unequal)."""
+    return secrets.compare_digest(given.encode(), expected.encode())
 
 
 def jwt_segment(segment: str) -> bytes:
@@ -115,11 +130,12 @@ def jwt_segment(segment: str) -> bytes:
 def _decode(token: str, registration: LtiRegistration):
     kid = _unverified_header(token).get("kid")
     keys = platform_keys(registration)
-    if kid and kid not in {key.get("kid") for key in keys.get("keys", [])}:
+    known = {key.get("kid") for key in keys.get("keys", []) if isinstance(key, dict)}
+    if kid and kid not in known:
         keys = platform_keys(registration, refresh=True)  # the platform rotated its key
     try:
         return jwt.decode(token, KeySet.import_key_set(keys), algorithms=ALGORITHMS)
-    except (JoseError, ValueError) as error:
+    except (JoseError, ValueError, KeyError, TypeError) as error:  # also a malformed JWKS
         raise LaunchUnauthorizedError(_(
             "Die Signatur des ID-Tokens passt zu keinem Schlüssel der Plattform. Der Start "
             "wurde abgelehnt.")) from error
@@ -142,7 +158,7 @@ def verify_launch(state: str, browser_state: str, id_token: str, now: datetime
         raise LaunchRefusedError(_("Dieser Start wurde schon verwendet (Wiederholung "
                                    "abgelehnt). Bitte öffnen Sie den Link in der Plattform "
                                    "erneut."))
-    if not browser_state or not secrets.compare_digest(browser_state, state):
+    if not browser_state or not _same(browser_state, state):
         raise LaunchRefusedError(_("Dieser Start gehört nicht zu diesem Browser (Cookie "
                                    "fehlt). Erlauben Sie Cookies und öffnen Sie den Link "
                                    "erneut."))
@@ -152,7 +168,7 @@ def verify_launch(state: str, browser_state: str, id_token: str, now: datetime
     token = _decode(id_token, registration)
     claims = token.claims
     nonce = str(claims.get("nonce", ""))
-    if not secrets.compare_digest(nonce, login.nonce):
+    if not _same(nonce, login.nonce):
         raise LaunchRefusedError(_("Das ID-Token gehört nicht zu diesem Start (nonce)."))
     # spent before the remaining checks; the view commits this step on its own, so a
     # token that passed is never accepted twice (see views.launch)
@@ -188,16 +204,16 @@ def _check_claims(claims: dict, registration: LtiRegistration, now: datetime) ->
     if claims.get(c.DEPLOYMENT_ID) not in registration.deployments:
         raise LaunchRefusedError(_("Die Deployment-ID %(id)s ist für diese Plattform nicht "
                                    "registriert.", id=str(claims.get(c.DEPLOYMENT_ID))[:100]))
-    if claims.get(c.MESSAGE_TYPE) == c.RESOURCE_LINK_REQUEST and not (
-            claims.get(c.RESOURCE_LINK) or {}).get("id"):
+    if claims.get(c.MESSAGE_TYPE) == c.RESOURCE_LINK_REQUEST and not c.section(
+            claims, c.RESOURCE_LINK).get("id"):
         raise LaunchRefusedError(_("Dem Start fehlt die Ressourcen-Link-ID."))
-    if claims.get(c.MESSAGE_TYPE) == c.DEEP_LINKING_REQUEST and not (
-            claims.get(c.DEEP_LINKING_SETTINGS) or {}).get("deep_link_return_url"):
+    if claims.get(c.MESSAGE_TYPE) == c.DEEP_LINKING_REQUEST and not c.section(
+            claims, c.DEEP_LINKING_SETTINGS).get("deep_link_return_url"):
         raise LaunchRefusedError(_("Der Deep-Linking-Anfrage fehlt die Rücksprungadresse."))
 
 
 def check_redirect_target(url: str) -> str:
     """A platform URL we post to or redirect to: http(s) only."""
-    if urllib.parse.urlsplit(url).scheme not in ("https", "http"):
+    if not _host(url) or urllib.parse.urlsplit(url).scheme not in ("https", "http"):
         raise ValidationFailedError(_("Die Rücksprungadresse der Plattform ist ungültig."))
     return url

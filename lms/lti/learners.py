@@ -13,6 +13,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from lms.accounts import services as accounts
 from lms.accounts.models import User
@@ -95,9 +96,9 @@ class Destination:
 
 
 def _linked_course(claims: dict) -> tuple[Course, str | None]:
-    custom = claims.get(c.CUSTOM) or {}
-    slug = str(custom.get(c.CUSTOM_COURSE, "")).strip() if isinstance(custom, dict) else ""
-    module = str(custom.get(c.CUSTOM_MODULE, "")).strip() if isinstance(custom, dict) else ""
+    custom = c.section(claims, c.CUSTOM)
+    slug = str(custom.get(c.CUSTOM_COURSE, "")).strip()
+    module = str(custom.get(c.CUSTOM_MODULE, "")).strip()
     course = db.session.scalar(select(Course).where(Course.slug == slug)) if slug else None
     if course is None or course.published_version is None:
         raise LaunchRefusedError(_("Dieser Link zeigt auf keinen veröffentlichten ATLAS-Kurs. "
@@ -116,6 +117,29 @@ def first_lesson_of(course: Course, module_id: str | None) -> str | None:
     return module.lessons[0].id
 
 
+def _find_link(registration: LtiRegistration, deployment: str, resource: str
+               ) -> LtiLink | None:
+    return db.session.scalar(select(LtiLink).where(
+        LtiLink.registration_id == registration.id, LtiLink.deployment_id == deployment,
+        LtiLink.resource_link_id == resource))
+
+
+def _link(registration: LtiRegistration, deployment: str, resource: str, course: Course,
+          now: datetime) -> LtiLink:
+    """The link row, created in a savepoint: a class opening a new link at once races here."""
+    link = _find_link(registration, deployment, resource)
+    if link is not None:
+        return link
+    try:
+        with db.session.begin_nested():
+            link = LtiLink(registration_id=registration.id, deployment_id=deployment,
+                           resource_link_id=resource, course_id=course.id, updated_at=now)
+            db.session.add(link)
+    except IntegrityError:
+        link = _find_link(registration, deployment, resource)
+    return link
+
+
 def open_link(registration: LtiRegistration, claims: dict, user: User, now: datetime
               ) -> Destination:
     """Record the resource link (and its line item) and enrol ``user`` on its course.
@@ -126,18 +150,12 @@ def open_link(registration: LtiRegistration, claims: dict, user: User, now: date
     course, module_id = _linked_course(claims)
     lesson_id = first_lesson_of(course, module_id)
     deployment = str(claims[c.DEPLOYMENT_ID])
-    resource = str((claims.get(c.RESOURCE_LINK) or {}).get("id"))[:255]
-    link = db.session.scalar(select(LtiLink).where(
-        LtiLink.registration_id == registration.id, LtiLink.deployment_id == deployment,
-        LtiLink.resource_link_id == resource))
-    if link is None:
-        link = LtiLink(registration_id=registration.id, deployment_id=deployment,
-                       resource_link_id=resource)
-        db.session.add(link)
-    ags = claims.get(c.AGS_ENDPOINT) or {}
+    resource = str(c.section(claims, c.RESOURCE_LINK).get("id"))[:255]
+    link = _link(registration, deployment, resource, course, now)
+    ags = c.section(claims, c.AGS_ENDPOINT)
     link.course_id, link.module_id, link.updated_at = course.id, module_id, now
-    link.lineitem_url = str(ags.get("lineitem") or "")[:1000] if isinstance(ags, dict) else ""
-    scopes = ags.get("scope") if isinstance(ags, dict) else None
+    link.lineitem_url = str(ags.get("lineitem") or "")[:1000]
+    scopes = ags.get("scope")
     link.ags_scopes = " ".join(s for s in scopes if isinstance(s, str))[:500] if isinstance(
         scopes, list) else ""
     db.session.flush()

@@ -53,9 +53,13 @@ def check_url(value: str, field: str, label: str) -> str:
     value = (value or "").strip()
     if not value:
         raise ValidationFailedError(_("Bitte geben Sie %(label)s an.", label=label), field=field)
-    parts = urllib.parse.urlsplit(value)
-    if not parts.hostname or parts.scheme not in ("https", "http") or (
-            parts.scheme == "http" and not _is_loopback(parts.hostname)):
+    try:
+        parts = urllib.parse.urlsplit(value)
+        host = parts.hostname
+    except ValueError:
+        host = None
+    if not host or parts.scheme not in ("https", "http") or (
+            parts.scheme == "http" and not _is_loopback(host)):
         raise ValidationFailedError(
             _("Bitte geben Sie für %(label)s eine vollständige https-Adresse an, z. B. "
               "https://moodle.example.de/…", label=label), field=field)

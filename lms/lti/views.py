@@ -180,7 +180,10 @@ def dynamic_register(token: str):
     else:
         response = make_response(render_template("lti/registered.html",
                                                  registration=registration))
-    origin = urllib.parse.urlsplit(configuration_url)
+    try:
+        origin = urllib.parse.urlsplit(configuration_url)
+    except ValueError:
+        return response
     if origin.scheme in ("http", "https") and origin.netloc:
         # the platform shows this page in its own frame (frame-ancestors overrides the
         # X-Frame-Options header in browsers that know it)

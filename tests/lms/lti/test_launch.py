@@ -184,3 +184,18 @@ def test_login_for_a_target_elsewhere_is_refused(client, platform, registration)
         "iss": platform.issuer, "login_hint": "x",
         "target_link_uri": "https://evil.example/lti/launch"})
     assert response.status_code == 400 and "target_link_uri" in text(response)
+
+
+@pytest.mark.parametrize("id_token", [
+    "garbage", "W10.e30.c2ln",  # header "[]"
+    "eyJhbGciOiJub25lIn0.eyJub25jZSI6Ilx1MDBmNiJ9.",  # alg none, nonce "ö"
+])
+def test_malformed_tokens_get_a_4xx_page_not_a_500(client, platform, registration, lti_course,
+                                                   id_token):
+    platform.custom = {"atlas_course": SLUG}
+    fields = at_platform(start_login(client, platform))
+    response = client.post("/lti/launch", data={"state": fields["state"], "id_token": id_token})
+    assert response.status_code in (400, 401) and "<title>" in text(response)
+    # a forgery does not use up the login: the platform's real token still works
+    client.set_cookie("atlas_lti_state", fields["state"], path="/lti/")
+    assert client.post("/lti/launch", data=fields).status_code == 302
