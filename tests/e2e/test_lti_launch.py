@@ -60,3 +60,24 @@ def test_learner_clicks_the_link_in_the_platform_and_lands_in_the_course(
             LtiIdentity.subject == "moodle-e2e-1")).user
         assert user.name == "Piet Plattform" and user.email is None
         assert user.organisation.name == lti_platform.organisation_name
+
+
+def test_teacher_picks_a_module_on_a_phone_and_the_platform_gets_the_signed_answer(
+        new_page, live_app, lti_platform, tmp_path):
+    page = new_page()
+    page.set_viewport_size({"width": 390, "height": 844})
+    base = live_app.config["LIVE_URL"]
+    lti_platform.message = "deep_link"
+    lti_platform.roles = ["http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"]
+    lti_platform.user = {"sub": "moodle-teacher-1", "name": "Tina Lehrkraft"}
+    page.goto(lti_platform.issuer + "/start?" + urllib.parse.urlencode({
+        "tool_login": base + "/lti/login", "target_link_uri": base + "/lti/launch"}))
+    page.wait_for_url("**/lti/deep-link")
+    expect(page.get_by_role("heading", name="ATLAS-Kurs oder Modul auswählen")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(tmp_path / "lti-picker.png"), full_page=True)
+    page.locator("input[value^='e-mobility:']").first.check()
+    page.get_by_role("button", name="Auswahl übernehmen").click()
+    expect(page.get_by_role("heading", name="Inhalt hinzugefügt")).to_be_visible()
+    assert len(lti_platform.deep_link_answers) == 1
+    assert page.console_errors == []

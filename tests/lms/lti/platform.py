@@ -110,6 +110,10 @@ class Platform:
         app = Flask("lti-platform-simulator")
         platform = self
 
+        @app.get("/favicon.ico")
+        def favicon():  # browsers ask for it; a 404 would be a console error
+            return "", 204
+
         @app.get("/jwks")
         def jwks():
             return jsonify({"keys": [platform.key.as_dict(private=False)]})
