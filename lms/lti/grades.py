@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from cryptography.fernet import InvalidToken
 from sqlalchemy import func, select
 
 from lms.accounts.models import User
@@ -124,13 +123,11 @@ def client_assertion(registration: LtiRegistration, now: datetime) -> str:
 
 def access_token(registration: LtiRegistration, now: datetime) -> str:
     """A bearer token for the grade service; reused until a minute before it ends."""
-    fernet = keys._fernet()
     if registration.access_token and registration.access_token_expires_at and (
             registration.access_token_expires_at - TOKEN_MARGIN > now):
-        try:
-            return fernet.decrypt(registration.access_token.encode()).decode()
-        except InvalidToken:
-            pass
+        cached = keys.unseal(registration.access_token)
+        if cached:
+            return cached
     answer = http.post_form(registration.auth_token_url, {
         "grant_type": "client_credentials",
         "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
@@ -141,7 +138,7 @@ def access_token(registration: LtiRegistration, now: datetime) -> str:
     if not isinstance(token, str) or not token:
         raise http.PlatformError("the platform's token endpoint sent no access_token")
     lifetime = answer.get("expires_in") if isinstance(answer.get("expires_in"), int) else 3600
-    registration.access_token = fernet.encrypt(token.encode()).decode()
+    registration.access_token = keys.seal(token)
     registration.access_token_expires_at = now + timedelta(seconds=lifetime)
     db.session.flush()
     return token

@@ -35,6 +35,19 @@ def _fernet() -> Fernet:
     return Fernet(base64.urlsafe_b64encode(digest))
 
 
+def seal(text: str) -> str:
+    """``text`` encrypted under the key derived from ``SECRET_KEY`` (tokens, private keys)."""
+    return _fernet().encrypt(text.encode()).decode()
+
+
+def unseal(sealed: str) -> str | None:
+    """The text :func:`seal` sealed, or None when it cannot be opened (key changed)."""
+    try:
+        return _fernet().decrypt(sealed.encode()).decode()
+    except InvalidToken:
+        return None
+
+
 def _new_key(now: datetime) -> LtiToolKey:
     kid = f"atlas-{now:%Y%m%d}-{secrets.token_hex(4)}"
     key = RSAKey.generate_key(2048, parameters={"kid": kid, "use": "sig", "alg": ALGORITHM})

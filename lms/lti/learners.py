@@ -61,6 +61,7 @@ def sign_in_user(registration: LtiRegistration, claims: dict, now: datetime) -> 
         part for part in (_text(claims, "given_name", 100), _text(claims, "family_name", 100))
         if part)
     if identity is None:
+        # a random password nobody knows: this account signs in through its platform
         user = accounts.create_user(
             email=_new_account_email(claims), name=name or _("Teilnehmer/in über %(platform)s",
                                                              platform=registration.name)[:200],
@@ -68,7 +69,8 @@ def sign_in_user(registration: LtiRegistration, claims: dict, now: datetime) -> 
         identity = LtiIdentity(registration_id=registration.id, subject=subject,
                                user_id=user.id, created_at=now)
         db.session.add(identity)
-    user = identity.user if identity.user is not None else db.session.get(User, identity.user_id)
+    else:
+        user = identity.user
     if not user.is_active:
         raise PermissionDeniedError(_("Ihr Konto ist gesperrt. Bitte wenden Sie sich an die "
                                       "Administration."))

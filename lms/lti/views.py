@@ -68,9 +68,9 @@ def login():
     response = redirect(url)
     secure = request.is_secure
     # the platform posts the launch cross-site: the cookie must travel with that POST
-    response.set_cookie(STATE_COOKIE, started.state, max_age=int(launch.LOGIN_WINDOW.seconds),
-                        path="/lti/", httponly=True, secure=secure,
-                        samesite="None" if secure else "Lax")
+    response.set_cookie(STATE_COOKIE, started.state,
+                        max_age=int(launch.LOGIN_WINDOW.total_seconds()), path="/lti/",
+                        httponly=True, secure=secure, samesite="None" if secure else "Lax")
     return response
 
 
