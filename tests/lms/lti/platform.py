@@ -104,7 +104,11 @@ class Platform:
             claims["aud"], claims["azp"] = "another-tool", "another-tool"
         elif self.mode == "unknown_deployment":
             claims[c.DEPLOYMENT_ID] = "deployment-99"
-        return jwt.encode({"alg": "RS256", "kid": "platform-key-1"}, claims, key)
+        return jwt.encode({"alg": "RS256", "kid": self.key.kid}, claims, key)
+
+    def rotate_key(self) -> None:
+        """The platform replaces its key (a new kid); its JWKS now shows only the new one."""
+        self.key = RSAKey.generate_key(2048, parameters={"kid": "platform-key-2", "use": "sig"})
 
     def _build(self) -> Flask:
         app = Flask("lti-platform-simulator")

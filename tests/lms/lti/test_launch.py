@@ -11,6 +11,7 @@ from lms.extensions import db
 from lms.learning.models import Enrolment
 from lms.lti.models import LtiGrade, LtiIdentity, LtiLink, LtiLogin
 from lms.lti.registrations import set_status
+from tests.conftest import csrf_token_from
 from tests.factories import make_user
 from tests.lms.lti.conftest import LESSONS, MODULE, SLUG
 from tests.lms.lti.flow import at_platform, launch, start_login
@@ -199,3 +200,18 @@ def test_malformed_tokens_get_a_4xx_page_not_a_500(client, platform, registratio
     # a forgery does not use up the login: the platform's real token still works
     client.set_cookie("atlas_lti_state", fields["state"], path="/lti/")
     assert client.post("/lti/launch", data=fields).status_code == 302
+
+
+def test_a_rotated_platform_key_is_fetched_again_by_its_new_kid(client, platform, registration,
+                                                                lti_course):
+    platform.custom = {"atlas_course": SLUG}
+    assert launch(client, platform)[0].status_code == 302
+    db.session.expire_all()
+    assert "platform-key-1" in db.session.get(type(registration), registration.id).platform_keys
+    platform.rotate_key()
+    auth_logout = client.post("/logout", data={"csrf_token": csrf_token_from(
+        text(client.get("/")))})
+    assert auth_logout.status_code == 302
+    assert launch(client, platform)[0].status_code == 302
+    db.session.expire_all()
+    assert "platform-key-2" in db.session.get(type(registration), registration.id).platform_keys
