@@ -108,7 +108,23 @@ def enrol(learner: User, course: Course, actor: User, now: datetime,
     if due_on is not None and due_on < local_day(now):
         raise ValidationFailedError(_("Das Fälligkeitsdatum darf nicht in der Vergangenheit "
                                       "liegen."), field="due_at")
+    return _enrol_checked(learner, course, actor, version, now, due_on, is_manager)
 
+
+def enrol_from_platform(learner: User, course: Course, now: datetime) -> Enrolment:
+    """Put ``learner`` on ``course`` because a registered LTI platform launched them into it.
+
+    The admin who registered the platform vouches for its links, so the course's
+    self-enrolment setting does not apply; otherwise as a self-enrolment (idempotent).
+
+    :raises NotFoundError: the course has no published version.
+    """
+    version = _published_version(course)
+    return _enrol_checked(learner, course, learner, version, now, None, False)
+
+
+def _enrol_checked(learner: User, course: Course, actor: User, version: CourseVersion,
+                   now: datetime, due_on: date | None, is_manager: bool) -> Enrolment:
     enrolment = find_enrolment(learner, course)
     if enrolment is not None and enrolment.is_active:
         if is_manager:

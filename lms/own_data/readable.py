@@ -71,6 +71,8 @@ FIELD_LABELS = {
     "registered_at": _l("Angemeldet am"),
     "registration_cancelled_at": _l("Anmeldung storniert am"), "minutes": _l("Dauer"),
     "method": _l("Erfasst durch"), "recorded_at": _l("Erfasst am"),
+    # LTI
+    "platform": _l("Plattform"),
 }
 
 VALUE_LABELS = {
