@@ -31,7 +31,9 @@ from xapi.store_sql import (
 )
 
 CHUNK = 500
-#: Held statements with an id a batch brings again, read straight on the driver.
+#: Lookups by statement id, run straight on the driver (see store_sql.fetch_all): the seqs
+#: of rows just written (SQLite), and held statements whose id a batch brings again.
+SEQS_BY_ID = "SELECT id, seq FROM xapi_statements WHERE id IN ({in})"
 EXISTING_BY_ID = (
     "SELECT id, statement, has_client_timestamp FROM xapi_statements WHERE id IN ({in})"
 )
@@ -136,20 +138,29 @@ def _prepare(
 def _insert_statements(conn: Connection, rows: Sequence[dict[str, Any]]) -> dict[str, int]:
     """Insert the rows whose id is not stored yet; ``{id: seq}`` of those this call wrote.
 
-    One INSERT … ON CONFLICT (id) DO NOTHING RETURNING id, seq: a row left out is held
-    already, or was stored by a concurrent request that committed first (ON CONFLICT
-    waited for it); :func:`store_statements` then compares it with what is held.
+    INSERT … ON CONFLICT (id) DO NOTHING: a row left out is held already, or was stored
+    by a concurrent request that committed first (ON CONFLICT waited for it);
+    :func:`store_statements` then compares it with what is held.
+
+    PostgreSQL: one multi-row INSERT … RETURNING id, seq (one round trip). SQLite:
+    executemany, cheaper there than RETURNING, and one read of the seqs by id. A
+    transaction on SQLite is the only writer from its first write to its commit, and
+    AUTOINCREMENT seqs only grow, so the rows this call wrote hold the largest seqs
+    among the batch's ids: no comparison with what was held before is needed.
     """
-    return dict(
-        insert_new_returning(
-            conn,
-            statements,
-            STATEMENT_COLUMNS,
-            [tuple(row[c] for c in STATEMENT_COLUMNS) for row in rows],
-            unique=("id",),
-            returning=("id", "seq"),
+    values = [tuple(row[c] for c in STATEMENT_COLUMNS) for row in rows]
+    if conn.dialect.name != "sqlite":
+        return dict(
+            insert_new_returning(
+                conn, statements, STATEMENT_COLUMNS, values, unique=("id",),
+                returning=("id", "seq"),
+            )
         )
-    )
+    inserted = bulk_insert(conn, statements, STATEMENT_COLUMNS, values, ignore_conflicts_on=["id"])
+    found = where_in(conn, SEQS_BY_ID, [row["id"] for row in rows])
+    if inserted < len(rows):
+        found = sorted(found, key=lambda id_seq: id_seq[1], reverse=True)[:inserted]
+    return dict(found)
 
 
 def _check_existing(conn: Connection, candidates: Mapping[str, Mapping[str, Any]]) -> set[str]:
