@@ -234,6 +234,20 @@ def loads(data: str | bytes, *, max_depth: int = MAX_DEPTH, what: str = "the JSO
     return value
 
 
+def loads_stored(text: str | bytes) -> Any:
+    """Parse JSON text the LRS wrote itself (a stored definition or statement).
+
+    orjson, except for text with 19 digits in a row (an integer beyond 64 bits, which
+    orjson would read as a float) and what orjson refuses: the standard parser then.
+    """
+    if not _has_long_digits(text):
+        try:
+            return orjson.loads(text)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(text)
+
+
 def dumps(value: Any) -> str:
     """Compact JSON text, non-ASCII characters as themselves, keys in their order.
 
