@@ -5,6 +5,7 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import bindparam, delete, insert
@@ -38,6 +39,7 @@ EXISTING_BY_ID = (
     "SELECT id, statement, has_client_timestamp FROM xapi_statements WHERE id IN ({in})"
 )
 STATEMENT_COLUMNS = tuple(c.name for c in statements.c if c.name != "seq")
+_statement_values = itemgetter(*STATEMENT_COLUMNS)
 INDEX_COLUMNS = {
     "agents": ("agent_key", "is_direct", "statement_seq", "roles"),
     "activities": ("activity_id", "is_direct", "statement_seq", "roles"),
@@ -148,7 +150,7 @@ def _insert_statements(conn: Connection, rows: Sequence[dict[str, Any]]) -> dict
     AUTOINCREMENT seqs only grow, so the rows this call wrote hold the largest seqs
     among the batch's ids: no comparison with what was held before is needed.
     """
-    values = [tuple(row[c] for c in STATEMENT_COLUMNS) for row in rows]
+    values = list(map(_statement_values, rows))
     if conn.dialect.name != "sqlite":
         return dict(
             insert_new_returning(

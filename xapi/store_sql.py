@@ -315,6 +315,9 @@ def _bind_processors(dialect, table: Table, columns: Sequence[str]) -> list[tupl
     ]
 
 
+_MISSING = object()
+
+
 def _process(rows: list[tuple], processors: list[tuple[int, Any]]) -> list[tuple]:
     """Rows with each column type's bind processor applied.
 
@@ -330,11 +333,13 @@ def _process(rows: list[tuple], processors: list[tuple[int, Any]]) -> list[tuple
         for (index, processor), memo in zip(processors, memos, strict=True):
             value = values[index]
             try:
-                values[index] = memo[value]
-            except KeyError:
-                values[index] = memo[value] = processor(value)
+                converted = memo.get(value, _MISSING)
             except TypeError:  # unhashable: convert without the memo
-                values[index] = processor(value)
+                converted = processor(value)
+            else:
+                if converted is _MISSING:
+                    converted = memo[value] = processor(value)
+            values[index] = converted
         processed.append(tuple(values))
     return processed
 
