@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
 
+from xapi.jsontext import loads_stored
 from xapi.store_errors import BadRequestError
 from xapi.store_sql import activities, insert_ignore, where_in
 from xapi.validation.identifiers import is_iri
@@ -45,26 +46,40 @@ def context_activity_list(value: Any) -> list[Mapping[str, Any]]:
     return []
 
 
+def _statement_activities(
+    statement: Mapping[str, Any], out: list[tuple[Mapping[str, Any], int, bool]], sub: bool
+) -> list[tuple[Mapping[str, Any], int, bool]]:
+    """The walk behind :func:`iter_statement_activities`, appending to a list (no
+    generators: it runs for every statement stored)."""
+    extra = ROLE_SUBSTATEMENT if sub else 0
+    obj = statement.get("object")
+    if is_activity(obj) and "id" in obj:
+        out.append((obj, ROLE_OBJECT | extra, not sub))
+    elif isinstance(obj, dict) and obj.get("objectType") == "SubStatement" and not sub:
+        _statement_activities(obj, out, True)
+    context = statement.get("context")
+    if isinstance(context, dict):
+        lists = context.get("contextActivities")
+        if isinstance(lists, dict):
+            for name, role in CONTEXT_ROLES.items():
+                value = lists.get(name)
+                if value is None:
+                    continue
+                for activity in context_activity_list(value):
+                    if "id" in activity:
+                        out.append((activity, role | extra, False))
+    return out
+
+
 def iter_statement_activities(
-    statement: Mapping[str, Any], *, _sub: bool = False
+    statement: Mapping[str, Any],
 ) -> Iterator[tuple[Mapping[str, Any], int, bool]]:
     """Every activity object in a statement as ``(object, roles, is_direct)``.
 
     ``is_direct`` marks the statement's own object, which is all the ``activity``
     filter matches without ``related_activities``.
     """
-    extra = ROLE_SUBSTATEMENT if _sub else 0
-    obj = statement.get("object")
-    if is_activity(obj) and "id" in obj:
-        yield obj, ROLE_OBJECT | extra, not _sub
-    elif isinstance(obj, dict) and obj.get("objectType") == "SubStatement" and not _sub:
-        yield from iter_statement_activities(obj, _sub=True)
-    context = statement.get("context")
-    if isinstance(context, dict) and isinstance(context.get("contextActivities"), dict):
-        for name, role in CONTEXT_ROLES.items():
-            for activity in context_activity_list(context["contextActivities"].get(name)):
-                if "id" in activity:
-                    yield activity, role | extra, False
+    return iter(_statement_activities(statement, [], False))
 
 
 class DefinitionCollector:
@@ -97,9 +112,12 @@ def statement_activity_index(
     :param definitions: also collect the statement's activity definitions into this.
     """
     index: dict[str, tuple[int, bool]] = {}
-    for activity, role, direct in iter_statement_activities(statement):
-        roles, was_direct = index.get(activity["id"], (0, False))
-        index[activity["id"]] = (roles | role, was_direct or direct)
+    for activity, role, direct in _statement_activities(statement, [], False):
+        activity_id = activity["id"]
+        found = index.get(activity_id)
+        index[activity_id] = (
+            (role, direct) if found is None else (found[0] | role, found[1] or direct)
+        )
         if definitions is not None:
             definitions.add(activity)
     return index
@@ -132,7 +150,7 @@ def save_definitions(
         return
     ids = sorted(definitions)
     current = {
-        activity_id: json.loads(text)
+        activity_id: loads_stored(text)
         for activity_id, text in where_in(conn, DEFINITIONS_BY_ID, ids)
     }
     inserts, updates = [], []

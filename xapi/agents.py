@@ -71,21 +71,52 @@ def require_agent_key(agent: Any, *, name: str = "agent") -> str:
     return key
 
 
-def _with_members(
-    agent: Any, role: int, direct: bool
-) -> Iterator[tuple[Mapping[str, Any], int, bool]]:
+def _add_with_members(
+    out: list[tuple[Mapping[str, Any], int, bool]], agent: Any, role: int, direct: bool
+) -> None:
     if not isinstance(agent, dict):
         return
-    yield agent, role, direct
+    out.append((agent, role, direct))
     members = agent.get("member")
     if isinstance(members, list):
+        member_role = role | ROLE_MEMBER
         for member in members:
             if isinstance(member, dict):
-                yield member, role | ROLE_MEMBER, direct
+                out.append((member, member_role, direct))
+
+
+def _statement_agents(
+    statement: Mapping[str, Any], out: list[tuple[Mapping[str, Any], int, bool]], sub: bool
+) -> list[tuple[Mapping[str, Any], int, bool]]:
+    """The walk behind :func:`iter_statement_agents`, appending to a list (no generators:
+    it runs for every statement stored)."""
+    extra = ROLE_SUBSTATEMENT if sub else 0
+    direct = not sub
+    _add_with_members(out, statement.get("actor"), ROLE_ACTOR | extra, direct)
+    obj = statement.get("object")
+    if isinstance(obj, dict):
+        kind = obj.get("objectType")
+        if kind in ("Agent", "Group"):
+            _add_with_members(out, obj, ROLE_OBJECT | extra, direct)
+        elif kind == "SubStatement" and not sub:
+            _statement_agents(obj, out, True)
+    if not sub:
+        _add_with_members(out, statement.get("authority"), ROLE_AUTHORITY, False)
+    context = statement.get("context")
+    if isinstance(context, dict):
+        _add_with_members(out, context.get("instructor"), ROLE_INSTRUCTOR | extra, False)
+        _add_with_members(out, context.get("team"), ROLE_TEAM | extra, False)
+        for item in context.get("contextAgents") or ():
+            if isinstance(item, dict):
+                _add_with_members(out, item.get("agent"), ROLE_CONTEXT_AGENT | extra, False)
+        for item in context.get("contextGroups") or ():
+            if isinstance(item, dict):
+                _add_with_members(out, item.get("group"), ROLE_CONTEXT_GROUP | extra, False)
+    return out
 
 
 def iter_statement_agents(
-    statement: Mapping[str, Any], *, _sub: bool = False
+    statement: Mapping[str, Any],
 ) -> Iterator[tuple[Mapping[str, Any], int, bool]]:
     """Every agent and group object in a statement as ``(object, roles, is_direct)``.
 
@@ -93,39 +124,18 @@ def iter_statement_agents(
     the actor and an agent or group object, and the members of those groups, but not
     inside a SubStatement.
     """
-    extra = ROLE_SUBSTATEMENT if _sub else 0
-    direct = not _sub
-    yield from _with_members(statement.get("actor"), ROLE_ACTOR | extra, direct)
-    obj = statement.get("object")
-    if isinstance(obj, dict):
-        kind = obj.get("objectType")
-        if kind in ("Agent", "Group"):
-            yield from _with_members(obj, ROLE_OBJECT | extra, direct)
-        elif kind == "SubStatement" and not _sub:
-            yield from iter_statement_agents(obj, _sub=True)
-    if not _sub:
-        yield from _with_members(statement.get("authority"), ROLE_AUTHORITY, False)
-    context = statement.get("context")
-    if isinstance(context, dict):
-        yield from _with_members(context.get("instructor"), ROLE_INSTRUCTOR | extra, False)
-        yield from _with_members(context.get("team"), ROLE_TEAM | extra, False)
-        for item in context.get("contextAgents") or ():
-            if isinstance(item, dict):
-                yield from _with_members(item.get("agent"), ROLE_CONTEXT_AGENT | extra, False)
-        for item in context.get("contextGroups") or ():
-            if isinstance(item, dict):
-                yield from _with_members(item.get("group"), ROLE_CONTEXT_GROUP | extra, False)
+    return iter(_statement_agents(statement, [], False))
 
 
 def statement_agent_index(statement: Mapping[str, Any]) -> dict[str, tuple[int, bool]]:
     """``{agent key: (roles, is_direct)}`` for the statement's index rows."""
     index: dict[str, tuple[int, bool]] = {}
-    for agent, role, direct in iter_statement_agents(statement):
+    for agent, role, direct in _statement_agents(statement, [], False):
         key = agent_key(agent)
         if key is None:
             continue
-        roles, was_direct = index.get(key, (0, False))
-        index[key] = (roles | role, was_direct or direct)
+        found = index.get(key)
+        index[key] = (role, direct) if found is None else (found[0] | role, found[1] or direct)
     return index
 
 

@@ -1,11 +1,11 @@
 """Writing statements: ids, conflicts, index rows, voiding and the StatementRef closure."""
 
 import json
-import logging
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import bindparam, delete, insert
@@ -23,6 +23,7 @@ from xapi.store_sql import (
     attachments,
     bulk_insert,
     insert_ignore,
+    insert_new_returning,
     statement_activities,
     statement_agents,
     statement_attachments,
@@ -30,16 +31,15 @@ from xapi.store_sql import (
     where_in,
 )
 
-log = logging.getLogger(__name__)
-
 CHUNK = 500
-#: The store's lookups by statement id, run straight on the driver (see store_sql.fetch_all).
+#: Lookups by statement id, run straight on the driver (see store_sql.fetch_all): the seqs
+#: of rows just written (SQLite), and held statements whose id a batch brings again.
+SEQS_BY_ID = "SELECT id, seq FROM xapi_statements WHERE id IN ({in})"
 EXISTING_BY_ID = (
     "SELECT id, statement, has_client_timestamp FROM xapi_statements WHERE id IN ({in})"
 )
-SEQS_BY_ID = "SELECT id, seq FROM xapi_statements WHERE id IN ({in})"
-SEQS_AND_TEXT_BY_ID = "SELECT id, seq, statement FROM xapi_statements WHERE id IN ({in})"
 STATEMENT_COLUMNS = tuple(c.name for c in statements.c if c.name != "seq")
+_statement_values = itemgetter(*STATEMENT_COLUMNS)
 INDEX_COLUMNS = {
     "agents": ("agent_key", "is_direct", "statement_seq", "roles"),
     "activities": ("activity_id", "is_direct", "statement_seq", "roles"),
@@ -89,19 +89,25 @@ def _prepare(
     statement_id: str,
     *,
     authority: Mapping[str, Any],
+    authority_key: str | None,
     trust_authority: bool,
     version: str,
     now: datetime,
     stored_at: str,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The stored form of one statement and its xapi_statements row."""
+    """The stored form of one statement and its xapi_statements row.
+
+    ``authority_key`` is the key of ``authority``, worked out once per batch.
+    """
     stored = with_context_activity_arrays(dict(received))
     stored["id"] = statement_id
     has_timestamp = "timestamp" in received
     if not has_timestamp:
         stored["timestamp"] = stored_at
     stored["stored"] = stored_at
-    if not (trust_authority and "authority" in received):
+    if trust_authority and "authority" in received:
+        authority_key = agent_key(stored["authority"])
+    else:
         stored["authority"] = dict(authority)
     stored.setdefault("version", version)
     obj = received.get("object") or {}
@@ -122,7 +128,7 @@ def _prepare(
         "object_agent_key": agent_key(obj) if kind in ("Agent", "Group") else None,
         "object_statement_ref": str(obj.get("id", "")).lower() if kind == "StatementRef" else None,
         "registration": registration.lower() if isinstance(registration, str) else None,
-        "authority_key": agent_key(stored["authority"]),
+        "authority_key": authority_key,
         "version": str(stored["version"]),
         "is_voided": False,
         "is_voiding": verb_id == VOIDED_VERB and kind == "StatementRef",
@@ -132,25 +138,31 @@ def _prepare(
 
 
 def _insert_statements(conn: Connection, rows: Sequence[dict[str, Any]]) -> dict[str, int]:
-    """Insert rows checked to be new; ``{id: seq}`` of those this call wrote.
+    """Insert the rows whose id is not stored yet; ``{id: seq}`` of those this call wrote.
 
-    When every row went in (the common case) their seqs are read back by id. If some
-    did not, a concurrent request stored those ids in between (ON CONFLICT waited for
-    it to commit): a row is ours if it holds exactly the JSON text this call wrote.
+    INSERT … ON CONFLICT (id) DO NOTHING: a row left out is held already, or was stored
+    by a concurrent request that committed first (ON CONFLICT waited for it);
+    :func:`store_statements` then compares it with what is held.
+
+    PostgreSQL: one multi-row INSERT … RETURNING id, seq (one round trip). SQLite:
+    executemany, cheaper there than RETURNING, and one read of the seqs by id. A
+    transaction on SQLite is the only writer from its first write to its commit, and
+    AUTOINCREMENT seqs only grow, so the rows this call wrote hold the largest seqs
+    among the batch's ids: no comparison with what was held before is needed.
     """
-    inserted = bulk_insert(
-        conn,
-        statements,
-        STATEMENT_COLUMNS,
-        [tuple(row[c] for c in STATEMENT_COLUMNS) for row in rows],
-        ignore_conflicts_on=["id"],
-    )
-    text_by_id = {row["id"]: row["statement"] for row in rows}
-    ids = list(text_by_id)
-    if inserted == len(rows):
-        return dict(where_in(conn, SEQS_BY_ID, ids))
-    found = where_in(conn, SEQS_AND_TEXT_BY_ID, ids)
-    return {r_id: seq for r_id, seq, text in found if text == text_by_id[r_id]}
+    values = list(map(_statement_values, rows))
+    if conn.dialect.name != "sqlite":
+        return dict(
+            insert_new_returning(
+                conn, statements, STATEMENT_COLUMNS, values, unique=("id",),
+                returning=("id", "seq"),
+            )
+        )
+    inserted = bulk_insert(conn, statements, STATEMENT_COLUMNS, values, ignore_conflicts_on=["id"])
+    found = where_in(conn, SEQS_BY_ID, [row["id"] for row in rows])
+    if inserted < len(rows):
+        found = sorted(found, key=lambda id_seq: id_seq[1], reverse=True)[:inserted]
+    return dict(found)
 
 
 def _check_existing(conn: Connection, candidates: Mapping[str, Mapping[str, Any]]) -> set[str]:
@@ -286,30 +298,29 @@ def store_statements(
             raise BadRequestError(f"statement id {statement_id} appears twice in the batch")
         by_id[statement_id] = statement
         ids.append(statement_id)
-    held = _check_existing(conn, by_id)
     stored_at = format_timestamp(now)
+    authority_key = agent_key(authority)
     prepared = [
         _prepare(
             by_id[i],
             i,
             authority=authority,
+            authority_key=authority_key,
             trust_authority=trust_authority,
             version=stmt_version,
             now=now,
             stored_at=stored_at,
         )
         for i in ids
-        if i not in held
     ]
-    if not prepared:
-        return StoreResult(ids=ids, stored=now)
     rows = [row for _stored, row in prepared]
     seq_by_id = _insert_statements(conn, rows)
-    raced = {row["id"]: by_id[row["id"]] for row in rows if row["id"] not in seq_by_id}
-    if raced:
-        # A concurrent request stored the same id first; ON CONFLICT waited for it.
-        _check_existing(conn, raced)
-        log.info("statements stored concurrently by another request: %s", sorted(raced))
+    if len(seq_by_id) < len(rows):
+        # Ids stored before, by an earlier request or a concurrent one that committed
+        # first: the same statement again is a no-op, a different one a conflict.
+        _check_existing(conn, {i: by_id[i] for i in ids if i not in seq_by_id})
+        if not seq_by_id:
+            return StoreResult(ids=ids, stored=now)
     written = [(seq_by_id[s["id"]], s) for s, _row in prepared if s["id"] in seq_by_id]
     written_rows = [row for row in rows if row["id"] in seq_by_id]
     definitions = _insert_index_rows(conn, written)

