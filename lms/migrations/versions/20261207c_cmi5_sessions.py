@@ -1,7 +1,7 @@
 """cmi5 launch sessions and per-registration AU states
 
 Revision ID: c5e1a7b3d902
-Revises: 7d3f1a9c2e64
+Revises: 3b8e5c1f7a20
 Create Date: 2026-12-07 20:30:00.000000
 
 """
@@ -13,7 +13,7 @@ import lms.db
 
 # revision identifiers, used by Alembic.
 revision = 'c5e1a7b3d902'
-down_revision = '7d3f1a9c2e64'
+down_revision = "3b8e5c1f7a20"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """lti platforms keys launches grades
 
 Revision ID: b7e41c2a9d53
-Revises: 7d3f1a9c2e64
+Revises: c5e1a7b3d902
 Create Date: 2026-12-07 20:11:53.270108
 
 """
@@ -13,7 +13,7 @@ import lms.db
 
 # revision identifiers, used by Alembic.
 revision = 'b7e41c2a9d53'
-down_revision = '7d3f1a9c2e64'
+down_revision = "c5e1a7b3d902"
 branch_labels = None
 depends_on = None
 
