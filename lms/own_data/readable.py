@@ -40,7 +40,7 @@ FIELD_LABELS = {
     "personnel_number": _l("Personalnummer"),
     # enrolments and progress
     "course": _l("Kurs"), "version": _l("Version"), "status": _l("Status"),
-    "source": _l("Anmeldung"), "assigned_by": _l("Zugewiesen von"), "due_at": _l("Fällig"),
+    "source": _l("Einschreibung"), "assigned_by": _l("Zugewiesen von"), "due_at": _l("Fällig"),
     "enrolled_at": _l("Angemeldet am"), "withdrawn_at": _l("Abgemeldet am"),
     "registration": _l("Registrierungs-ID (xAPI)"), "last_lesson": _l("Zuletzt geöffnet"),
     "last_visited_at": _l("Zuletzt besucht"), "percent": _l("Fortschritt"),
