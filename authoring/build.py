@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
 from collections.abc import Iterable
 from pathlib import Path
@@ -11,8 +12,9 @@ from authoring.cache import RenderCache
 from authoring.course_source import CourseReader, CourseSource
 from authoring.diagnostic import Diagnostic, has_errors
 from authoring.media_file import hash_file, media_type
-from authoring.model import DEFAULT_LANGUAGE, GRADED_KINDS, Course, Lesson
+from authoring.model import DEFAULT_LANGUAGE, GRADED_KINDS, Course, Lesson, PackageRef
 from authoring.package import FORMAT, FORMAT_VERSION, Package, package_digest, sha256_of
+from authoring.packages.folder import PACKAGES_DIR, package_files
 from authoring.validate import check_course
 
 
@@ -59,10 +61,33 @@ def _assemble(source: CourseSource) -> Course:
                     reviewed=result.reviewed,
                     review_every_months=result.review_every_months,
                     legal=result.legal,
+                    package=_package_of(source, result),
                 )
             )
         course.modules.append(module)
     return course
+
+
+def _package_of(source: CourseSource, result) -> PackageRef | None:
+    """The package a ``type: package`` lesson plays: its one ``item`` or all items.
+    Missing packages and items are reported by ``validate``."""
+    if result.kind != "package" or not result.package:
+        return None
+    package = source.packages.get(result.package)
+    if package is None:
+        return None
+    items = package.items
+    if result.item:
+        items = [item for item in items if item.identifier == result.item]
+    return PackageRef(package.name, package.standard, package.version_label,
+                      copy.deepcopy(items), package.title)
+
+
+def package_media(source_root: Path, course: Course) -> set[str]:
+    """Every file of every package a lesson of ``course`` plays (course-relative)."""
+    names = {lesson.package.name for lesson in course.lessons() if lesson.package}
+    return {f"{PACKAGES_DIR}/{name}/{path}" for name in names
+            for path in package_files(source_root / PACKAGES_DIR / name)}
 
 
 def _read(path: str | Path, cache: RenderCache | None, kinds: dict[str, BlockKind] | None,
@@ -135,6 +160,7 @@ def _hash_content(course: Course, media: dict[str, dict]) -> None:
     did not change.
     """
     for lesson in course.lessons():
+        package = _package_hashes(lesson, media)
         for content in lesson.content.values():
             for question in content.questions + content.checks:
                 question.content_hash = ""
@@ -145,7 +171,7 @@ def _hash_content(course: Course, media: dict[str, dict]) -> None:
                     "content": _hashable_content(content),
                     "media": {ref.path: media[ref.path]["sha256"] for ref in content.media
                               if ref.path in media},
-                }
+                } | package
             )
         lesson.content_hash = ""
         original = lesson.content.get(DEFAULT_LANGUAGE)
@@ -154,6 +180,19 @@ def _hash_content(course: Course, media: dict[str, dict]) -> None:
              if key not in _UNHASHED_LESSON}
             | {"content": {DEFAULT_LANGUAGE: original.content_hash if original else ""}}
         )
+
+
+def _package_hashes(lesson: Lesson, media: dict[str, dict]) -> dict:
+    """What a package lesson plays: its items and every file of its package. A new
+    package (other bytes, other items) changes the lesson, so progress on it reopens."""
+    if lesson.package is None:
+        return {}
+    prefix = f"{PACKAGES_DIR}/{lesson.package.name}/"
+    return {"package": {
+        "ref": lesson.package.to_dict(),
+        "files": {path: entry["sha256"] for path, entry in media.items()
+                  if path.startswith(prefix)},
+    }}
 
 
 def _language_variants(used: set[str], languages: Iterable[str], root: Path) -> set[str]:
@@ -198,6 +237,7 @@ def build_package(
     used = {ref.path for lesson in course.lessons()
             for content in lesson.content.values() for ref in content.media}
     used |= _language_variants(used, course.languages, source.root)
+    used |= package_media(source.root, course)
     media_files = {relative: source.root / relative for relative in sorted(used)}
     media = {}
     for relative, file in media_files.items():

@@ -16,7 +16,15 @@ from authoring.course_file import read_course_file, read_module_file
 from authoring.diagnostic import Diagnostic, DiagnosticSink
 from authoring.glossary_file import glossary_index, read_glossary_file
 from authoring.lesson_file import LessonFile, lesson_id_of, read_lesson_file
-from authoring.model import DEFAULT_LANGUAGE, SUBJECTS, Course, LocalizedText, Module
+from authoring.model import (
+    DEFAULT_LANGUAGE,
+    SUBJECTS,
+    Course,
+    LocalizedText,
+    Module,
+    PackageRef,
+)
+from authoring.packages.folder import PACKAGE_NAME, PACKAGES_DIR, read_package_folder
 from authoring.parser import LessonRenderer
 from authoring.yaml_loader import Position
 
@@ -75,6 +83,8 @@ class CourseSource:
     modules: list[tuple[Module, list[str], Position]] = field(default_factory=list)
     lessons: list[LessonSource] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: ``packages/<name>/`` folders: name → the package read (None: present but unusable)
+    packages: dict[str, PackageRef | None] = field(default_factory=dict)
 
     def display(self, relative: str) -> str:
         """Return the path printed in diagnostics for a course-relative path."""
@@ -127,7 +137,28 @@ class CourseReader:
         self._read_glossary(source)
         self._find_modules(source)
         self._read_lessons(source)
+        self._read_packages(source)
         return source
+
+    def _read_packages(self, source: CourseSource) -> None:
+        """Read every ``packages/<name>/`` folder (imported SCORM/cmi5 content)."""
+        folder = source.root / PACKAGES_DIR
+        if not folder.is_dir():
+            return
+        for entry in sorted(folder.iterdir()):
+            if entry.name.startswith("."):
+                continue
+            relative = f"{PACKAGES_DIR}/{entry.name}"
+            if not entry.is_dir() or entry.is_symlink() or not PACKAGE_NAME.match(entry.name):
+                source.report(relative, 1, 1, "error", "package-name",
+                              f"'{relative}' must be a folder named in lowercase letters, "
+                              "digits and hyphens")
+                continue
+            package, diagnostics = self.guard(
+                source, relative, (None, []), read_package_folder, entry, entry.name,
+                source.display(relative))
+            source.packages[entry.name] = package
+            source.diagnostics.extend(diagnostics)
 
     # --- files -------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from authoring.model import (
     Record,
     SessionSpec,
 )
+from authoring.packages.folder import PACKAGE_NAME
 from authoring.parser import LessonRenderer
 from authoring.reader import FieldReader
 from authoring.render_state import GlossaryEntry, RenderState
@@ -26,10 +27,11 @@ from authoring.yaml_loader import LocatedMap, load_yaml
 FRONT_MATTER_FENCE = "---"
 SESSION_FIELDS = ("format", "duration_minutes", "agenda", "bring", "trainer_checks")
 GRADED_FIELDS = ("pass_mark", "attempts", "draw")
+PACKAGE_FIELDS = ("package", "item")
 SOURCES_HEADINGS = ("quellen", "sources")
 #: front matter a translation must copy unchanged from the German lesson
 SHARED_FIELDS = ("id", "type", "minutes", "pass_mark", "attempts", "draw", "legal",
-                 "reviewed", "review_every")
+                 "reviewed", "review_every", "package", "item")
 SOURCES_HEADING = re.compile(r"^##\s+(?:quellen|sources)\b", re.IGNORECASE)
 SECTION_END = re.compile(r"^#{1,2}\s")
 LINK = re.compile(r"https?://", re.IGNORECASE)
@@ -107,6 +109,11 @@ class LessonFile(Record):
     opens_with_summary: bool = False
     #: the line of a Quellen/Sources heading whose list has no link
     sources_without_links: int | None = None
+    #: ``type: package``: the folder name under ``packages/`` and the optional SCO/AU id
+    package: str | None = None
+    package_line: int = 1
+    item: str | None = None
+    item_line: int = 1
 
     def diagnostic_list(self) -> list[Diagnostic]:
         return [Diagnostic.from_dict(item) for item in self.diagnostics]
@@ -120,6 +127,20 @@ def _session(reader: FieldReader) -> SessionSpec:
         bring=reader.text_list("bring"),
         trainer_checks=reader.text_list("trainer_checks"),
     )
+
+
+def _package(reader: FieldReader, lesson: LessonFile) -> None:
+    """``package:`` (required, a folder name) and ``item:`` (optional SCO/AU identifier)."""
+    lesson.package = reader.text("package", required=True)
+    lesson.package_line = reader.position("package").line
+    if lesson.package and not PACKAGE_NAME.match(lesson.package):
+        pos = reader.position("package")
+        reader.sink.error(pos.line, pos.column, "invalid-id",
+                          f"'package' must name a folder under packages/ in lowercase letters, "
+                          f"digits and hyphens, got '{lesson.package}'")
+        lesson.package = None
+    lesson.item = reader.text("item") or None
+    lesson.item_line = reader.position("item").line
 
 
 def _misplaced(reader: FieldReader, fields: tuple[str, ...], kinds: str) -> None:
@@ -185,6 +206,10 @@ def read_lesson_file(
         content.session = _session(reader)
     else:
         _misplaced(reader, SESSION_FIELDS, "session")
+    if kind == "package":
+        _package(reader, lesson)
+    else:
+        _misplaced(reader, PACKAGE_FIELDS, "package")
     _read_currency(reader, lesson, content, data is not None)
     reader.finish()
 

@@ -20,12 +20,30 @@ MEDIA_TYPES = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 }
+#: Further types of files inside an imported package (``packages/<name>/…``): its pages,
+#: scripts, styles and fonts. Only there: a course's own ``media/`` never serves HTML or
+#: script from the platform's origin.
+PACKAGE_TYPES = {
+    ".html": "text/html; charset=utf-8", ".htm": "text/html; charset=utf-8",
+    ".xhtml": "application/xhtml+xml", ".js": "text/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
+    ".json": "application/json", ".xml": "application/xml", ".xsd": "application/xml",
+    ".dtd": "application/xml-dtd", ".woff": "font/woff", ".woff2": "font/woff2",
+    ".ttf": "font/ttf", ".otf": "font/otf", ".eot": "application/vnd.ms-fontobject",
+    ".ico": "image/vnd.microsoft.icon", ".bmp": "image/bmp", ".wasm": "application/wasm",
+    ".txt": "text/plain; charset=utf-8", ".m4v": "video/mp4", ".mov": "video/quicktime",
+    ".aac": "audio/aac", ".swf": "application/x-shockwave-flash",
+}
+PACKAGES_PREFIX = "packages/"
 CHUNK = 1 << 20
 
 
 def media_type(path: str) -> str:
     """Return the media type the LMS serves ``path`` with."""
-    return MEDIA_TYPES.get(Path(path).suffix.lower(), "application/octet-stream")
+    suffix = Path(path).suffix.lower()
+    if path.startswith(PACKAGES_PREFIX) and suffix in PACKAGE_TYPES:
+        return PACKAGE_TYPES[suffix]
+    return MEDIA_TYPES.get(suffix, "application/octet-stream")
 
 
 def hash_file(file: Path, cache: RenderCache | None = None) -> tuple[str, int]:

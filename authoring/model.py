@@ -13,12 +13,14 @@ DEFAULT_LANGUAGE = "de"
 #: the languages a course may be written in (the platform's pages speak them)
 LANGUAGES = ("de", "en")
 
-LESSON_KINDS = ("lesson", "quiz", "assessment", "session")
+LESSON_KINDS = ("lesson", "quiz", "assessment", "session", "package")
 GRADED_KINDS = ("quiz", "assessment")
 QUESTION_KINDS = (
     "single", "multiple", "truefalse", "gap", "numeric", "ordering", "matching", "open",
 )
 SESSION_FORMATS = ("on-site", "virtual", "hybrid")
+#: the package standards a ``type: package`` lesson may play
+PACKAGE_STANDARDS = ("scorm12", "scorm2004", "cmi5")
 #: the subjects a course may name when nobody gives a list (the LMS passes its managed list,
 #: ``python -m authoring validate`` reads ``$ATLAS_SUBJECTS``)
 SUBJECTS = ("e-mobility", "digital-production", "sustainability")
@@ -229,6 +231,58 @@ class SessionSpec(Record):
 
 
 @dataclass
+class PackageItem(Record):
+    """One SCO (SCORM) or AU (cmi5) of an imported package, as a player launches it.
+
+    ``launch`` is course-relative (``packages/<name>/sco1/index.html``, a query string kept
+    as the manifest wrote it) or, for a remote cmi5 AU, an absolute URL. ``mastery_score``
+    is 0..1 (SCORM 1.2 ``masteryscore``/100, 2004 ``minNormalizedMeasure``, cmi5
+    ``masteryScore``).
+    """
+
+    _omit_default: ClassVar[tuple[str, ...]] = ("scorm_type", "entitlement_key")
+
+    identifier: str
+    title: str
+    launch: str
+    #: SCORM item ``parameters`` / cmi5 ``launchParameters``
+    parameters: str = ""
+    mastery_score: float | None = None
+    #: cmi5 only: Passed, Completed, CompletedAndPassed, CompletedOrPassed, NotApplicable
+    move_on: str | None = None
+    #: cmi5 only: AnyWindow or OwnWindow
+    launch_method: str | None = None
+    #: SCORM 1.2 ``adlcp:prerequisites`` as written (simple expressions of identifiers)
+    prerequisites: str | None = None
+    #: SCORM ``timelimitaction``/``timeLimitAction``, lowercased (``exit,message`` …)
+    time_limit_action: str | None = None
+    #: SCORM ``datafromlms``/``dataFromLMS``: cmi.launch_data
+    data_from_lms: str | None = None
+    #: SCORM only: ``sco`` (talks to the runtime API) or ``asset`` (just shown: a player
+    #: counts it completed when launched)
+    scorm_type: str | None = None
+    #: cmi5 only: the AU's ``entitlementKey`` (courseStructure value)
+    entitlement_key: str | None = None
+
+
+@dataclass
+class PackageRef(Record):
+    """The package a ``type: package`` lesson plays: folder ``packages/<name>/`` of the
+    course, its standard and the items the lesson plays, in order (one when the lesson
+    names an ``item``, else all of the package)."""
+
+    name: str
+    standard: str
+    version_label: str
+    items: list[PackageItem] = field(default_factory=list)
+    #: the package's own title (SCORM organisation title, cmi5 course title)
+    title: str = ""
+
+    def item(self, identifier: str) -> PackageItem | None:
+        return next((item for item in self.items if item.identifier == identifier), None)
+
+
+@dataclass
 class LessonContent(Record):
     """One language of a lesson: rendered, sanitized HTML and what it refers to."""
 
@@ -261,7 +315,7 @@ class Lesson(Record):
     random from the lesson's questions, its pool; ``None`` shows them all.
     """
 
-    _omit_default: ClassVar[tuple[str, ...]] = ("draw",)
+    _omit_default: ClassVar[tuple[str, ...]] = ("draw", "package")
 
     id: str
     kind: str
@@ -278,6 +332,8 @@ class Lesson(Record):
     legal: bool = False
     content_hash: str = ""
     draw: int | None = None
+    #: ``type: package`` only: the imported package (SCORM/cmi5) the lesson plays
+    package: PackageRef | None = None
 
     @property
     def languages(self) -> list[str]:

@@ -30,6 +30,35 @@ def check_course(source: CourseSource, course: Course,
     _check_lesson_currency(source)
     _check_files(source)
     _check_links(source, course)
+    _check_packages(source)
+
+
+def _check_packages(source: CourseSource) -> None:
+    """Each package lesson names a package folder that exists and, with ``item``, one of its
+    SCOs/AUs; a package no lesson plays is probably forgotten."""
+    used: set[str] = set()
+    for lesson in _read(source):
+        result = lesson.result
+        if result.kind != "package" or not result.package:
+            continue
+        used.add(result.package)
+        if result.package not in source.packages:
+            source.report(lesson.source, result.package_line, 1, "error", "package-missing",
+                          f"package '{result.package}' not found: the course has no folder "
+                          f"packages/{result.package}/ (import the package zip first)")
+            continue
+        package = source.packages[result.package]
+        if package is None or not result.item:
+            continue  # an unusable package is reported at its manifest
+        if package.item(result.item) is None:
+            known = ", ".join(item.identifier for item in package.items) or "none"
+            source.report(lesson.source, result.item_line, 1, "error", "package-item-missing",
+                          f"package '{result.package}' has no item '{result.item}' "
+                          f"(its items: {known})")
+    for name in sorted(set(source.packages) - used):
+        source.report(f"packages/{name}", 1, 1, "warning", "package-unused",
+                      f"no lesson plays package '{name}' (a lesson with 'type: package' and "
+                      f"'package: {name}')")
 
 
 _SUMMARY_TITLE = {"de": "Das Wichtigste in Kürze", "en": "In brief"}
@@ -147,7 +176,8 @@ def _read(source: CourseSource) -> list[LessonSource]:
 def _check_completion(source: CourseSource, course: Course) -> None:
     rule = course.completion
     counts = {kind: sum(1 for _ in course.lessons(kind))
-              for kind in ("lesson", "quiz", "assessment", "session")}
+              for kind in ("lesson", "quiz", "assessment", "session", "package")}
+    counts["lesson"] += counts["package"]  # a package lesson is done like a reading lesson
 
     def report(key: str, message: str) -> None:
         pos = _at(source, f"completion.{key}")
