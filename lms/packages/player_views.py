@@ -7,7 +7,7 @@ media route, so the package plays exactly as imported with that version.
 
 from urllib.parse import urlsplit
 
-from flask import abort, render_template, request, url_for
+from flask import abort, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -19,6 +19,7 @@ from lms.learning.enrolment import active_enrolment
 from lms.packages import cmi as cmi_model
 from lms.packages import runtime
 from lms.packages.player_blueprint import bp
+from lms.security import CONTENT_SECURITY_POLICY
 from lms.unit_of_work import unit_of_work
 
 #: SCORM error code for a commit the LMS refused ("General Commit Failure")
@@ -43,9 +44,12 @@ def launch_url(played: runtime.PlayedLesson, item) -> str:
     if urlsplit(launch).scheme in ("http", "https"):
         url = launch
     else:
+        path, _mark, query = launch.partition("?")
         version = played.enrolment.course_version
         url = url_for("catalog.serve_version_media", slug=version.course.slug,
-                      version_id=version.id, relpath=launch.removeprefix("media/"))
+                      version_id=version.id, relpath=path)
+        if query:
+            url += "?" + query
     parameters = (item.parameters or "").lstrip("?&")
     if parameters:
         url += ("&" if "?" in url else "?") + parameters
@@ -60,19 +64,27 @@ def play(slug: str, lesson_id: str):
     item = played.item(request.args.get("item") or None)
     with unit_of_work(refusals=()):
         attempt = runtime.open_attempt(current_user, played, item, utcnow())
+        if getattr(item, "scorm_type", None) == "asset":
+            runtime.launch_asset(current_user, played, attempt, utcnow())
         launch_cmi = runtime.launch_cmi(attempt, item, current_user)
         attempt_id = attempt.id
     states = runtime.item_states(current_user, played)
     done = runtime.satisfied_items(current_user, played)
     index = next(i for i, entry in enumerate(played.items) if entry.identifier == item.identifier)
-    return render_template(
+    response = make_response(render_template(
         "packages/play.html", played=played, item=item, attempt_id=attempt_id,
         attempt_number=states[item.identifier].number, launch_cmi=launch_cmi,
         launch_url=launch_url(played, item), done=done, course_slug=slug,
         previous=played.items[index - 1] if index > 0 else None,
         following=played.items[index + 1] if index + 1 < len(played.items) else None,
         commit_url=url_for("package_player.commit", slug=slug, lesson_id=lesson_id,
-                           attempt_id=attempt_id))
+                           attempt_id=attempt_id)))
+    # the lesson page embeds this page; the CMI it carries changes with every commit
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
+        "frame-ancestors 'none'", "frame-ancestors 'self'")
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/learn/<slug>/<lesson_id>/package/attempts/<int:attempt_id>/commit")

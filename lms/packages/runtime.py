@@ -251,6 +251,18 @@ def commit_cmi(user: User, played: PlayedLesson, attempt: ScormAttempt,
     return attempt
 
 
+def launch_asset(user: User, played: PlayedLesson, attempt: ScormAttempt,
+                 now: datetime) -> None:
+    """An asset (``scormtype="asset"``) has no runtime API: launched counts as completed,
+    as the SCORM content packaging book has it."""
+    if attempt.is_closed:
+        return
+    cmi = {"core": {"lesson_status": "completed"}} if attempt.standard == cmi_model.SCORM12 \
+        else {"completion_status": "completed"}
+    commit_cmi(user, played, attempt, {"cmi": cmi, "session": f"asset-{attempt.key}",
+                                       "event": "initialize"}, now)
+
+
 def _json_size(value: Any) -> bytes:
     import json
 
