@@ -310,6 +310,7 @@ def publish_version(version: CourseVersion, actor: User | None, now: datetime,
     course.level = version.level
     course.updated_at = now
     db.session.flush()
+    hooks().lms_course_version_published(course=course, version=version, actor=actor, now=now)
     return version
 
 

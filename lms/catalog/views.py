@@ -32,6 +32,19 @@ REVALIDATE = "public, no-cache"
 #: An SVG opened directly is a document: it must not run script or load anything, and
 #: ``sandbox`` gives it an opaque origin (no cookies, no same-origin requests).
 SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+#: Files of an imported SCORM/cmi5 package (``packages/<name>/…``) are web pages that must
+#: run their own scripts, inline ones and ``eval`` included (authoring tools emit both),
+#: inside the lesson player's frame on the same origin: SCORM content finds the runtime API
+#: on ``window.parent``. Loading from other hosts stays closed. The trust this takes is in
+#: docs/interoperability.md: only trainers and admins add packages.
+PACKAGE_POLICY = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "media-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
+    "worker-src 'self' blob:; frame-src 'self'; frame-ancestors 'self'; form-action 'self'; "
+    "base-uri 'self'; object-src 'none'"
+)
+PACKAGES_PREFIX = "packages/"
 #: ``src="media/…"`` (also ``href``, ``poster``) in lesson HTML, relative to the course
 MEDIA_ATTRIBUTE = re.compile(r'\b(src|href|poster)="media/([^"#?]+)"')
 
@@ -103,9 +116,18 @@ def media_url(version, path: str) -> str:
                    relpath=path.removeprefix("media/"), v=entry["sha256"][:PIN_LENGTH])
 
 
+def _media_entry(version, relpath: str) -> dict | None:
+    """The media table entry ``media/<relpath>``, or for ``packages/…`` the package file."""
+    media = services.version_media(version)
+    if relpath.startswith(PACKAGES_PREFIX) and relpath in media:
+        return media[relpath]
+    return media.get(f"media/{relpath}")
+
+
 def _media_response(version, relpath: str, cache_control: str):
-    """The media file ``media/<relpath>`` of ``version``, with its type, ETag and cache header."""
-    entry = services.version_media(version).get(f"media/{relpath}")
+    """The media file ``media/<relpath>`` (or package file ``packages/…``) of ``version``,
+    with its type, ETag, cache header and the policy its kind needs."""
+    entry = _media_entry(version, relpath)
     if entry is None:
         abort(404)
     sha256 = entry["sha256"]
@@ -121,6 +143,9 @@ def _media_response(version, relpath: str, cache_control: str):
     response.headers["Cache-Control"] = cache_control
     if entry["media_type"] == "image/svg+xml":
         response.headers["Content-Security-Policy"] = SVG_POLICY
+    elif relpath.startswith(PACKAGES_PREFIX):
+        response.headers["Content-Security-Policy"] = PACKAGE_POLICY
+        response.headers["X-Frame-Options"] = "SAMEORIGIN"
     return response
 
 
@@ -129,7 +154,7 @@ def serve_media(slug: str, relpath: str):
     """Serve a media file of the course's published version (lesson HTML refers to
     ``media/<file>`` relative to the course)."""
     version = services.find_published_course(slug)
-    entry = services.version_media(version).get(f"media/{relpath}")
+    entry = _media_entry(version, relpath)
     pinned = entry is not None and request.args.get("v") == entry["sha256"][:PIN_LENGTH]
     return _media_response(version, relpath, IMMUTABLE if pinned else REVALIDATE)
 

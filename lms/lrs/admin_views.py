@@ -8,6 +8,7 @@ from lms.access import admin_required
 from lms.db import utcnow
 from lms.lrs import services
 from lms.lrs.forms import SCOPE_LABELS, ClientForm, GrantForm, RevokeForm
+from lms.plugins import hooks
 from lms.unit_of_work import unit_of_work
 
 _UNSET = object()
@@ -38,6 +39,8 @@ def _render(form: ClientForm, *, status: int = 200, created=None, secret: str | 
         scope_labels=SCOPE_LABELS,
         created=created,
         secret=secret,
+        sections=[section for sections in hooks().lms_lrs_admin_sections()
+                  for section in sections],
     )
     # The page may hold a secret: keep it out of every cache.
     return page, status, {"Cache-Control": "no-store"}

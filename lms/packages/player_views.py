@@ -7,7 +7,7 @@ media route, so the package plays exactly as imported with that version.
 
 from urllib.parse import urlsplit
 
-from flask import abort, make_response, render_template, request, url_for
+from flask import Blueprint, abort, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -18,9 +18,10 @@ from lms.errors import NotFoundError, ValidationFailedError
 from lms.learning.enrolment import active_enrolment
 from lms.packages import cmi as cmi_model
 from lms.packages import runtime
-from lms.packages.player_blueprint import bp
 from lms.security import CONTENT_SECURITY_POLICY
 from lms.unit_of_work import unit_of_work
+
+bp = Blueprint("package_player", __name__, template_folder="templates")
 
 #: SCORM error code for a commit the LMS refused ("General Commit Failure")
 COMMIT_FAILURE = {cmi_model.SCORM12: 101, cmi_model.SCORM2004: 391}

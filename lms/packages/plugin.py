@@ -1,16 +1,38 @@
-"""Registers the packages area with the plugin host."""
+"""Registers the packages area with the plugin host: models, the package authority on
+publication, pending grants on the LRS admin page, the import command and upload pages,
+the SCORM player."""
 
 from lms.plugins import hookimpl
 
 
 @hookimpl
 def lms_model_modules():
-    return ["lms.packages.runtime_models"]
+    return ["lms.packages.models", "lms.packages.runtime_models"]
+
+
+@hookimpl
+def lms_course_version_published(course, version, actor, now):
+    from lms.packages.authority import ensure_package_authority
+
+    ensure_package_authority(course, version, actor, now)
+
+
+@hookimpl
+def lms_lrs_admin_sections():
+    from flask import render_template
+    from markupsafe import Markup
+
+    from lms.packages.authority import pending_requests
+
+    requests = pending_requests()
+    if not requests:
+        return []
+    return [Markup(render_template("packages/pending_grants.html", requests=requests))]
 
 
 @hookimpl
 def lms_load_blueprints(app):
-    from lms.packages import player_views  # noqa: F401  (attach routes)
-    from lms.packages.player_blueprint import bp
+    from lms.packages import player_views, views
 
-    app.register_blueprint(bp)
+    app.register_blueprint(views.bp)
+    app.register_blueprint(player_views.bp)

@@ -118,6 +118,22 @@ def lms_course_imported(course, version, source_path, now):
     """
 
 
+@hookspec
+def lms_course_version_published(course, version, actor, now):
+    """``version`` became the published version of ``course`` (import, studio, rollback).
+
+    ``actor`` is the user who published it, or None for the platform (command line, demo
+    data). Called inside the publishing transaction; packages give their lessons' LRS
+    clients their credit grants here (admins) or ask an admin for them (trainers).
+    """
+
+
+@hookspec
+def lms_lrs_admin_sections():
+    """Return extra sections (HTML Markup) for the LRS admin page, e.g. grants waiting for
+    an admin's decision."""
+
+
 @hookspec(firstresult=True)
 def lms_course_source_text(course, path):
     """Return the text of one source file of ``course`` (``modules/…/x.md``) as its
