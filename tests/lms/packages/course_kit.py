@@ -89,8 +89,9 @@ document.getElementById("finish").addEventListener("click", function () {
   api.SetValue("cmi.score.max", "10");
   api.SetValue("cmi.completion_status", "completed");
   api.SetValue("cmi.session_time", "PT2M");
+  var success = api.GetValue("cmi.success_status");
   var ended = api.Terminate("");
-  show("bewertet terminate=" + ended + " success=" + api.GetValue("cmi.success_status"));
+  show("bewertet terminate=" + ended + " success=" + success);
 });
 """
 
