@@ -36,3 +36,10 @@ def lms_load_blueprints(app):
 
     app.register_blueprint(views.bp)
     app.register_blueprint(player_views.bp)
+
+
+@hookimpl
+def lms_personal_data(user):
+    from lms.packages.personal_data import personal_data_sections
+
+    return personal_data_sections(user)

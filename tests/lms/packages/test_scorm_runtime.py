@@ -291,3 +291,12 @@ def test_lesson_page_embeds_the_player_and_offers_no_mark_done(signed_in):
     page = signed_in.get(f"/learn/{SLUG}/{LESSON_12}").get_data(as_text=True)
     assert f'src="/learn/{SLUG}/{LESSON_12}/package"' in page
     assert "/done" not in page
+
+
+def test_own_data_page_lists_the_attempts(signed_in, learner):
+    Player(signed_in, LESSON_12).commit(PASSED_12, "terminate")
+    data = signed_in.get("/me/data.json").get_json()
+    text = json.dumps(data)
+    assert "scorm_attempts" in text and "folie-12" in text
+    page = signed_in.get("/me/data")
+    assert page.status_code == 200 and "Lernpakete (SCORM)" in page.get_data(as_text=True)
