@@ -62,6 +62,9 @@ ENVIRONMENT = {
     "ATLAS_STUDIO_ZIP_MAX_FILE_MB": ("50", "one file of a studio zip upload, unpacked (max. 50)"),
     "ATLAS_STUDIO_ZIP_MAX_RATIO": ("100", "highest compression ratio of a zip member over 1 MB"),
     "ATLAS_STUDIO_IMAGE_MAX_BYTES": ("5242880", "an image pasted into the studio editor, bytes"),
+    "ATLAS_PACKAGE_MAX_TOTAL_MB": ("300", "a SCORM/cmi5 package zip unpacked, all files together"),
+    "ATLAS_PACKAGE_MAX_FILES": ("1500", "most files in a SCORM/cmi5 package zip"),
+    "ATLAS_PACKAGE_MAX_RATIO": ("200", "highest compression ratio of a package file over 1 MB"),
     "ATLAS_ANSWER_FILE_MAX_BYTES": ("10485760", "largest photo/PDF a learner attaches to an "
                                     "open answer (bytes)"),
     "ATLAS_EXTERNAL_IMAGE_HOSTS": ("", "hosts lessons may show images from: host,host or *"),
@@ -208,6 +211,9 @@ def build_config(instance_path: Path, env: dict | None = None) -> dict:
         "ATLAS_STUDIO_ZIP_MAX_FILE_MB": env.get("ATLAS_STUDIO_ZIP_MAX_FILE_MB", "50"),
         "ATLAS_STUDIO_ZIP_MAX_RATIO": env.get("ATLAS_STUDIO_ZIP_MAX_RATIO", "100"),
         "ATLAS_STUDIO_IMAGE_MAX_BYTES": int(env.get("ATLAS_STUDIO_IMAGE_MAX_BYTES", "5242880")),
+        "ATLAS_PACKAGE_MAX_TOTAL_MB": float(env.get("ATLAS_PACKAGE_MAX_TOTAL_MB", "300")),
+        "ATLAS_PACKAGE_MAX_FILES": int(env.get("ATLAS_PACKAGE_MAX_FILES", "1500")),
+        "ATLAS_PACKAGE_MAX_RATIO": float(env.get("ATLAS_PACKAGE_MAX_RATIO", "200")),
         "ATLAS_ANSWER_FILE_MAX_BYTES": int(env.get("ATLAS_ANSWER_FILE_MAX_BYTES", "10485760")),
         "ATLAS_EXTERNAL_IMAGE_HOSTS": [h.strip().lower() for h in env.get(
             "ATLAS_EXTERNAL_IMAGE_HOSTS", "").split(",") if h.strip()],

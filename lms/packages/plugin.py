@@ -11,6 +11,13 @@ def lms_model_modules():
 
 
 @hookimpl
+def lms_cli_commands():
+    from lms.packages import cli  # noqa: F401  (adds `atlas course import-package`)
+
+    return []
+
+
+@hookimpl
 def lms_course_version_published(course, version, actor, now):
     from lms.packages.authority import ensure_package_authority
 

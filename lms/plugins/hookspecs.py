@@ -128,6 +128,20 @@ def lms_course_version_published(course, version, actor, now):
     """
 
 
+@hookspec(firstresult=True)
+def lms_course_draft_paths(course):
+    """Return the paths of every file in ``course``'s draft (its editable source folder), or
+    None when it has none; the first answer wins (the studio keeps drafts)."""
+
+
+@hookspec(firstresult=True)
+def lms_course_draft_write(course, files, actor, now):
+    """Write ``files`` (``{course-relative path: bytes}``) into ``course``'s draft, creating
+    the draft if needed; return the paths that changed. Raises ``ValidationFailedError`` for
+    a path or size the draft does not allow (the caller's transaction then writes nothing).
+    The studio answers; areas below it (packages) add sources this way."""
+
+
 @hookspec
 def lms_lrs_admin_sections():
     """Return extra sections (HTML Markup) for the LRS admin page, e.g. grants waiting for

@@ -37,6 +37,10 @@ MAX_PATH_LENGTH = 300
 IGNORED_PARTS = {".atlas-cache", "__pycache__", "__MACOSX"}
 TEXT_SUFFIXES = (".md", ".yml", ".yaml")
 _SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+#: files of an imported SCORM/cmi5 package (``packages/<name>/…``) keep the names their
+#: authoring tool gave them (spaces, umlauts, brackets); still no control characters,
+#: separators, characters Windows forbids, or leading dots
+_PACKAGE_SEGMENT = re.compile(r'^[^\x00-\x1f\x7f/\\:*?"<>|.\s][^\x00-\x1f\x7f/\\:*?"<>|]*$')
 
 
 def sha256_hex(content: bytes) -> str:
@@ -56,7 +60,9 @@ def clean_path(path: str) -> str | None:
     if not path or len(path) > MAX_PATH_LENGTH or "\\" in path or path.startswith("/"):
         return None
     parts = path.split("/")
-    if any(not _SEGMENT.match(part) or part in ("..", ".") for part in parts):
+    pattern = _PACKAGE_SEGMENT if parts[0] == "packages" and len(parts) > 2 else _SEGMENT
+    if any(not (_SEGMENT if index < 2 else pattern).match(part) or part in ("..", ".")
+           for index, part in enumerate(parts)):
         return None
     return "/".join(parts)
 

@@ -36,3 +36,20 @@ def lms_course_source_text(course, path):
     from lms.studio.drafts import read_text
 
     return read_text(course, path)
+
+
+@hookimpl
+def lms_course_draft_paths(course):
+    from lms.studio.drafts import find_draft, list_files
+
+    if find_draft(course) is None:
+        return None
+    return [row.path for row in list_files(course)]
+
+
+@hookimpl
+def lms_course_draft_write(course, files, actor, now):
+    from lms.studio.drafts import write_file
+
+    return [path for path, content in sorted(files.items())
+            if write_file(course, path, content, actor, now)]
