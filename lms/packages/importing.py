@@ -146,8 +146,8 @@ def lesson_text(lesson_id: str, title: str, package: UploadedPackage, name: str,
     if item is not None:
         lines.append(f"item: {_yaml_text(item)}")
     lines += [f"reviewed: {local_day(now).isoformat()}", "---", "", f"# {title}", "",
-              _("Eingekauftes Lernpaket (%(standard)s): %(title)s",
-                standard=package.label, title=package.ref.title or title), ""]
+              # course content is German whatever the importer's page language
+              f"Eingekauftes Lernpaket ({package.label}): {package.ref.title or title}", ""]
     return "\n".join(lines)
 
 
@@ -251,7 +251,7 @@ def course_files(slug: str, title: str, subject: str, package: UploadedPackage,
     course_yml = "\n".join([
         f"id: {slug}", "version: 0.1.0", "title:", f"  de: {_yaml_text(title)}",
         "description:",
-        f"  de: {_yaml_text(_('Eingekauftes Lernpaket (%(standard)s)', standard=package.label))}",
+        f"  de: {_yaml_text(f'Eingekauftes Lernpaket ({package.label})')}",
         f"subject: {subject}", "level: beginner", "languages: [de]", "completion:",
         "  lessons: all", ""])
     module_yml = "\n".join([f"id: {module_id}", "title:",
