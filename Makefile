@@ -8,7 +8,7 @@ PG_TEST_URL ?= postgresql+psycopg://127.0.0.1:5432/test
 CATALOGS := $(wildcard lms/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
-.PHONY: run test test-sqlite test-postgres lint install dev translations extract-messages bench clean editor-asset
+.PHONY: run test test-sqlite test-postgres lint install dev translations extract-messages bench clean editor-asset scorm-asset
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,12 @@ test: lint test-sqlite test-postgres
 # frontend/editor/src/ or its package-lock.json.
 editor-asset:
 	frontend/editor/build.sh
+
+# The SCORM 1.2/2004 runtime of package lessons (scorm-again, MIT) is copied from the locked npm
+# package in frontend/scorm-again/ into lms/static/scorm-again/ and committed, so `make run`
+# needs no Node. Rerun after changing frontend/scorm-again/package-lock.json.
+scorm-asset:
+	frontend/scorm-again/build.sh
 
 bench: install
 	$(BIN)/python bench/run_all.py

@@ -30,6 +30,7 @@ LESSON_KIND_LABELS = {
     "quiz": _l("Modultest"),
     "assessment": _l("Abschlusstest"),
     "session": _l("Termin"),
+    "package": _l("Lernpaket"),
 }
 
 SESSION_FORMAT_LABELS = {

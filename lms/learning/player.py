@@ -146,6 +146,9 @@ def mark_lesson_done(state: LessonState, lesson_id: str, language: str, now: dat
     if lesson.kind == "session":
         raise ValidationFailedError(
             _("Einen Termin bestätigt die Trainerin oder der Trainer mit Ihrer Teilnahme."))
+    if lesson.kind == "package":
+        raise ValidationFailedError(
+            _("Ein Lernpaket gilt als erledigt, sobald Sie es im Player abgeschlossen haben."))
     if state.is_done(lesson.id):
         return lesson
     enrolment = state.enrolment

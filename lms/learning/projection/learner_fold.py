@@ -31,6 +31,8 @@ from xapi.isotime import parse_timestamp, truncate_ms
 
 #: Lessons whose progress only the platform's own grading and rosters may credit.
 PLATFORM_ONLY_KINDS = (*GRADED_KINDS, "session")
+#: Lessons the completion rule's ``lessons`` counts: worked through, not graded or attended.
+TEXT_KINDS = ("lesson", "package")
 
 
 def _moved_on_by_lms(lesson) -> bool:
@@ -192,8 +194,8 @@ class LearnerCourseFold:
         """Derive the course row's counts from the lesson rows and the model."""
         progress, model = self.progress, self.model
         status = {lesson_id: row.status for lesson_id, row in self.lessons.items()}
-        # package lessons (SCORM, cmi5) count among the lessons a course's rule asks for
-        lessons = [lesson.id for lesson in model.lessons() if lesson.kind in ("lesson", "package")]
+        # a package lesson (SCORM/cmi5) counts like a text lesson: done when completed
+        lessons = [lesson.id for lesson in model.lessons() if lesson.kind in TEXT_KINDS]
         quizzes = [lesson.id for lesson in model.lessons("quiz")]
         assessments = [lesson.id for lesson in model.lessons("assessment")]
         progress.lessons_total = len(lessons)
