@@ -80,3 +80,9 @@ class OnTheJobForm(FlaskForm):
 class LeadDaysForm(FlaskForm):
     lead_days = IntegerField(_l("Vorlaufzeit für Auffrischungen (Tage)"),
                              validators=[DataRequired(), NumberRange(1, 365)])
+
+
+class PathStepForm(FlaskForm):
+    course_slug = SelectField(_l("Kurs"), validators=[DataRequired()])
+    module_id = StringField(_l("Modul (optional, z. B. hochvolt-sicherheit)"),
+                            validators=[Optional(), Length(max=120)])

@@ -15,6 +15,8 @@ from sqlalchemy import func, select
 
 from lms.accounts.models import Department, Membership, Organisation, User
 from lms.accounts.services import ensure_can_manage
+from lms.catalog.models import Course
+from lms.catalog.version_content import content_for
 from lms.companies.access import membership_in
 from lms.companies.csv_import import UnsupportedEncodingError, decode, detect_delimiter
 from lms.errors import NotFoundError, ValidationFailedError
@@ -320,3 +322,51 @@ def import_roles_csv(actor: User, organisation: Organisation, data: bytes, now: 
         added += assign_role(actor, organisation, role_of(organisation, role_id), [user_id], now,
                              source="csv")
     return report, added
+
+
+# --- learning paths --------------------------------------------------------------------
+
+
+def add_path_step(actor: User, organisation: Organisation, role: JobRole, course_slug: str,
+                  module_id: str | None) -> LearningPathStep:
+    """Append a course (or one of its modules) to the role's learning path (flush only).
+
+    :raises ValidationFailedError: no published course of that slug, or no such module.
+    """
+    ensure_can_manage(actor, organisation)
+    course = db.session.scalar(select(Course).where(Course.slug == course_slug))
+    if course is None or course.published_version is None:
+        raise ValidationFailedError(_("Diesen Kurs gibt es nicht."), field="course_slug")
+    module_id = (module_id or "").strip() or None
+    if module_id is not None:
+        modules = {m.id for m in content_for(course.published_version).course.modules}
+        if module_id not in modules:
+            raise ValidationFailedError(
+                _("Der Kurs hat kein Modul „%(module)s“. Vorhanden: %(modules)s.",
+                  module=module_id, modules=", ".join(sorted(modules))), field="module_id")
+    path = db.session.scalar(select(LearningPath).where(LearningPath.role_id == role.id))
+    if path is None:
+        path = LearningPath(organisation_id=organisation.id, role_id=role.id, title=role.name)
+        db.session.add(path)
+    position = max((step.position for step in path.steps), default=0) + 1
+    step = LearningPathStep(position=position, course_slug=course.slug, module_id=module_id)
+    path.steps.append(step)
+    db.session.flush()
+    return step
+
+
+def remove_path_step(actor: User, organisation: Organisation, role: JobRole,
+                     step_id: int) -> None:
+    ensure_can_manage(actor, organisation)
+    step = db.session.get(LearningPathStep, step_id)
+    if step is None or step.path.role_id != role.id:
+        raise NotFoundError(_("Diesen Schritt gibt es nicht."))
+    path = step.path
+    path.steps.remove(step)
+    db.session.flush()
+    for position, rest in enumerate(sorted(path.steps, key=lambda s: s.position), start=1):
+        rest.position = -position  # two passes: the unique (path, position) never clashes
+    db.session.flush()
+    for rest in path.steps:
+        rest.position = -rest.position
+    db.session.flush()

@@ -22,8 +22,9 @@ from lms.companies.access import (
 )
 from lms.companies.assignments import assignable_courses
 from lms.companies.audit import record_access
+from lms.companies.consent import consenting_user_ids
 from lms.companies.employees import list_members
-from lms.companies.visibility import min_group_size
+from lms.companies.visibility import fields_visible, min_group_size
 from lms.db import utcnow
 from lms.errors import NotFoundError
 from lms.extensions import db
@@ -38,6 +39,7 @@ from lms.qualifications.forms import (
     HoldersForm,
     LeadDaysForm,
     OnTheJobForm,
+    PathStepForm,
     QualificationForm,
     RequirementForm,
     RoleForm,
@@ -310,11 +312,46 @@ def _role_page(organisation, role, status_code: int = 200, **forms):
                                      for m in list_members(organisation)]
 
     paths = list(db.session.scalars(select(LearningPath).where(LearningPath.role_id == role.id)))
+    step_form = forms.get("step_form") or PathStepForm(formdata=None)
+    _step_choices(step_form)
     return render_template(
         "qualifications/role.html", organisation=organisation, role=role,
         holders=roles.holders_of(role), requirement_form=requirement_form,
         holders_form=holders_form, action_form=ActionForm(formdata=None), paths=paths,
-        lang=lang), status_code
+        step_form=step_form, lang=lang), status_code
+
+
+def _step_choices(form: PathStepForm) -> None:
+    form.course_slug.choices = [SelectChoice(c.slug, c.published_version.title(language()))
+                                for c in assignable_courses()]
+
+
+@bp.post("/roles/<int:role_id>/path")
+@login_required
+def add_path_step(role_id: int):
+    organisation = managed_organisation(current_user)
+    role = roles.role_of(organisation, role_id)
+    form = PathStepForm()
+    _step_choices(form)
+    if form.validate_on_submit():
+        with unit_of_work(form, success=_("Schritt hinzugefügt.")) as work:
+            roles.add_path_step(current_user, organisation, role, form.course_slug.data,
+                                form.module_id.data)
+        if not work.failed:
+            return redirect(url_for("qualifications.show_role", role_id=role.id))
+    return _role_page(organisation, role, 400, step_form=form)
+
+
+@bp.post("/roles/<int:role_id>/path/<int:step_id>/delete")
+@login_required
+def delete_path_step(role_id: int, step_id: int):
+    organisation = managed_organisation(current_user)
+    role = roles.role_of(organisation, role_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    commit_or_flash(lambda: roles.remove_path_step(current_user, organisation, role, step_id),
+                    _("Schritt entfernt."))
+    return redirect(url_for("qualifications.show_role", role_id=role.id))
 
 
 @bp.get("/roles/<int:role_id>")
@@ -450,14 +487,20 @@ def _person_page(organisation, user_id: int, status_code: int = 200, **forms):
         record_access(current_user, organisation, "view_qualification_evidence", now,
                       subject=membership.user)
     cells, held = _person_cells(organisation, user_id, local_day(now))
+    consented = bool(consenting_user_ids([user_id], organisation.id))
+    visible = status.STATUS_FIELD in fields_visible("manager", consented, organisation)
+    if not visible:  # the profile withholds qualification status: roles only
+        cells = [(q, status.Cell(cell.qualification_id, cell.level, None, hidden=True))
+                 for q, cell in cells]
     external_form = forms.get("external_form") or ExternalForm(formdata=None)
     external_form.qualification_id.choices = _qualification_choices(organisation)
     job_form = forms.get("job_form") or OnTheJobForm(formdata=None)
     job_form.qualification_id.choices = _qualification_choices(organisation)
     return render_template(
         "qualifications/person.html", organisation=organisation, person=membership.user,
-        cells=cells, roles_held=held, evidence=evidence.evidence_of(user_id),
-        external_form=external_form, job_form=job_form, action_form=ActionForm(formdata=None),
+        cells=cells, roles_held=held, evidence=evidence.evidence_of(user_id) if visible else [],
+        is_hidden=not visible, external_form=external_form, job_form=job_form,
+        action_form=ActionForm(formdata=None),
         status_labels=exports.STATUS_LABELS, paths=gaps.paths_for(membership.user, language()),
         lang=language(), is_manager_view=True), status_code
 

@@ -68,6 +68,22 @@ def test_profile_without_certificates_hides_cells_unless_consented(app, company,
         app.config.pop("ATLAS_VISIBILITY_PROFILES")
 
 
+def test_person_page_follows_the_profile(app, client, auth, company, tmp_path):
+    _confirm_on_the_job(company, company.ben)
+    path = tmp_path / "profiles.toml"
+    path.write_text(PROFILES)
+    app.config["ATLAS_VISIBILITY_PROFILES"] = str(path)
+    try:
+        login(client, auth, company.manager)
+        page = client.get(f"/company/qualifications/people/{company.ben.id}")
+        text = page.get_data(as_text=True)
+        assert page.status_code == 200
+        assert "zeigt Ihnen den Qualifikationsstand dieser Person nicht" in text
+        assert "Freischaltung beobachtet" not in text and "gültig" not in text
+    finally:
+        app.config.pop("ATLAS_VISIBILITY_PROFILES")
+
+
 def test_manager_view_is_logged_and_other_company_gets_404(client, auth, company):
     login(client, auth, company.manager)
     response = client.get("/company/qualifications/?status=missing")
