@@ -132,3 +132,14 @@ def test_audit_pdf_and_xlsx(client, auth, company):
     assert xlsx.status_code == 200 and xlsx.data.startswith(b"PK")
     actions = set(db.session.scalars(select(AccessLogEntry.action)))
     assert {"export_qualifications_pdf", "export_qualifications_xlsx"} <= actions
+
+
+def test_role_and_catalogue_pages_render(client, auth, company):
+    login(client, auth, company.manager)
+    for path in (f"/company/qualifications/roles/{company.role.id}",
+                 "/company/qualifications/roles", "/company/qualifications/catalogue"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "<title>" in response.get_data(as_text=True)
+    assert "Lernpfad zur Rolle" in client.get(
+        f"/company/qualifications/roles/{company.role.id}").get_data(as_text=True)
