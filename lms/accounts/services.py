@@ -21,13 +21,13 @@ from lms.accounts.models import (
     PendingRegistration,
     User,
 )
-from lms.accounts.regions import REGIONS
 from lms.accounts.passwords import (
     check_password_rules,
     hash_password,
     needs_rehash,
     verify_password,
 )
+from lms.accounts.regions import REGIONS
 from lms.db import utcnow
 from lms.errors import NotFoundError, PermissionDeniedError, ValidationFailedError
 from lms.extensions import db

@@ -14,7 +14,8 @@ from lms.accounts.regions import REGIONS
 class UserRolesForm(FlaskForm):
     is_admin = BooleanField(_l("Administration"))
     is_trainer = BooleanField(_l("Trainer/in"))
-    is_network_staff = BooleanField(_l("Netzwerk-Team (sieht das Netzwerkbild der Qualifikationen)"))
+    is_network_staff = BooleanField(
+        _l("Netzwerk-Team (sieht das Netzwerkbild der Qualifikationen)"))
     is_active = BooleanField(_l("Konto aktiv"))
 
 
