@@ -1,0 +1,356 @@
+"""The status of a person's qualification on a given day, and the matrix of a company.
+
+Nothing here is stored: the status follows from the evidence rows (``Evidence``), the
+day asked about and whether the person is enrolled in a course that provides the
+qualification. ``valid_until`` is the last day evidence counts, so on that day the status
+is still ``expiring_30`` and the day after ``expired``.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import StrEnum
+
+from sqlalchemy import and_, func, select
+
+from lms.accounts.models import Department, Membership, Organisation, User
+from lms.catalog.models import Course
+from lms.companies.consent import consenting_user_ids
+from lms.companies.visibility import fields_visible
+from lms.extensions import db
+from lms.learning.models import CourseProgress, Enrolment
+from lms.paging import Paged
+from lms.qualifications.models import (
+    Evidence,
+    EvidenceRule,
+    JobRole,
+    Qualification,
+    RoleHolder,
+    RoleRequirement,
+)
+
+
+class CellStatus(StrEnum):
+    VALID = "valid"
+    EXPIRING_30 = "expiring_30"
+    EXPIRING_90 = "expiring_90"
+    EXPIRED = "expired"
+    MISSING = "missing"
+    IN_PROGRESS = "in_progress"
+
+
+#: the order pages, legends and counts use: good to bad
+STATUSES = (CellStatus.VALID, CellStatus.EXPIRING_90, CellStatus.EXPIRING_30,
+            CellStatus.IN_PROGRESS, CellStatus.EXPIRED, CellStatus.MISSING)
+#: the visibility-profile field a person's qualification status falls under
+STATUS_FIELD = "certificates"
+#: … and the one that tells enrolled ("in progress") from missing
+PROGRESS_FIELD = "enrolment"
+#: rows a matrix page shows
+PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a cell has its status: one piece of evidence, or the providing enrolment."""
+
+    kind: str
+    issued_on: date | None
+    valid_until: date | None
+    by: str = ""
+    evidence_id: int | None = None
+    course_slug: str | None = None
+    note: str = ""
+    counts: bool = True
+
+
+@dataclass
+class Cell:
+    qualification_id: int
+    level: int
+    status: CellStatus | None
+    valid_until: date | None = None
+    reasons: list[Reason] = field(default_factory=list)
+    #: the visibility profile withholds this person's status from the viewer
+    hidden: bool = False
+
+
+@dataclass
+class Column:
+    qualification: Qualification
+    level: int
+
+
+@dataclass
+class Row:
+    user_id: int
+    name: str
+    department: str
+    roles: list[str]
+    cells: dict[int, Cell]
+
+
+@dataclass
+class Matrix(Paged):
+    columns: list[Column]
+    rows: list[Row]
+    page: int
+    per_page: int
+    total: int
+    #: all visible cells of all matching rows per status (not only this page's)
+    counts: dict[str, int]
+
+
+def _by_label(evidence: Evidence) -> str:
+    person = evidence.confirmed_by or evidence.created_by
+    return person.name if person is not None else ""
+
+
+def evaluate(evidence: list[Evidence], level: int, today: date, in_progress: bool = False,
+             enrolled_slug: str | None = None) -> tuple[CellStatus, date | None, list[Reason]]:
+    """The status, the date it is valid until and the reasons, from one person's evidence.
+
+    The best evidence wins: one without expiry, else the one valid longest. Without any
+    valid evidence, expired evidence makes ``expired`` (an auditor must see it even while
+    the renewal course runs), an enrolment in a providing course ``in_progress``, else
+    ``missing``.
+    """
+    counting = [e for e in evidence if e.counts and e.level >= level]
+    counting.sort(key=lambda e: (e.valid_until or date.max, e.issued_on), reverse=True)
+    reasons = [Reason(kind=e.kind, issued_on=e.issued_on, valid_until=e.valid_until,
+                      by=_by_label(e), evidence_id=e.id, course_slug=e.course_slug,
+                      note=e.note) for e in counting]
+    reasons += [Reason(kind=e.kind, issued_on=e.issued_on, valid_until=e.valid_until,
+                       by=_by_label(e), evidence_id=e.id, note=e.note, counts=False)
+                for e in evidence if e.revoked_at is None and e.kind == "external"
+                and e.confirmed_at is None and e.level >= level]
+    if in_progress:
+        reasons.append(Reason(kind="enrolment", issued_on=None, valid_until=None,
+                              course_slug=enrolled_slug))
+    valid = [e for e in counting if e.valid_until is None or e.valid_until >= today]
+    if valid:
+        best = valid[0]
+        if best.valid_until is None:
+            return CellStatus.VALID, None, reasons
+        if best.valid_until <= today + timedelta(days=30):
+            return CellStatus.EXPIRING_30, best.valid_until, reasons
+        if best.valid_until <= today + timedelta(days=90):
+            return CellStatus.EXPIRING_90, best.valid_until, reasons
+        return CellStatus.VALID, best.valid_until, reasons
+    if counting:
+        return CellStatus.EXPIRED, counting[0].valid_until, reasons
+    if in_progress:
+        return CellStatus.IN_PROGRESS, None, reasons
+    return CellStatus.MISSING, None, reasons
+
+
+def providing_slugs(qualification_ids: list[int]) -> dict[int, list[str]]:
+    """The course slugs whose course, module or sessions provide each qualification."""
+    slugs: dict[int, list[str]] = defaultdict(list)
+    if not qualification_ids:
+        return slugs
+    for qualification_id, slug in db.session.execute(
+        select(EvidenceRule.qualification_id, EvidenceRule.course_slug).where(
+            EvidenceRule.qualification_id.in_(qualification_ids),
+            EvidenceRule.course_slug.is_not(None)).order_by(EvidenceRule.id)
+    ):
+        if slug not in slugs[qualification_id]:
+            slugs[qualification_id].append(slug)
+    return slugs
+
+
+def _open_enrolments(user_condition, slugs: set[str]) -> dict[int, set[str]]:
+    """user id → slugs of active, not (yet) completed enrolments among ``slugs``."""
+    found: dict[int, set[str]] = defaultdict(set)
+    if not slugs:
+        return found
+    rows = db.session.execute(
+        select(Enrolment.user_id, Course.slug)
+        .join(Course, Course.id == Enrolment.course_id)
+        .outerjoin(CourseProgress, and_(CourseProgress.user_id == Enrolment.user_id,
+                                        CourseProgress.course_id == Enrolment.course_id))
+        .where(user_condition, Enrolment.status == "active", Course.slug.in_(slugs),
+               CourseProgress.completed_at.is_(None))
+    )
+    for user_id, slug in rows:
+        found[user_id].add(slug)
+    return found
+
+
+def status_for(user_id: int, qualification_id: int, level: int, today: date) -> Cell:
+    """The cell of one person and one qualification at ``level`` on ``today``."""
+    evidence = list(db.session.scalars(
+        select(Evidence).where(Evidence.user_id == user_id,
+                               Evidence.qualification_id == qualification_id)))
+    slugs = providing_slugs([qualification_id]).get(qualification_id, [])
+    open_slugs = _open_enrolments(Enrolment.user_id == user_id, set(slugs)).get(user_id, set())
+    enrolled = next((slug for slug in slugs if slug in open_slugs), None)
+    status, valid_until, reasons = evaluate(evidence, level, today, enrolled is not None,
+                                            enrolled)
+    return Cell(qualification_id, level, status, valid_until, reasons)
+
+
+@dataclass
+class MatrixFilters:
+    department_id: int | None = None
+    role_id: int | None = None
+    status: str | None = None
+    qualification_id: int | None = None
+
+
+def requirements_of(organisation: Organisation, user_ids: list[int] | None = None
+                    ) -> tuple[dict[int, dict[int, int]], dict[int, list[str]]]:
+    """user id → {qualification id: highest level required}, and user id → role names.
+
+    Only the company's own roles count; templates are held by nobody.
+    """
+    query = (
+        select(RoleHolder.user_id, JobRole.id, JobRole.name, RoleRequirement.qualification_id,
+               RoleRequirement.level)
+        .join(JobRole, JobRole.id == RoleHolder.role_id)
+        .outerjoin(RoleRequirement, RoleRequirement.role_id == JobRole.id)
+        .where(JobRole.organisation_id == organisation.id)
+    )
+    if user_ids is not None:
+        query = query.where(RoleHolder.user_id.in_(user_ids))
+    needs: dict[int, dict[int, int]] = defaultdict(dict)
+    roles: dict[int, list[str]] = defaultdict(list)
+    for user_id, _role_id, name, qualification_id, level in db.session.execute(query):
+        if name not in roles[user_id]:
+            roles[user_id].append(name)
+        if qualification_id is not None:
+            needs[user_id][qualification_id] = max(level, needs[user_id].get(qualification_id, 0))
+    return needs, roles
+
+
+def matrix(organisation: Organisation, today: date, filters: MatrixFilters | None = None, *,
+           viewer_role: str | None = "manager", page: int = 1, per_page: int = PAGE_SIZE) -> Matrix:
+    """People holding roles × the qualifications their roles require, with status and reasons.
+
+    Follows the company's visibility profile: where the viewer's role may not see a
+    person's certificates, the person's cells are ``hidden`` (no status, no reasons) and
+    do not count; an enrolment shows as ``in_progress`` only where enrolments are visible.
+    ``viewer_role=None`` applies no profile (counts for aggregates only). The caller logs
+    the view in the access log. ``per_page=0`` returns every row (exports).
+    """
+    filters = filters or MatrixFilters()
+    members = select(Membership.user_id, User.name, Department.name).join(
+        User, User.id == Membership.user_id).outerjoin(
+        Department, Department.id == Membership.department_id).where(
+        Membership.organisation_id == organisation.id, User.anonymised_at.is_(None))
+    if filters.department_id:
+        members = members.where(Membership.department_id == filters.department_id)
+    if filters.role_id:
+        members = members.where(Membership.user_id.in_(
+            select(RoleHolder.user_id).where(RoleHolder.role_id == filters.role_id)))
+    people = {user_id: (name, department or "") for user_id, name, department
+              in db.session.execute(members)}
+    needs, roles = requirements_of(organisation)
+    needs = {user_id: need for user_id, need in needs.items() if user_id in people and need}
+    if filters.qualification_id:
+        needs = {user_id: {filters.qualification_id: need[filters.qualification_id]}
+                 for user_id, need in needs.items() if filters.qualification_id in need}
+    column_levels: dict[int, int] = {}
+    for need in needs.values():
+        for qualification_id, level in need.items():
+            column_levels[qualification_id] = max(level, column_levels.get(qualification_id, 0))
+    qualifications = {q.id: q for q in db.session.scalars(
+        select(Qualification).where(Qualification.id.in_(list(column_levels))))}
+    columns = sorted((Column(qualifications[qid], level) for qid, level in column_levels.items()
+                      if qid in qualifications),
+                     key=lambda c: c.qualification.title_de.casefold())
+
+    user_ids = list(needs)
+    evidence: dict[tuple[int, int], list[Evidence]] = defaultdict(list)
+    if user_ids:
+        member_ids = select(Membership.user_id).where(
+            Membership.organisation_id == organisation.id)
+        for item in db.session.scalars(
+            select(Evidence).where(Evidence.user_id.in_(member_ids),
+                                   Evidence.qualification_id.in_(list(column_levels)))
+        ):
+            evidence[(item.user_id, item.qualification_id)].append(item)
+    slugs = providing_slugs(list(column_levels))
+    all_slugs = {slug for values in slugs.values() for slug in values}
+    enrolled = _open_enrolments(Enrolment.user_id.in_(
+        select(Membership.user_id).where(Membership.organisation_id == organisation.id)),
+        all_slugs)
+    consented = consenting_user_ids(user_ids, organisation.id) if user_ids else set()
+    if viewer_role is None:
+        visible_with = visible_without = frozenset((STATUS_FIELD, PROGRESS_FIELD))
+    else:
+        visible_with = fields_visible(viewer_role, True, organisation)
+        visible_without = fields_visible(viewer_role, False, organisation)
+
+    rows = []
+    counts = {str(status): 0 for status in STATUSES}
+    for user_id in sorted(user_ids, key=lambda uid: (people[uid][0].casefold(), uid)):
+        visible = visible_with if user_id in consented else visible_without
+        cells = {}
+        for qualification_id, level in needs[user_id].items():
+            if STATUS_FIELD not in visible:
+                cells[qualification_id] = Cell(qualification_id, level, None, hidden=True)
+                continue
+            open_slugs = enrolled.get(user_id, set()) if PROGRESS_FIELD in visible else set()
+            slug = next((s for s in slugs.get(qualification_id, []) if s in open_slugs), None)
+            status, valid_until, reasons = evaluate(
+                evidence.get((user_id, qualification_id), []), level, today,
+                slug is not None, slug)
+            cells[qualification_id] = Cell(qualification_id, level, status, valid_until, reasons)
+        if filters.status and not any(c.status == filters.status for c in cells.values()):
+            continue
+        for cell in cells.values():
+            if cell.status is not None:
+                counts[str(cell.status)] += 1
+        name, department = people[user_id]
+        rows.append(Row(user_id, name, department, roles.get(user_id, []), cells))
+    total = len(rows)
+    if per_page:
+        pages = max(1, -(-total // per_page))
+        page = min(max(page, 1), pages)
+        shown = rows[(page - 1) * per_page: page * per_page]
+    else:
+        page, per_page, shown = 1, max(total, 1), rows
+    return Matrix(columns=columns, rows=shown, page=page, per_page=per_page, total=total,
+                  counts=counts)
+
+
+@dataclass
+class AggregateRow:
+    qualification: Qualification
+    people: int
+    #: None when fewer than the minimum group size need it (no counts shown)
+    counts: dict[str, int] | None
+
+
+def aggregates(organisation: Organisation, today: date, minimum: int,
+               department_id: int | None = None) -> list[AggregateRow]:
+    """Per required qualification: how many people need it and how many are in each status.
+
+    What the works council sees: counts, never names. Qualifications fewer than
+    ``minimum`` people need show no counts, so nobody is singled out.
+    """
+    full = matrix(organisation, today, MatrixFilters(department_id=department_id),
+                  viewer_role=None, per_page=0)
+    result = []
+    for column in full.columns:
+        qid = column.qualification.id
+        cells = [row.cells[qid] for row in full.rows if qid in row.cells]
+        counts = {str(status): 0 for status in STATUSES}
+        for cell in cells:
+            if cell.status is not None:
+                counts[str(cell.status)] += 1
+        result.append(AggregateRow(column.qualification, len(cells),
+                                   counts if len(cells) >= minimum else None))
+    return result
+
+
+def count_members_without_roles(organisation: Organisation) -> int:
+    """Members of ``organisation`` who hold no role (they appear in no matrix row)."""
+    return db.session.scalar(
+        select(func.count(Membership.id)).where(
+            Membership.organisation_id == organisation.id,
+            ~Membership.user_id.in_(select(RoleHolder.user_id).join(
+                JobRole, JobRole.id == RoleHolder.role_id).where(
+                JobRole.organisation_id == organisation.id)))
+    ) or 0
