@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import and_, case, func, literal, or_, select
 
-from lms.accounts.models import Membership, Organisation
+from lms.accounts.models import Membership, Organisation, User
 from lms.accounts.regions import size_band_sql
 from lms.extensions import db
 from lms.qualifications.models import (
@@ -27,9 +27,6 @@ MIN_PEOPLE = 5
 MIN_COMPANIES = 3
 #: Groupings a view can ask for: everything together, per district, per size band.
 DIMENSIONS = ("all", "region", "size")
-#: Evidence of these kinds counts once recorded; external and on-the-job evidence only once
-#: a named person has confirmed it.
-SELF_CONFIRMING_KINDS = ("course", "module", "session")
 #: Stands for "valid without end" when taking the latest expiry of a person's evidence.
 NO_EXPIRY = date(9999, 12, 31)
 
@@ -77,8 +74,11 @@ class NetworkPicture:
 def _required():
     """Each member's required qualifications (highest level over their roles), per company.
 
-    Only roles of the person's own company count (a network template is no company role),
-    and only qualifications of the network's catalogue, the ones companies share.
+    As in the company matrix (``status.requirements_of``), only roles of the person's own
+    company count and anonymised accounts do not; unlike it, only qualifications of the
+    network's catalogue, the ones companies share (a company's own qualification could
+    never reach three companies). Enrolments are not looked at: "in progress" counts as
+    missing here, because the network asks what is still to be provided.
     """
     return (
         select(
@@ -91,6 +91,7 @@ def _required():
         .join(RoleRequirement, RoleRequirement.role_id == JobRole.id)
         .join(Membership, and_(Membership.user_id == RoleHolder.user_id,
                                Membership.organisation_id == JobRole.organisation_id))
+        .join(User, and_(User.id == RoleHolder.user_id, User.anonymised_at.is_(None)))
         .join(Qualification, Qualification.id == RoleRequirement.qualification_id)
         .where(Qualification.organisation_id.is_(None), Qualification.archived.is_(False))
         .group_by(RoleHolder.user_id, Membership.organisation_id,
@@ -101,7 +102,9 @@ def _required():
 
 def _best(required):
     """Per required cell, the latest end of validity of the evidence that counts (or NULL)."""
-    until = func.coalesce(Evidence.valid_until, literal(NO_EXPIRY))
+    # no evidence row (outer join) → NULL; evidence without expiry → the far future
+    until = case((Evidence.id.is_(None), None),
+                 else_=func.coalesce(Evidence.valid_until, literal(NO_EXPIRY)))
     return (
         select(
             required.c.user_id, required.c.organisation_id, required.c.qualification_id,
@@ -113,7 +116,8 @@ def _best(required):
             Evidence.qualification_id == required.c.qualification_id,
             Evidence.level >= required.c.level,
             Evidence.revoked_at.is_(None),
-            or_(Evidence.kind.in_(SELF_CONFIRMING_KINDS), Evidence.confirmed_at.is_not(None)),
+            # as Evidence.counts: external certificates only once a named person confirmed
+            or_(Evidence.kind != "external", Evidence.confirmed_at.is_not(None)),
         ))
         .group_by(required.c.user_id, required.c.organisation_id, required.c.qualification_id)
         .subquery("best")
