@@ -116,8 +116,9 @@ def _best(required):
             Evidence.qualification_id == required.c.qualification_id,
             Evidence.level >= required.c.level,
             Evidence.revoked_at.is_(None),
-            # as Evidence.counts: external certificates only once a named person confirmed
-            or_(Evidence.kind != "external", Evidence.confirmed_at.is_not(None)),
+            # as Evidence.counts: entered evidence only once a named person confirmed it
+            or_(Evidence.kind.not_in(("external", "on_the_job")),
+                Evidence.confirmed_at.is_not(None)),
         ))
         .group_by(required.c.user_id, required.c.organisation_id, required.c.qualification_id)
         .subquery("best")

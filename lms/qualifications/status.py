@@ -122,7 +122,8 @@ def evaluate(evidence: list[Evidence], level: int, today: date, in_progress: boo
                       note=e.note) for e in counting]
     reasons += [Reason(kind=e.kind, issued_on=e.issued_on, valid_until=e.valid_until,
                        by=_by_label(e), evidence_id=e.id, note=e.note, counts=False)
-                for e in evidence if e.revoked_at is None and e.kind == "external"
+                for e in evidence if e.revoked_at is None
+                and e.kind in ("external", "on_the_job")
                 and e.confirmed_at is None and e.level >= level]
     if in_progress:
         reasons.append(Reason(kind="enrolment", issued_on=None, valid_until=None,
