@@ -197,12 +197,12 @@ def add_months(day: date, months: int) -> date:
     """``day`` plus ``months`` calendar months, on the month's last day where it is shorter."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
+    for candidate in (day.day, 30, 29):
         try:
             return date(year, month, min(day.day, candidate))
         except ValueError:
             continue
-    raise AssertionError("unreachable")
+    return date(year, month, 28)  # ValueError past the year 9999
 
 
 def record_entered_evidence(actor: User, organisation: Organisation, person: User,
@@ -223,8 +223,12 @@ def record_entered_evidence(actor: User, organisation: Organisation, person: Use
         raise ValidationFailedError(_("Das Ausstellungsdatum liegt in der Zukunft."),
                                     field="issued_on")
     if valid_until is None and qualification.validity_months:
-        valid_until = date.fromordinal(
-            add_months(issued_on, qualification.validity_months).toordinal() - 1)
+        try:
+            valid_until = date.fromordinal(
+                add_months(issued_on, qualification.validity_months).toordinal() - 1)
+        except ValueError:  # past the year 9999
+            raise ValidationFailedError(_("Das Ausstellungsdatum ist unplausibel."),
+                                        field="issued_on") from None
     if valid_until is not None and valid_until < issued_on:
         raise ValidationFailedError(_("Gültig bis liegt vor dem Ausstellungsdatum."),
                                     field="valid_until")
