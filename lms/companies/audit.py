@@ -45,6 +45,10 @@ ACTION_LABELS = {
     "trainer_view_stuck": _l("Kursbetreuung: Startseite zeigte, dass Sie im Kurs feststecken"),
     "trainer_export_csv": _l("Kursbetreuung: Export der Teilnehmenden (CSV)"),
     "trainer_export_xlsx": _l("Kursbetreuung: Export der Teilnehmenden (Excel)"),
+    "view_qualification_matrix": _l("Qualifikationsmatrix angesehen"),
+    "view_qualification_evidence": _l("Qualifikationen und Nachweise einer Person angesehen"),
+    "export_qualifications_xlsx": _l("Qualifikationsmatrix exportiert (Excel)"),
+    "export_qualifications_pdf": _l("Qualifikationsmatrix als Audit-PDF erstellt"),
 }
 
 #: page views of the same data by the same person within this window make one entry
