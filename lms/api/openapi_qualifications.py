@@ -39,13 +39,12 @@ SCHEMAS = {
          "archived": {"type": "boolean"},
          "created_at": {"type": "string", "format": "date-time"}}),
     "NewQualification": {
-        "type": "object", "required": ["key", "title_de"],
+        "type": "object", "required": ["title_de"],
+        "description": "The key is made from the German title (unique in the company).",
         "properties": {
-            "key": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,79}$",
-                    "description": "Unique within the company."},
             "title_de": {**TEXT, "minLength": 1, "pattern": r"\S"}, "title_en": TEXT,
             "description_de": LONG_TEXT, "description_en": LONG_TEXT, "levels": LEVELS,
-            "validity_months": {"type": ["integer", "null"], "minimum": 1, "maximum": 600}}},
+            "validity_months": {"type": ["integer", "null"], "minimum": 1, "maximum": 240}}},
     "QualificationChange": {
         "type": "object",
         "description": "Only the fields given change. Levels may be renamed and added, "
@@ -53,7 +52,7 @@ SCHEMAS = {
         "properties": {
             "title_de": {**TEXT, "minLength": 1, "pattern": r"\S"}, "title_en": TEXT,
             "description_de": LONG_TEXT, "description_en": LONG_TEXT, "levels": LEVELS,
-            "validity_months": {"type": ["integer", "null"], "minimum": 1, "maximum": 600},
+            "validity_months": {"type": ["integer", "null"], "minimum": 1, "maximum": 240},
             "archived": {"type": "boolean"}}},
     "Role": _object(
         ["id", "name", "description", "sso_department", "requirements"],
@@ -175,7 +174,6 @@ def paths(secured, ok, error_response, errors, page_parameters) -> dict:
                 "summary": "Add a qualification of the company's own",
                 "requestBody": body("NewQualification"),
                 "responses": {"201": ok("Qualification", "The qualification."),
-                              "409": error_response("The company already has this key."),
                               "422": invalid, **errors}}),
         },
         "/qualifications/{qualification_id}": {

@@ -36,7 +36,8 @@ from lms.companies.visibility import fields_visible
 from lms.db import utcnow
 from lms.extensions import db
 from lms.local_time import local_day
-from lms.qualifications import network, records, status
+from lms.qualifications import catalogue, network, records, roles, status
+from lms.qualifications.evidence import AWAITING_KINDS
 from lms.qualifications.models import Evidence, JobRole, Qualification, RoleHolder, RoleRequirement
 from lms.unit_of_work import unit_of_work
 
@@ -157,19 +158,19 @@ def show_qualification(qualification_id: int):
 @require_scope("qualifications:write")
 def create_qualification():
     body = json_body()
-    key = text_field(body, "key", required=True, maximum=80)
     title_de = text_field(body, "title_de", required=True)
     levels = levels_field(body, required=False) or ["Grundlagen"]
-    values = {
-        "title_en": text_field(body, "title_en") or "",
-        "description_de": text_field(body, "description_de", maximum=5000) or "",
-        "description_en": text_field(body, "description_en", maximum=5000) or "",
-        "validity_months": int_field(body, "validity_months", maximum=600, nullable=True),
-    }
+    title_en = text_field(body, "title_en") or ""
+    description_de = text_field(body, "description_de", maximum=5000) or ""
+    description_en = text_field(body, "description_en", maximum=5000) or ""
+    validity_months = int_field(body, "validity_months", maximum=records.MAX_VALIDITY_MONTHS,
+                                nullable=True)
     with unit_of_work(refusals=()):
-        qualification = records.create_qualification(
-            acting_manager(), current_organisation(), key=key, title_de=title_de, levels=levels,
-            now=utcnow(), **values)
+        qualification = catalogue.create_qualification(
+            acting_manager(), current_organisation(), title_de=title_de, title_en=title_en,
+            description_de=description_de, levels=levels, validity_months=validity_months,
+            rules=[], now=utcnow())
+        qualification.description_en = description_en.strip()
     response = jsonify(serializers.qualification(qualification))
     response.status_code = 201
     response.headers["Location"] = url_for("api.show_qualification",
@@ -192,8 +193,8 @@ def update_qualification(qualification_id: int):
     if "levels" in body:
         changes["levels"] = levels_field(body, required=True)
     if "validity_months" in body:
-        changes["validity_months"] = int_field(body, "validity_months", maximum=600,
-                                               nullable=True)
+        changes["validity_months"] = int_field(
+            body, "validity_months", maximum=records.MAX_VALIDITY_MONTHS, nullable=True)
     if "archived" in body:
         if not isinstance(body["archived"], bool):
             raise ApiError(422, _("archived ist true oder false."), "archived")
@@ -230,9 +231,9 @@ def list_roles():
     page, per_page = page_args()
     query = select(JobRole).where(JobRole.organisation_id == current_organisation().id)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    roles = db.session.scalars(query.order_by(JobRole.name, JobRole.id)
+    found = db.session.scalars(query.order_by(JobRole.name, JobRole.id)
                                .offset((page - 1) * per_page).limit(per_page))
-    return paginated([_role_json(role) for role in roles], total, page, per_page)
+    return paginated([_role_json(role) for role in found], total, page, per_page)
 
 
 @bp.get("/roles/<int:role_id>")
@@ -250,9 +251,10 @@ def create_role():
     sso_department = text_field(body, "sso_department") or ""
     requirements = requirements_field(body)
     with unit_of_work(refusals=()):
-        role = records.create_role(acting_manager(), current_organisation(), name=name,
-                                   description=description, sso_department=sso_department,
-                                   requirements=requirements)
+        role = roles.create_role(acting_manager(), current_organisation(), name=name,
+                                 description=description, sso_department=sso_department)
+        records.replace_requirements(acting_manager(), current_organisation(), role,
+                                     requirements)
     response = jsonify(_role_json(role))
     response.status_code = 201
     response.headers["Location"] = url_for("api.show_role", role_id=role.id)
@@ -297,10 +299,11 @@ def add_holder(role_id: int):
     if person is None:
         raise ApiError(404, _("Diese Person gibt es in Ihrem Unternehmen nicht."), "person_id")
     with unit_of_work(refusals=()):
-        holder, created = records.add_holder(acting_manager(), organisation, role, person,
-                                             utcnow())
+        added = roles.assign_role(acting_manager(), organisation, role, [person.id], utcnow())
+    holder = db.session.scalar(select(RoleHolder).where(RoleHolder.role_id == role.id,
+                                                        RoleHolder.user_id == person.id))
     response = jsonify(serializers.holder(holder, person.name))
-    response.status_code = 201 if created else 200
+    response.status_code = 201 if added else 200
     return response
 
 
@@ -309,8 +312,8 @@ def add_holder(role_id: int):
 def remove_holder(role_id: int, person_id: int):
     role = _own_role(role_id)
     with unit_of_work(refusals=()):
-        records.remove_holder(acting_manager(), current_organisation(), role,
-                              path_id(person_id, _("Diese Person hat die Rolle nicht.")))
+        roles.remove_holder(acting_manager(), current_organisation(), role,
+                            path_id(person_id, _("Diese Person hat die Rolle nicht.")))
     return "", 204
 
 
@@ -390,7 +393,7 @@ def create_evidence():
     person_id = int_field(body, "person_id", required=True)
     qualification_id = int_field(body, "qualification_id", required=True)
     kind = body.get("kind")
-    if kind not in records.ENTERED_KINDS:
+    if kind not in AWAITING_KINDS:
         raise ApiError(422, _("kind ist external oder on_the_job."), "kind")
     level = int_field(body, "level", maximum=10) or 1
     issued_on = date_field(body, "issued_on", required=True)

@@ -1,92 +1,26 @@
-"""Writes to a company's qualifications, roles, role holders and evidence, by a manager.
+"""What the HR API changes beyond the pages' services: a qualification's fields, a role's
+whole list of requirements, and evidence entered without a file that awaits confirmation.
 
-The HR API calls these (each call one unit of work); they check that everything named
-belongs to the manager's company or the network's catalogue, flush and never commit.
+Creating qualifications and roles and giving or taking roles go through ``catalogue`` and
+``roles`` directly; these functions follow the same rules (flush only, the manager's
+company or the network's catalogue only).
 """
 
-import re
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
 
 from lms.accounts.models import Organisation, User
-from lms.errors import (
-    ConflictError,
-    NotFoundError,
-    PermissionDeniedError,
-    ValidationFailedError,
-)
+from lms.accounts.services import ensure_can_manage
+from lms.errors import NotFoundError, PermissionDeniedError, ValidationFailedError
 from lms.extensions import db
-from lms.qualifications.models import (
-    Evidence,
-    JobRole,
-    Qualification,
-    RoleHolder,
-    RoleRequirement,
-)
+from lms.qualifications import roles
+from lms.qualifications.catalogue import qualification_for
+from lms.qualifications.evidence import AWAITING_KINDS, valid_until_for
+from lms.qualifications.models import Evidence, JobRole, Qualification
 
-KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
-#: kinds of evidence a person enters; they count once a named person confirms them
-ENTERED_KINDS = ("external", "on_the_job")
-
-
-def _require_manager(actor: User, organisation: Organisation) -> None:
-    if not (actor.is_active and actor.is_company_manager
-            and actor.membership.organisation_id == organisation.id):
-        raise PermissionDeniedError(_("Nur Führungskräfte des Unternehmens ändern das."))
-
-
-def visible_qualification(organisation: Organisation, qualification_id: int) -> Qualification:
-    """A qualification of the network's catalogue or of ``organisation``; others not found."""
-    qualification = db.session.get(Qualification, qualification_id)
-    if qualification is None or qualification.organisation_id not in (None, organisation.id):
-        raise NotFoundError(_("Diese Qualifikation gibt es nicht."), field="qualification_id")
-    return qualification
-
-
-def _check_qualification_fields(values: dict) -> None:
-    if "title_de" in values and not (values["title_de"] or "").strip():
-        raise ValidationFailedError(_("Bitte geben Sie einen deutschen Titel an."),
-                                    field="title_de")
-    if "levels" in values:
-        levels = values["levels"]
-        if (not levels or len(levels) > 10
-                or any(not isinstance(name, str) or not name.strip() for name in levels)):
-            raise ValidationFailedError(
-                _("Eine Qualifikation hat 1 bis 10 Stufen mit Namen."), field="levels")
-    months = values.get("validity_months")
-    if months is not None and not 1 <= months <= 600:
-        raise ValidationFailedError(_("Gültigkeit in Monaten: 1 bis 600, oder keine."),
-                                    field="validity_months")
-
-
-def create_qualification(actor: User, organisation: Organisation, *, key: str, title_de: str,
-                         levels: list[str], now: datetime, title_en: str = "",
-                         description_de: str = "", description_en: str = "",
-                         validity_months: int | None = None) -> Qualification:
-    """Add a qualification of the company's own.
-
-    :raises ValidationFailedError: bad key, no title, no levels, validity out of range.
-    :raises ConflictError: the company already has a qualification with this key.
-    """
-    _require_manager(actor, organisation)
-    if not KEY_PATTERN.match(key or ""):
-        raise ValidationFailedError(
-            _("Die Kennung besteht aus Kleinbuchstaben, Ziffern und Bindestrichen."), field="key")
-    values = {"title_de": title_de, "levels": levels, "validity_months": validity_months}
-    _check_qualification_fields(values)
-    if db.session.scalar(select(Qualification.id).where(
-            Qualification.organisation_id == organisation.id, Qualification.key == key)):
-        raise ConflictError(_("Diese Kennung gibt es in Ihrem Unternehmen schon."), field="key")
-    qualification = Qualification(
-        organisation_id=organisation.id, key=key, title_de=title_de.strip(),
-        title_en=(title_en or "").strip(), description_de=description_de or "",
-        description_en=description_en or "", levels=[name.strip() for name in levels],
-        validity_months=validity_months, created_at=now, archived=False)
-    db.session.add(qualification)
-    db.session.flush()
-    return qualification
+#: a company's own qualification may be valid this long at most (as on the catalogue page)
+MAX_VALIDITY_MONTHS = 240
 
 
 def update_qualification(actor: User, organisation: Organisation, qualification: Qualification,
@@ -96,145 +30,94 @@ def update_qualification(actor: User, organisation: Organisation, qualification:
     Levels may be renamed and added, never removed: evidence and requirements name them.
 
     :raises PermissionDeniedError: a qualification of the network's catalogue.
+    :raises ValidationFailedError: an empty title or level, a bad validity, fewer levels.
     """
-    _require_manager(actor, organisation)
+    ensure_can_manage(actor, organisation)
     if qualification.organisation_id != organisation.id:
         raise PermissionDeniedError(
             _("Qualifikationen des Netzwerkkatalogs ändert nur das Netzwerk."))
-    _check_qualification_fields(changes)
-    if "levels" in changes and len(changes["levels"]) < len(qualification.levels or []):
+    if "title_de" in changes:
+        changes["title_de"] = (changes["title_de"] or "").strip()
+        if not changes["title_de"]:
+            raise ValidationFailedError(_("Bitte geben Sie einen Titel an."), field="title_de")
+    if "levels" in changes:
+        levels = [name.strip() for name in changes["levels"]]
+        if not all(levels) or len(levels) < len(qualification.levels or []):
+            raise ValidationFailedError(
+                _("Stufen können umbenannt und ergänzt, aber nicht entfernt werden."),
+                field="levels")
+        changes["levels"] = levels
+    months = changes.get("validity_months")
+    if months is not None and not 1 <= months <= MAX_VALIDITY_MONTHS:
         raise ValidationFailedError(
-            _("Stufen können umbenannt und ergänzt, aber nicht entfernt werden."), field="levels")
+            _("Die Gültigkeit muss zwischen 1 und 240 Monaten liegen."), field="validity_months")
     for name, value in changes.items():
-        if name in ("title_de", "title_en") or name == "levels":
-            value = [level.strip() for level in value] if name == "levels" else value.strip()
-        setattr(qualification, name, value)
+        setattr(qualification, name, value.strip() if isinstance(value, str) else value)
     db.session.flush()
     return qualification
 
 
-def _requirements(organisation: Organisation, requirements: list[tuple[int, int]]
-                  ) -> list[tuple[Qualification, int]]:
-    result = []
-    seen = set()
-    for qualification_id, level in requirements:
-        try:
-            qualification = visible_qualification(organisation, qualification_id)
-        except NotFoundError as error:
-            raise ValidationFailedError(error.message, field="requirements") from None
-        if qualification_id in seen:
-            raise ValidationFailedError(_("Jede Qualifikation nur einmal je Rolle."),
-                                        field="requirements")
-        if not 1 <= level <= len(qualification.levels or [None]):
-            raise ValidationFailedError(
-                _("%(title)s hat die Stufen 1 bis %(count)s.", title=qualification.title_de,
-                  count=len(qualification.levels or [None])), field="requirements")
-        seen.add(qualification_id)
-        result.append((qualification, level))
-    return result
-
-
-def create_role(actor: User, organisation: Organisation, *, name: str, description: str = "",
-                sso_department: str = "", requirements: list[tuple[int, int]] = ()) -> JobRole:
-    """Add a role profile with its required qualifications (id, level)."""
-    _require_manager(actor, organisation)
-    if not (name or "").strip():
-        raise ValidationFailedError(_("Bitte geben Sie einen Namen an."), field="name")
-    checked = _requirements(organisation, list(requirements))
-    role = JobRole(organisation_id=organisation.id, name=name.strip()[:200],
-                   description=description or "", sso_department=(sso_department or "").strip())
-    db.session.add(role)
-    db.session.flush()
-    for qualification, level in checked:
-        db.session.add(RoleRequirement(role_id=role.id, qualification_id=qualification.id,
-                                       level=level))
-    db.session.flush()
-    return role
-
-
 def replace_requirements(actor: User, organisation: Organisation, role: JobRole,
                          requirements: list[tuple[int, int]]) -> JobRole:
-    """Set the role's required qualifications to exactly ``requirements``."""
-    _require_manager(actor, organisation)
-    checked = _requirements(organisation, list(requirements))
-    db.session.execute(delete(RoleRequirement).where(RoleRequirement.role_id == role.id))
-    for qualification, level in checked:
-        db.session.add(RoleRequirement(role_id=role.id, qualification_id=qualification.id,
-                                       level=level))
-    db.session.flush()
-    db.session.expire(role, ["requirements"])
-    return role
+    """Set the role's required qualifications to exactly ``requirements`` (id, level).
 
-
-def add_holder(actor: User, organisation: Organisation, role: JobRole, person: User,
-               now: datetime, source: str = "manual") -> tuple[RoleHolder, bool]:
-    """Give ``person`` the role; return the holder row and whether it is new."""
-    _require_manager(actor, organisation)
-    holder = db.session.scalar(select(RoleHolder).where(
-        RoleHolder.role_id == role.id, RoleHolder.user_id == person.id))
-    if holder is not None:
-        return holder, False
-    holder = RoleHolder(role_id=role.id, user_id=person.id, source=source, assigned_at=now,
-                        assigned_by_id=actor.id)
-    db.session.add(holder)
-    db.session.flush()
-    return holder, True
-
-
-def remove_holder(actor: User, organisation: Organisation, role: JobRole, person_id: int
-                  ) -> None:
-    """:raises NotFoundError: the person does not hold the role."""
-    _require_manager(actor, organisation)
-    holder = db.session.scalar(select(RoleHolder).where(
-        RoleHolder.role_id == role.id, RoleHolder.user_id == person_id))
-    if holder is None:
-        raise NotFoundError(_("Diese Person hat die Rolle nicht."))
-    db.session.delete(holder)
-    db.session.flush()
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` plus ``months`` calendar months, on the month's last day where it is shorter."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (day.day, 30, 29):
+    :raises ValidationFailedError: an unknown or foreign qualification, a level it does not
+        have, or one qualification twice (``field`` is ``requirements``).
+    """
+    ensure_can_manage(actor, organisation)
+    wanted: dict[int, int] = {}
+    for qualification_id, level in requirements:
         try:
-            return date(year, month, min(day.day, candidate))
-        except ValueError:
-            continue
-    return date(year, month, 28)  # ValueError past the year 9999
+            qualification = qualification_for(organisation, qualification_id)
+        except NotFoundError as error:  # a field of the body, not a missing page
+            raise ValidationFailedError(error.message, field="requirements") from None
+        if qualification_id in wanted:
+            raise ValidationFailedError(_("Jede Qualifikation nur einmal je Rolle."),
+                                        field="requirements")
+        if not 1 <= level <= max(len(qualification.levels or []), 1):
+            raise ValidationFailedError(
+                _("%(title)s hat die Stufen 1 bis %(count)s.", title=qualification.title_de,
+                  count=max(len(qualification.levels or []), 1)), field="requirements")
+        wanted[qualification_id] = level
+    for requirement in list(role.requirements):
+        if requirement.qualification_id not in wanted:
+            roles.remove_requirement(actor, organisation, role, requirement.qualification_id)
+    for qualification_id, level in wanted.items():
+        roles.set_requirement(actor, organisation, role, qualification_id, level)
+    return role
 
 
 def record_entered_evidence(actor: User, organisation: Organisation, person: User,
                             qualification: Qualification, *, kind: str, level: int,
                             issued_on: date, valid_until: date | None, note: str,
-                            today: date, now: datetime) -> Evidence:
-    """Record external or on-the-job evidence, awaiting a named person's confirmation.
+                            now: datetime, today: date) -> Evidence:
+    """External or on-the-job evidence from an HR system, awaiting a named person.
 
-    Without ``valid_until`` a qualification with a validity gets ``issued_on`` plus its
-    months, less one day (``valid_until`` is the last day that counts).
+    Unlike the pages' ``evidence.add_external`` there is no file, and unlike
+    ``evidence.confirm_on_the_job`` nobody has confirmed it yet: a manager or trainer
+    confirms it on the person's page (``evidence.confirm_external``). Without
+    ``valid_until`` it gets the qualification's validity from ``issued_on``.
     """
-    _require_manager(actor, organisation)
-    if kind not in ENTERED_KINDS:
+    ensure_can_manage(actor, organisation)
+    if kind not in AWAITING_KINDS:
         raise ValidationFailedError(_("Art ist external oder on_the_job."), field="kind")
-    if not 1 <= level <= len(qualification.levels or [None]):
+    if not 1 <= level <= max(len(qualification.levels or []), 1):
         raise ValidationFailedError(_("Diese Stufe hat die Qualifikation nicht."), field="level")
     if issued_on > today:
         raise ValidationFailedError(_("Das Ausstellungsdatum liegt in der Zukunft."),
                                     field="issued_on")
-    if valid_until is None and qualification.validity_months:
+    if valid_until is None:
         try:
-            valid_until = date.fromordinal(
-                add_months(issued_on, qualification.validity_months).toordinal() - 1)
-        except ValueError:  # past the year 9999
+            valid_until = valid_until_for(qualification, issued_on)
+        except (ValueError, OverflowError):  # past the year 9999
             raise ValidationFailedError(_("Das Ausstellungsdatum ist unplausibel."),
                                         field="issued_on") from None
     if valid_until is not None and valid_until < issued_on:
-        raise ValidationFailedError(_("Gültig bis liegt vor dem Ausstellungsdatum."),
+        raise ValidationFailedError(_("„Gültig bis“ liegt vor dem Ausstellungsdatum."),
                                     field="valid_until")
     evidence = Evidence(
         user_id=person.id, qualification_id=qualification.id, level=level, kind=kind,
-        issued_on=issued_on, valid_until=valid_until, note=(note or "")[:2000],
+        issued_on=issued_on, valid_until=valid_until, note=(note or "").strip()[:2000],
         created_by_id=actor.id, created_at=now)
     db.session.add(evidence)
     db.session.flush()

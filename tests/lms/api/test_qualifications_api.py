@@ -48,10 +48,11 @@ def test_qualification_of_another_company_is_not_found(client, world, quals, bea
 
 def test_creates_and_updates_own_qualification(client, world, quals, bearer):
     response = client.post("/api/v1/qualifications", headers=bearer, json={
-        "key": "oee-analyse", "title_de": "OEE-Analyse", "title_en": "OEE analysis",
+        "title_de": "OEE-Analyse", "title_en": "OEE analysis", "description_en": "Reading OEE",
         "levels": ["Grundlagen", "Fortgeschritten"], "validity_months": 24})
     assert response.status_code == 201, response.get_json()
     created = response.get_json()
+    assert (created["key"], created["description_en"]) == ("oee-analyse", "Reading OEE")
     assert created["catalogue"] is False and created["levels"] == ["Grundlagen",
                                                                    "Fortgeschritten"]
     assert response.headers["Location"].endswith(f"/api/v1/qualifications/{created['id']}")
@@ -66,10 +67,11 @@ def test_creates_and_updates_own_qualification(client, world, quals, bearer):
     assert "oee-analyse" in {item["key"] for item in listed["items"]}
 
 
-def test_duplicate_key_is_409_and_catalogue_is_read_only(client, world, quals, bearer):
+def test_same_title_gets_its_own_key_and_catalogue_is_read_only(client, world, quals,
+                                                                  bearer):
     response = client.post("/api/v1/qualifications", headers=bearer,
-                           json={"key": "kran", "title_de": "Noch ein Kran"})
-    assert assert_error(response, 409, "conflict")["field"] == "key"
+                           json={"title_de": "Kranführerschein"})
+    assert response.get_json()["key"] != "kran"
     response = client.patch(f"/api/v1/qualifications/{quals.hochvolt.id}", headers=bearer,
                             json={"title_de": "Umbenannt"})
     assert_error(response, 403, "forbidden")
@@ -78,12 +80,13 @@ def test_duplicate_key_is_409_and_catalogue_is_read_only(client, world, quals, b
 
 
 @pytest.mark.parametrize("body, field", [
-    ({"title_de": "Ohne Kennung"}, "key"),
-    ({"key": "Groß Buchstaben", "title_de": "x"}, "key"),
-    ({"key": "ok"}, "title_de"),
-    ({"key": "ok", "title_de": "x", "levels": []}, "levels"),
-    ({"key": "ok", "title_de": "x", "validity_months": 0}, "validity_months"),
-    ({"key": "ok", "title_de": "x\x00"}, "title_de"),
+    ({}, "title_de"),
+    ({"title_de": " "}, "title_de"),
+    ({"title_de": "x", "levels": []}, "levels"),
+    ({"title_de": "x", "levels": ["A", ""]}, "levels"),
+    ({"title_de": "x", "validity_months": 0}, "validity_months"),
+    ({"title_de": "x", "validity_months": 241}, "validity_months"),
+    ({"title_de": "x\x00"}, "title_de"),
 ])
 def test_invalid_qualification_is_422_naming_the_field(client, world, quals, bearer, body,
                                                         field):
@@ -263,9 +266,9 @@ def test_entered_evidence_awaits_confirmation(client, world, quals, bearer):
         "issued_on": "2026-03-31", "note": "Unterweisung durch Meister Kurz"})
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
-    # twelve months from 31 March: the last day that counts is 30 March of the next year
+    # the qualification's twelve months, counted as on the pages (evidence.valid_until_for)
     assert (body["valid_until"], body["counts"], body["confirmed_at"]) == (
-        "2027-03-30", False, None)
+        "2027-03-31", False, None)
     evidence = db.session.get(Evidence, body["id"])
     assert evidence.created_by_id == world.manager.id and evidence.user_id == world.ben.id
     cells = {item["name"]: item for item in
@@ -375,3 +378,21 @@ def test_network_scope_is_offered_to_network_staff_only(client, auth, world):
     world.manager.is_network_staff = True
     db.session.flush()
     assert "network:read" in client.get("/company/api-tokens/").get_data(as_text=True)
+
+
+def test_entered_on_the_job_evidence_is_confirmed_on_the_person_page(client, auth, world,
+                                                                       quals, bearer):
+    from tests.conftest import csrf_token_from
+
+    created = client.post("/api/v1/evidence", headers=bearer, json={
+        "person_id": world.ben.id, "qualification_id": quals.hochvolt.id, "kind": "on_the_job",
+        "issued_on": "2026-03-31"}).get_json()
+    auth.login(world.manager.email)
+    page = client.get(f"/company/qualifications/people/{world.ben.id}").get_data(as_text=True)
+    assert "wartet auf Bestätigung" in page
+    response = client.post(f"/company/qualifications/evidence/{created['id']}/confirm",
+                           data={"csrf_token": csrf_token_from(page)})
+    assert response.status_code == 302
+    evidence = db.session.get(Evidence, created["id"])
+    db.session.refresh(evidence)
+    assert evidence.confirmed_by_id == world.manager.id and evidence.counts
