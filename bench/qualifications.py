@@ -1,7 +1,7 @@
 """Benchmark of qualification planning: a company's matrix and the network's picture.
 
-Builds a throwaway SQLite file in /tmp (or uses ``--database-url``, e.g. a PostgreSQL schema),
-migrated by the real migrations, and bulk-inserts with Core ``executemany``:
+Builds a throwaway database (a SQLite file in /tmp, or a PostgreSQL schema), migrated by
+the real migrations, and bulk-inserts with Core ``executemany``:
 
 - company A: ``--employees`` people in 12 departments, ``--qualifications`` qualifications
   (a third from the network's catalogue, the rest its own), ``--roles`` roles each requiring
@@ -21,6 +21,7 @@ Then it times, through the Flask test client, with the company's manager (API to
   its CSV export).
 
     .venv/bin/python bench/qualifications.py                      # 3,000 / 500 / 52,000
+    .venv/bin/python bench/qualifications.py --backend postgresql
     .venv/bin/python bench/qualifications.py --employees 300 --companies 60 \\
         --network-employees 5000 --requests 5                      # quick
 """
@@ -41,7 +42,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.conftest import make_test_app  # noqa: E402 - after the path set-up
+from lrs import database  # noqa: E402 - after the path set-up (bench/lrs.py)
+
+from tests.conftest import make_test_app  # noqa: E402
 
 log = logging.getLogger("bench.qualifications")
 BATCH = 20_000
@@ -234,10 +237,7 @@ def build(app, employees: int, qualification_count: int, role_count: int, compan
         figures["department_id"] = departments[0]
         figures["role_id"] = roles[0]
         db.session.commit()
-        if db.engine.dialect.name == "postgresql":
-            db.session.execute(text("ANALYZE"))
-        else:
-            db.session.execute(text("ANALYZE"))
+        db.session.execute(text("ANALYZE"))
         db.session.commit()
         figures["generation_seconds"] = round(time.perf_counter() - began, 1)
     return figures
@@ -333,12 +333,13 @@ def main() -> None:
                         help="the matrix page's address (timed if the app has it)")
     parser.add_argument("--export-path", default="/company/qualifications/export.xlsx",
                         help="the matrix XLSX export's address (timed if the app has it)")
-    parser.add_argument("--database-url", default=None,
-                        help="an empty database to fill (default: a SQLite file in /tmp)")
+    parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite",
+                        help="a SQLite file in /tmp, or a throwaway schema in the PostgreSQL "
+                             "of ATLAS_TEST_DATABASE_URL (or 127.0.0.1:5432/test)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
-    with tempfile.TemporaryDirectory(prefix="bench-qualifications-", dir="/tmp") as folder:
-        url = args.database_url or f"sqlite:///{folder}/qualifications.db"
+    with tempfile.TemporaryDirectory(prefix="bench-qualifications-", dir="/tmp") as folder, \
+            database(args.backend, Path(folder)) as (url, _description):
         app = make_test_app(url, Path(folder) / "instance", SERVER_NAME=None, TESTING=False,
                             WTF_CSRF_ENABLED=False, ATLAS_API_RATE_LIMIT="100000 per minute",
                             ATLAS_SCHEDULE_IN_WEB=False)  # no daily round mid-measure
@@ -348,7 +349,7 @@ def main() -> None:
               f"{built['company_cells']} required cells; network: {built['companies']} "
               f"companies, {built['network_people']} people, {built['network_cells']} "
               f"required cells, in {built['generation_seconds']} s "
-              f"({app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]})")
+              f"({args.backend})")
         measure(app, built, args.requests, args.matrix_path, args.export_path)
 
 

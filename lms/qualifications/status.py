@@ -102,6 +102,10 @@ class Matrix(Paged):
 
 
 def _by_label(evidence: Evidence) -> str:
+    # derived evidence names nobody: skip the relationship loaders (a third of a large
+    # matrix's time went into them, bench/qualifications.py)
+    if evidence.confirmed_by_id is None and evidence.created_by_id is None:
+        return ""
     person = evidence.confirmed_by or evidence.created_by
     return person.name if person is not None else ""
 
