@@ -34,6 +34,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     is_active_account: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     is_trainer: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    #: Staff of the network itself (not of a member company): may read the network-wide,
+    #: aggregated qualification picture, never a person's row.
+    is_network_staff: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: Hash of the one-time start code printed on a shop-floor login card (argon2), and
     #: until when it works; cleared once the person has set a password.
@@ -117,6 +120,8 @@ class User(UserMixin, TimestampMixin, db.Model):
             roles.append("company_manager")
         if self.is_works_council:
             roles.append("works_council")
+        if self.is_network_staff:
+            roles.append("network_staff")
         if self.is_admin:
             roles.append("admin")
         return roles
@@ -136,6 +141,12 @@ class Organisation(TimestampMixin, db.Model):
     #: Company e-mail domains (comma-separated): a self-registered person with such an
     #: address asks to join, and a manager decides (``lms.accounts.join_requests``).
     join_domains: Mapped[str] = mapped_column(String(500), default="", nullable=False)
+    #: District the company sits in (``lms.accounts.regions.REGIONS``), for the network's
+    #: aggregated picture; empty = not classified.
+    region: Mapped[str] = mapped_column(String(60), default="", nullable=False)
+    #: Headcount of the whole company (not only its platform members): gives the size band
+    #: (``lms.accounts.regions.size_band``); None = unknown.
+    employee_count: Mapped[int | None] = mapped_column(Integer)
 
     memberships: Mapped[list["Membership"]] = relationship(back_populates="organisation")
     departments: Mapped[list["Department"]] = relationship(

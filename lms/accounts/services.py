@@ -27,6 +27,7 @@ from lms.accounts.passwords import (
     needs_rehash,
     verify_password,
 )
+from lms.accounts.regions import REGIONS
 from lms.db import utcnow
 from lms.errors import NotFoundError, PermissionDeniedError, ValidationFailedError
 from lms.extensions import db
@@ -561,20 +562,45 @@ def accept_invitation(
 
 
 def set_platform_roles(actor: User, user: User, *, is_admin: bool, is_trainer: bool,
-                       is_active: bool) -> None:
+                       is_active: bool, is_network_staff: bool | None = None) -> None:
+    """Set the platform roles; ``is_network_staff=None`` leaves that role as it is."""
     if not actor.is_admin:
         raise PermissionDeniedError(_("Nur Administratoren dürfen Rollen ändern."))
     if actor.id == user.id and (not is_admin or not is_active):
         raise ValidationFailedError(
             _("Sie können sich nicht selbst die Administratorrechte entziehen oder sperren.")
         )
-    before = (user.is_admin, user.is_trainer, user.is_active_account)
+    if is_network_staff is None:
+        is_network_staff = user.is_network_staff
+    before = (user.is_admin, user.is_trainer, user.is_active_account, user.is_network_staff)
     user.is_admin = is_admin
     user.is_trainer = is_trainer
     user.is_active_account = is_active
-    if before != (is_admin, is_trainer, is_active):
+    user.is_network_staff = is_network_staff
+    if before != (is_admin, is_trainer, is_active, is_network_staff):
         audit.record(actor, user, "roles_changed",
-                     f"admin={is_admin} trainer={is_trainer} active={is_active}", utcnow())
+                     f"admin={is_admin} trainer={is_trainer} active={is_active} "
+                     f"network_staff={is_network_staff}", utcnow())
     if not is_active:
         login_sessions.end_all_sessions(user)
+    db.session.flush()
+
+
+def set_network_classification(actor: User, organisation: Organisation, *, region: str,
+                               employee_count: int | None) -> None:
+    """Record where a member company sits and its headcount (the network picture's groups).
+
+    :raises PermissionDeniedError: ``actor`` is no platform admin.
+    :raises ValidationFailedError: unknown region or a negative headcount.
+    """
+    if not actor.is_admin:
+        raise PermissionDeniedError(_("Nur Administratoren ordnen Unternehmen Regionen zu."))
+    if region and region not in REGIONS:
+        raise ValidationFailedError(_("Bitte wählen Sie eine Region aus der Liste."),
+                                    field="region")
+    if employee_count is not None and not 0 <= employee_count <= 10_000_000:
+        raise ValidationFailedError(
+            _("Die Zahl der Beschäftigten ist eine ganze Zahl ab 0."), field="employee_count")
+    organisation.region = region
+    organisation.employee_count = employee_count
     db.session.flush()

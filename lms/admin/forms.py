@@ -3,22 +3,32 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from lms.accounts.forms import LANGUAGE_CHOICES
+from lms.accounts.regions import REGIONS
 
 
 class UserRolesForm(FlaskForm):
     is_admin = BooleanField(_l("Administration"))
     is_trainer = BooleanField(_l("Trainer/in"))
+    is_network_staff = BooleanField(
+        _l("Netzwerk-Team (sieht das Netzwerkbild der Qualifikationen)"))
     is_active = BooleanField(_l("Konto aktiv"))
 
 
 class OrganisationForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     city = StringField(_l("Ort"), validators=[Optional(), Length(max=120)])
+
+
+class NetworkClassificationForm(FlaskForm):
+    region = SelectField(_l("Region (Kreis)"), choices=[SelectChoice("", _l("nicht zugeordnet"))]
+                         + [SelectChoice(region, region) for region in REGIONS], default="")
+    employee_count = IntegerField(_l("Beschäftigte im Unternehmen insgesamt"),
+                                  validators=[Optional(), NumberRange(min=0, max=10_000_000)])
 
 
 class DepartmentForm(FlaskForm):

@@ -6,11 +6,12 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
 
 from lms.access import admin_required
-from lms.accounts import audit, services
+from lms.accounts import audit, regions, services
 from lms.accounts.models import Invitation, Membership, Organisation, User
 from lms.admin.forms import (
     AnonymiseForm,
     DepartmentForm,
+    NetworkClassificationForm,
     OrganisationForm,
     UserAccountForm,
     UserRolesForm,
@@ -52,13 +53,14 @@ def edit_user(user_id: int):
     user = db.get_or_404(User, user_id)
     form = UserRolesForm(
         data={"is_admin": user.is_admin, "is_trainer": user.is_trainer,
-              "is_active": user.is_active_account}
+              "is_active": user.is_active_account,
+              "is_network_staff": user.is_network_staff}
     ) if request.method == "GET" else UserRolesForm()
     if form.validate_on_submit():
         with unit_of_work(form, success=_("Gespeichert.")) as work:
             services.set_platform_roles(
                 current_user, user, is_admin=form.is_admin.data, is_trainer=form.is_trainer.data,
-                is_active=form.is_active.data,
+                is_active=form.is_active.data, is_network_staff=form.is_network_staff.data,
             )
         if work.failed:
             return user_page(user, 400, form=form)
@@ -71,7 +73,7 @@ def user_page(user: User, status: int, **forms):
     context = {
         "form": UserRolesForm(formdata=None, data={
             "is_admin": user.is_admin, "is_trainer": user.is_trainer,
-            "is_active": user.is_active_account}),
+            "is_active": user.is_active_account, "is_network_staff": user.is_network_staff}),
         "details_form": UserAccountForm(formdata=None, data={
             "name": user.name, "email": user.email if user.has_mailbox else ""}),
         "anonymise_form": AnonymiseForm(formdata=None),
@@ -117,7 +119,7 @@ def _organisation_for_manager(organisation_id: int) -> Organisation:
 @bp.get("/organisations/<int:organisation_id>")
 @login_required
 def show_organisation(organisation_id: int, invitation_form=None, department_form=None,
-                      status: int = 200):
+                      classification_form=None, status: int = 200):
     organisation = _organisation_for_manager(organisation_id)
     members = employees.list_members(organisation)
     invitations = db.session.scalars(
@@ -129,8 +131,29 @@ def show_organisation(organisation_id: int, invitation_form=None, department_for
         organisation=organisation, members=members, invitations=invitations, now=utcnow(),
         invitation_form=invitation_form or shared_invitation_form(organisation),
         department_form=department_form or DepartmentForm(formdata=None),
+        classification_form=classification_form or NetworkClassificationForm(
+            formdata=None, data={"region": organisation.region,
+                                 "employee_count": organisation.employee_count}),
+        size_band_label=regions.size_band_label(regions.size_band(organisation.employee_count)),
         action_form=ActionForm(),
     ), status
+
+
+@bp.post("/organisations/<int:organisation_id>/classification")
+@admin_required
+def classify_organisation(organisation_id: int):
+    """Region and headcount: the groups the network's qualification picture counts by."""
+    organisation = db.get_or_404(Organisation, organisation_id)
+    form = NetworkClassificationForm()
+    if form.validate_on_submit():
+        with unit_of_work(form, success=_("Gespeichert.")) as work:
+            services.set_network_classification(
+                current_user, organisation, region=form.region.data or "",
+                employee_count=form.employee_count.data,
+            )
+        if not work.failed:
+            return redirect(url_for("admin.show_organisation", organisation_id=organisation.id))
+    return show_organisation(organisation.id, classification_form=form, status=400)
 
 
 @bp.post("/organisations/<int:organisation_id>/departments")

@@ -9,7 +9,10 @@ from lms.accounts.models import Organisation, User
 from lms.db import UTCDateTime
 from lms.extensions import db
 
-SCOPES = ("people:read", "assignments:read", "assignments:write", "completions:read")
+SCOPES = ("people:read", "assignments:read", "assignments:write", "completions:read",
+          "qualifications:read", "qualifications:write", "network:read")
+#: scopes only the network's staff may give a token (it reads across member companies)
+NETWORK_SCOPES = ("network:read",)
 
 
 class ApiToken(db.Model):

@@ -6,6 +6,7 @@ a change to a view that the document does not follow fails the tests.
 
 from functools import cache
 
+from lms.api import openapi_qualifications as qualification_api
 from lms.api.models import SCOPES
 from lms.companies.exports.rows import STATUSES
 
@@ -163,6 +164,9 @@ SCHEMAS = {
 SCHEMAS["PersonList"] = _list_schema("Person")
 SCHEMAS["AssignmentList"] = _list_schema("Assignment")
 SCHEMAS["CompletionList"] = _list_schema("Completion")
+SCHEMAS.update(qualification_api.SCHEMAS)
+for _item in ("Qualification", "Role", "RoleHolder", "MatrixRow", "Evidence"):
+    SCHEMAS[f"{_item}List"] = _list_schema(_item)
 
 
 def _secured(scope: str, operation: dict) -> dict:
@@ -179,8 +183,11 @@ def document() -> dict:
         "info": {
             "title": "ATLAS Campus API",
             "version": "1.0.0",
-            "description": "People, assignments and completion records of one company, for "
-                           "HR systems. Authenticate with `Authorization: Bearer <token>`; "
+            "description": "People, assignments and completion records of one company, "
+                           "its qualifications, role profiles, qualification matrix and "
+                           "evidence, for HR systems; and the network's aggregated picture "
+                           "of qualifications for the network's staff. Authenticate with "
+                           "`Authorization: Bearer <token>`; "
                            "managers create tokens at /company/api-tokens. Scores are never "
                            "part of this API. Each query parameter may be given once and "
                            "not empty; otherwise the answer is 400 naming it.",
@@ -264,6 +271,7 @@ def document() -> dict:
                     **ERRORS,
                 },
             })},
+            **qualification_api.paths(_secured, _ok, _error_response, ERRORS, PAGE_PARAMETERS),
         },
     }
 

@@ -11,7 +11,9 @@ def lms_model_modules():
 
 @hookimpl
 def lms_load_blueprints(app):
-    from lms.api import token_views, views
+    from lms.api import qualification_views, token_views, views
+
+    assert qualification_views.bp is views.bp  # its routes join the API blueprint
 
     app.register_blueprint(views.bp)
     app.register_blueprint(token_views.bp)

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from lms.api import tokens
-from lms.api.forms import TokenForm
+from lms.api.forms import TokenForm, token_form
 from lms.companies.access import managed_organisation
 from lms.db import utcnow
 from lms.errors import DomainError
@@ -32,7 +32,8 @@ def _page(form: TokenForm, secret: str | None = None, status: int = 200):
 @bp.get("/")
 @login_required
 def list_tokens():
-    form = TokenForm(formdata=None, data={"expires_on": local_day(utcnow() + timedelta(days=365))})
+    form = token_form(current_user, formdata=None,
+                      data={"expires_on": local_day(utcnow() + timedelta(days=365))})
     return _page(form)
 
 
@@ -40,7 +41,7 @@ def list_tokens():
 @login_required
 def create_token():
     organisation = managed_organisation(current_user)
-    form = TokenForm()
+    form = token_form(current_user)
     if not form.validate_on_submit():
         return _page(form, status=400)
     now = utcnow()
@@ -52,7 +53,7 @@ def create_token():
                                              form.scopes.data, expires_at, now)
     if work.failed:
         return _page(form, status=400)
-    return _page(TokenForm(formdata=None), secret=secret)
+    return _page(token_form(current_user, formdata=None), secret=secret)
 
 
 @bp.post("/<int:token_id>/revoke")

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms.accounts.models import Organisation, User
-from lms.api.models import SCOPES, ApiToken
+from lms.api.models import NETWORK_SCOPES, SCOPES, ApiToken
 from lms.errors import NotFoundError, PermissionDeniedError, ValidationFailedError
 from lms.extensions import db
 
@@ -33,8 +33,9 @@ def create_token(actor: User, organisation: Organisation, name: str, scopes: lis
     """Create a token for ``organisation``; return it with its secret (never stored).
 
     :raises PermissionDeniedError: ``actor`` is no manager of ``organisation``.
-    :raises ValidationFailedError: no name, unknown or no scopes, expiry not in the future
-        or more than two years ahead.
+    :raises ValidationFailedError: no name, unknown or no scopes, a network scope asked by
+        someone not of the network's staff, expiry not in the future or more than two years
+        ahead.
     """
     if not is_manager_of(actor, organisation.id):
         raise PermissionDeniedError(_("Nur Führungskräfte des Unternehmens verwalten API-Tokens."))
@@ -43,6 +44,9 @@ def create_token(actor: User, organisation: Organisation, name: str, scopes: lis
         raise ValidationFailedError(_("Bitte geben Sie einen Namen an."), field="name")
     if not scopes or any(scope not in SCOPES for scope in scopes):
         raise ValidationFailedError(_("Bitte wählen Sie mindestens eine Berechtigung."),
+                                    field="scopes")
+    if not actor.is_network_staff and any(scope in NETWORK_SCOPES for scope in scopes):
+        raise ValidationFailedError(_("Das Netzwerkbild lesen nur Tokens des Netzwerk-Teams."),
                                     field="scopes")
     if expires_at <= now:
         raise ValidationFailedError(_("Das Ablaufdatum muss in der Zukunft liegen."),

@@ -33,6 +33,8 @@ ACTION_LABELS = {
     "api_people": _l("API: Personen abgerufen"),
     "api_assignments": _l("API: Zuweisungen abgerufen"),
     "api_completions": _l("API: Abschlüsse abgerufen"),
+    "api_qualification_matrix": _l("API: Qualifikationsmatrix abgerufen"),
+    "api_qualification_evidence": _l("API: Qualifikationsnachweise abgerufen oder erfasst"),
     "profile_changed": _l("Sichtbarkeitsprofil geändert (kein Betriebsrat)"),
     "profile_change_requested": _l("Änderung des Sichtbarkeitsprofils beantragt"),
     "profile_change_withdrawn": _l("Antrag auf Profiländerung zurückgezogen"),

@@ -30,6 +30,10 @@ from lms.sessions.models import Attendance, CourseSession
 DONE = ("done", "passed")
 
 
+#: kinds of evidence that count only once a named person confirmed them
+AWAITING_KINDS = ("external", "on_the_job")
+
+
 def valid_until_for(qualification: Qualification, issued_on: date) -> date | None:
     """The last day evidence issued on ``issued_on`` counts: issued + validity."""
     if qualification.validity_months is None:
@@ -228,7 +232,8 @@ def confirm_external(actor: User, organisation: Organisation, evidence: Evidence
                                       "Trainer/innen."))
     if actor.id == evidence.user_id:
         raise PermissionDeniedError(_("Eigene Nachweise bestätigt eine andere Person."))
-    if evidence.kind != "external" or evidence.revoked_at is not None:
+    # on-the-job evidence waits too when an HR system entered it (API)
+    if evidence.kind not in AWAITING_KINDS or evidence.revoked_at is not None:
         raise ValidationFailedError(_("Dieser Nachweis ist nicht zu bestätigen."))
     if evidence.confirmed_at is None:
         evidence.confirmed_at = now
@@ -287,5 +292,5 @@ def pending_confirmations(organisation: Organisation) -> list[Evidence]:
     return list(db.session.scalars(
         select(Evidence).join(Membership, and_(Membership.user_id == Evidence.user_id,
                                                Membership.organisation_id == organisation.id))
-        .where(Evidence.kind == "external", Evidence.confirmed_at.is_(None),
+        .where(Evidence.kind.in_(AWAITING_KINDS), Evidence.confirmed_at.is_(None),
                Evidence.revoked_at.is_(None)).order_by(Evidence.created_at)))

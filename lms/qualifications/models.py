@@ -210,7 +210,8 @@ class Evidence(db.Model):
         """Whether the evidence proves anything: not revoked, confirmed where needed."""
         if self.revoked_at is not None:
             return False
-        return self.kind != "external" or self.confirmed_at is not None
+        # on-the-job confirmations entered through the API await a person, like uploads
+        return self.kind not in ("external", "on_the_job") or self.confirmed_at is not None
 
 
 class LearningPath(db.Model):

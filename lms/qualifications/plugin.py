@@ -17,10 +17,11 @@ def lms_job_modules():
 
 @hookimpl
 def lms_load_blueprints(app):
-    from lms.qualifications import views
+    from lms.qualifications import network_views, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(views.me_bp)
+    app.register_blueprint(network_views.bp)
 
 
 @hookimpl
@@ -32,10 +33,14 @@ def lms_cli_commands():
 
 @hookimpl
 def lms_navigation_entries(user):
+    # the network picture: for network staff (admins reach it too, by the address)
+    network = ([{"endpoint": "qualifications_network.show_picture",
+                 "label": _l("Netzwerkbild"), "order": 60}]
+               if user.is_authenticated and user.is_network_staff else [])
     if not user.is_authenticated or user.membership is None:
-        return []
+        return network
     entries = [{"endpoint": "my_qualifications.mine", "label": _l("Meine Qualifikationen"),
-                "order": 86, "section": "user"}]
+                "order": 86, "section": "user"}, *network]
     if user.is_company_manager:
         entries.append({"endpoint": "qualifications.show_matrix",
                         "label": _l("Qualifikationen"), "order": 61})

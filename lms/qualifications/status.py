@@ -102,6 +102,10 @@ class Matrix(Paged):
 
 
 def _by_label(evidence: Evidence) -> str:
+    # derived evidence names nobody: skip the relationship loaders (a third of a large
+    # matrix's time went into them, bench/qualifications.py)
+    if evidence.confirmed_by_id is None and evidence.created_by_id is None:
+        return ""
     person = evidence.confirmed_by or evidence.created_by
     return person.name if person is not None else ""
 
@@ -122,7 +126,8 @@ def evaluate(evidence: list[Evidence], level: int, today: date, in_progress: boo
                       note=e.note) for e in counting]
     reasons += [Reason(kind=e.kind, issued_on=e.issued_on, valid_until=e.valid_until,
                        by=_by_label(e), evidence_id=e.id, note=e.note, counts=False)
-                for e in evidence if e.revoked_at is None and e.kind == "external"
+                for e in evidence if e.revoked_at is None
+                and e.kind in ("external", "on_the_job")
                 and e.confirmed_at is None and e.level >= level]
     if in_progress:
         reasons.append(Reason(kind="enrolment", issued_on=None, valid_until=None,

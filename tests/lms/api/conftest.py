@@ -8,7 +8,8 @@ from lms.api import tokens
 from lms.db import utcnow
 from tests.lms.api.world import build_world
 
-ALL_SCOPES = ["people:read", "assignments:read", "assignments:write", "completions:read"]
+ALL_SCOPES = ["people:read", "assignments:read", "assignments:write", "completions:read",
+              "qualifications:read", "qualifications:write"]
 
 
 @pytest.fixture

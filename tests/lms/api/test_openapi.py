@@ -12,6 +12,7 @@ from schemathesis.specs.openapi.checks import (
 
 from lms.extensions import db
 from tests.lms.api.conftest import ALL_SCOPES
+from tests.lms.api.qualification_world import build_qualifications
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]
@@ -26,6 +27,7 @@ def secret(make_token):
 
 @pytest.fixture
 def api_schema(app, world, secret, monkeypatch):
+    build_qualifications(world)  # so the matrix, roles and evidence answer with rows
     # Views roll back on errors; commit the fixtures into the test's outer transaction
     # (still rolled back at the end) so a rolled-back request cannot take them along.
     db.session.commit()
@@ -36,8 +38,12 @@ def api_schema(app, world, secret, monkeypatch):
 def test_document_is_served_and_lists_operations(client):
     document = client.get("/api/v1/openapi.json").get_json()
     assert document["openapi"] == "3.1.0"
-    assert set(document["paths"]) == {"/people", "/people/{person_id}", "/assignments",
-                                      "/completions"}
+    assert set(document["paths"]) == {
+        "/people", "/people/{person_id}", "/assignments", "/completions", "/qualifications",
+        "/qualifications/{qualification_id}", "/roles", "/roles/{role_id}",
+        "/roles/{role_id}/requirements", "/roles/{role_id}/holders",
+        "/roles/{role_id}/holders/{person_id}", "/matrix", "/evidence",
+        "/network/qualifications"}
     assert "post" in document["paths"]["/assignments"]
 
 
@@ -48,7 +54,14 @@ def test_every_operation_conforms(api_schema, secret, world):
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert {(op.method.upper(), op.path) for op in operations} == {
         ("GET", "/people"), ("GET", "/people/{person_id}"), ("GET", "/assignments"),
-        ("POST", "/assignments"), ("GET", "/completions")}
+        ("POST", "/assignments"), ("GET", "/completions"),
+        ("GET", "/qualifications"), ("POST", "/qualifications"),
+        ("GET", "/qualifications/{qualification_id}"),
+        ("PATCH", "/qualifications/{qualification_id}"), ("GET", "/roles"), ("POST", "/roles"),
+        ("GET", "/roles/{role_id}"), ("PUT", "/roles/{role_id}/requirements"),
+        ("GET", "/roles/{role_id}/holders"), ("POST", "/roles/{role_id}/holders"),
+        ("DELETE", "/roles/{role_id}/holders/{person_id}"), ("GET", "/matrix"),
+        ("GET", "/evidence"), ("POST", "/evidence"), ("GET", "/network/qualifications")}
     statuses: dict[str, set[int]] = {}
     for operation in operations:
 
@@ -60,8 +73,9 @@ def test_every_operation_conforms(api_schema, secret, world):
             statuses.setdefault(case.operation.label, set()).add(response.status_code)
 
         check()
-    assert len(statuses) == 5
+    assert len(statuses) == 20
     assert 200 in statuses["GET /people"] and 200 in statuses["GET /completions"]
+    assert 200 in statuses["GET /matrix"] and 201 in statuses["POST /qualifications"]
 
 
 def test_post_with_a_member_and_a_course_conforms(api_schema, secret, world):

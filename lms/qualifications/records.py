@@ -1,0 +1,124 @@
+"""What the HR API changes beyond the pages' services: a qualification's fields, a role's
+whole list of requirements, and evidence entered without a file that awaits confirmation.
+
+Creating qualifications and roles and giving or taking roles go through ``catalogue`` and
+``roles`` directly; these functions follow the same rules (flush only, the manager's
+company or the network's catalogue only).
+"""
+
+from datetime import date, datetime
+
+from flask_babel import gettext as _
+
+from lms.accounts.models import Organisation, User
+from lms.accounts.services import ensure_can_manage
+from lms.errors import NotFoundError, PermissionDeniedError, ValidationFailedError
+from lms.extensions import db
+from lms.qualifications import roles
+from lms.qualifications.catalogue import qualification_for
+from lms.qualifications.evidence import AWAITING_KINDS, valid_until_for
+from lms.qualifications.models import Evidence, JobRole, Qualification
+
+#: a company's own qualification may be valid this long at most (as on the catalogue page)
+MAX_VALIDITY_MONTHS = 240
+
+
+def update_qualification(actor: User, organisation: Organisation, qualification: Qualification,
+                         changes: dict) -> Qualification:
+    """Change the fields in ``changes`` of a company's own qualification.
+
+    Levels may be renamed and added, never removed: evidence and requirements name them.
+
+    :raises PermissionDeniedError: a qualification of the network's catalogue.
+    :raises ValidationFailedError: an empty title or level, a bad validity, fewer levels.
+    """
+    ensure_can_manage(actor, organisation)
+    if qualification.organisation_id != organisation.id:
+        raise PermissionDeniedError(
+            _("Qualifikationen des Netzwerkkatalogs ändert nur das Netzwerk."))
+    if "title_de" in changes:
+        changes["title_de"] = (changes["title_de"] or "").strip()
+        if not changes["title_de"]:
+            raise ValidationFailedError(_("Bitte geben Sie einen Titel an."), field="title_de")
+    if "levels" in changes:
+        levels = [name.strip() for name in changes["levels"]]
+        if not all(levels) or len(levels) < len(qualification.levels or []):
+            raise ValidationFailedError(
+                _("Stufen können umbenannt und ergänzt, aber nicht entfernt werden."),
+                field="levels")
+        changes["levels"] = levels
+    months = changes.get("validity_months")
+    if months is not None and not 1 <= months <= MAX_VALIDITY_MONTHS:
+        raise ValidationFailedError(
+            _("Die Gültigkeit muss zwischen 1 und 240 Monaten liegen."), field="validity_months")
+    for name, value in changes.items():
+        setattr(qualification, name, value.strip() if isinstance(value, str) else value)
+    db.session.flush()
+    return qualification
+
+
+def replace_requirements(actor: User, organisation: Organisation, role: JobRole,
+                         requirements: list[tuple[int, int]]) -> JobRole:
+    """Set the role's required qualifications to exactly ``requirements`` (id, level).
+
+    :raises ValidationFailedError: an unknown or foreign qualification, a level it does not
+        have, or one qualification twice (``field`` is ``requirements``).
+    """
+    ensure_can_manage(actor, organisation)
+    wanted: dict[int, int] = {}
+    for qualification_id, level in requirements:
+        try:
+            qualification = qualification_for(organisation, qualification_id)
+        except NotFoundError as error:  # a field of the body, not a missing page
+            raise ValidationFailedError(error.message, field="requirements") from None
+        if qualification_id in wanted:
+            raise ValidationFailedError(_("Jede Qualifikation nur einmal je Rolle."),
+                                        field="requirements")
+        if not 1 <= level <= max(len(qualification.levels or []), 1):
+            raise ValidationFailedError(
+                _("%(title)s hat die Stufen 1 bis %(count)s.", title=qualification.title_de,
+                  count=max(len(qualification.levels or []), 1)), field="requirements")
+        wanted[qualification_id] = level
+    for requirement in list(role.requirements):
+        if requirement.qualification_id not in wanted:
+            roles.remove_requirement(actor, organisation, role, requirement.qualification_id)
+    for qualification_id, level in wanted.items():
+        roles.set_requirement(actor, organisation, role, qualification_id, level)
+    return role
+
+
+def record_entered_evidence(actor: User, organisation: Organisation, person: User,
+                            qualification: Qualification, *, kind: str, level: int,
+                            issued_on: date, valid_until: date | None, note: str,
+                            now: datetime, today: date) -> Evidence:
+    """External or on-the-job evidence from an HR system, awaiting a named person.
+
+    Unlike the pages' ``evidence.add_external`` there is no file, and unlike
+    ``evidence.confirm_on_the_job`` nobody has confirmed it yet: a manager or trainer
+    confirms it on the person's page (``evidence.confirm_external``). Without
+    ``valid_until`` it gets the qualification's validity from ``issued_on``.
+    """
+    ensure_can_manage(actor, organisation)
+    if kind not in AWAITING_KINDS:
+        raise ValidationFailedError(_("Art ist external oder on_the_job."), field="kind")
+    if not 1 <= level <= max(len(qualification.levels or []), 1):
+        raise ValidationFailedError(_("Diese Stufe hat die Qualifikation nicht."), field="level")
+    if issued_on > today:
+        raise ValidationFailedError(_("Das Ausstellungsdatum liegt in der Zukunft."),
+                                    field="issued_on")
+    if valid_until is None:
+        try:
+            valid_until = valid_until_for(qualification, issued_on)
+        except (ValueError, OverflowError):  # past the year 9999
+            raise ValidationFailedError(_("Das Ausstellungsdatum ist unplausibel."),
+                                        field="issued_on") from None
+    if valid_until is not None and valid_until < issued_on:
+        raise ValidationFailedError(_("„Gültig bis“ liegt vor dem Ausstellungsdatum."),
+                                    field="valid_until")
+    evidence = Evidence(
+        user_id=person.id, qualification_id=qualification.id, level=level, kind=kind,
+        issued_on=issued_on, valid_until=valid_until, note=(note or "").strip()[:2000],
+        created_by_id=actor.id, created_at=now)
+    db.session.add(evidence)
+    db.session.flush()
+    return evidence
