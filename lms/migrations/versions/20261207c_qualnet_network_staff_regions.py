@@ -1,7 +1,7 @@
 """network staff as a platform role; organisations' region and headcount (network picture)
 
 Revision ID: 5b8e2c4d7a13
-Revises: 7d3f1a9c2e64
+Revises: 9a4c2e7b1d35
 Create Date: 2026-12-07 20:15:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5b8e2c4d7a13'
-down_revision = '7d3f1a9c2e64'
+down_revision = "9a4c2e7b1d35"
 branch_labels = None
 depends_on = None
 

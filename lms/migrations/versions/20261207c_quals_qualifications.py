@@ -1,7 +1,7 @@
 """qualifications, evidence, role profiles, learning paths, renewals
 
 Revision ID: 9a4c2e7b1d35
-Revises: 7d3f1a9c2e64
+Revises: 5c0a7e21d9b3
 Create Date: 2026-12-07 20:06:57.557288
 
 """
@@ -13,7 +13,7 @@ import lms.db
 
 # revision identifiers, used by Alembic.
 revision = '9a4c2e7b1d35'
-down_revision = '7d3f1a9c2e64'
+down_revision = "5c0a7e21d9b3"
 branch_labels = None
 depends_on = None
 
