@@ -24,14 +24,10 @@ from lms.extensions import db
 from lms.learning import answer_files
 from lms.learning.models import Enrolment, LessonProgress
 from lms.local_time import local_day
-from lms.qualifications.models import Evidence, EvidenceRule, Qualification
+from lms.qualifications.models import AWAITING_KINDS, Evidence, EvidenceRule, Qualification
 from lms.sessions.models import Attendance, CourseSession
 
 DONE = ("done", "passed")
-
-
-#: kinds of evidence that count only once a named person confirmed them
-AWAITING_KINDS = ("external", "on_the_job")
 
 
 def valid_until_for(qualification: Qualification, issued_on: date) -> date | None:

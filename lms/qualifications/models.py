@@ -17,6 +17,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
+    or_,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -26,6 +28,8 @@ from lms.extensions import db
 
 EVIDENCE_KINDS = ("course", "module", "session", "external", "on_the_job")
 HOLDER_SOURCES = ("manual", "csv", "sso")
+#: kinds of evidence that count only once a named person confirmed them
+AWAITING_KINDS = ("external", "on_the_job")
 #: days before ``valid_until`` the renewal assignment is made, unless a company chose other
 DEFAULT_LEAD_DAYS = 60
 
@@ -208,10 +212,22 @@ class Evidence(db.Model):
     @property
     def counts(self) -> bool:
         """Whether the evidence proves anything: not revoked, confirmed where needed."""
-        if self.revoked_at is not None:
-            return False
-        # on-the-job confirmations entered through the API await a person, like uploads
-        return self.kind not in ("external", "on_the_job") or self.confirmed_at is not None
+        return evidence_counts(self.kind, self.confirmed_at, self.revoked_at)
+
+
+def evidence_counts(kind: str, confirmed_at: datetime | None, revoked_at: datetime | None
+                    ) -> bool:
+    """``Evidence.counts`` from plain column values (the matrix reads columns, not rows)."""
+    if revoked_at is not None:
+        return False
+    # on-the-job confirmations entered through the API await a person, like uploads
+    return kind not in AWAITING_KINDS or confirmed_at is not None
+
+
+def counting_evidence_condition():
+    """``Evidence.counts`` as an SQL condition, so only evidence that counts is read."""
+    return and_(Evidence.revoked_at.is_(None),
+                or_(Evidence.kind.not_in(AWAITING_KINDS), Evidence.confirmed_at.is_not(None)))
 
 
 class LearningPath(db.Model):

@@ -7,11 +7,14 @@ is still ``expiring_30`` and the day after ``expired``.
 """
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import aliased
 
 from lms.accounts.models import Department, Membership, Organisation, User
 from lms.catalog.models import Course
@@ -21,12 +24,15 @@ from lms.extensions import db
 from lms.learning.models import CourseProgress, Enrolment
 from lms.paging import Paged
 from lms.qualifications.models import (
+    AWAITING_KINDS,
     Evidence,
     EvidenceRule,
     JobRole,
     Qualification,
     RoleHolder,
     RoleRequirement,
+    counting_evidence_condition,
+    evidence_counts,
 )
 
 
@@ -110,6 +116,49 @@ def _by_label(evidence: Evidence) -> str:
     return person.name if person is not None else ""
 
 
+def _status_from(valid_untils: list[date | None], today: date, in_progress: bool
+                 ) -> tuple[CellStatus, date | None]:
+    """The status and its date from the ``valid_until`` of the evidence that counts.
+
+    The one rule for a cell, used by ``evaluate`` (ORM rows) and by the matrix (plain
+    columns of all its rows); ``None`` means no expiry and beats every date.
+    """
+    if not valid_untils:
+        return (CellStatus.IN_PROGRESS if in_progress else CellStatus.MISSING), None
+    if None in valid_untils:
+        return CellStatus.VALID, None
+    best = max(valid_untils)
+    if best < today:
+        return CellStatus.EXPIRED, best
+    if best <= today + timedelta(days=30):
+        return CellStatus.EXPIRING_30, best
+    if best <= today + timedelta(days=90):
+        return CellStatus.EXPIRING_90, best
+    return CellStatus.VALID, best
+
+
+def _reasons(evidence, level: int, by: Callable[[Any], str], in_progress: bool,
+             enrolled_slug: str | None) -> list[Reason]:
+    """One cell's reasons: counting evidence best first, then evidence awaiting a named
+    person, then the providing enrolment. ``evidence`` are ORM rows or result rows with
+    the same attribute names; ``by`` names who confirmed or entered one."""
+    counting = [e for e in evidence
+                if e.level >= level and evidence_counts(e.kind, e.confirmed_at, e.revoked_at)]
+    counting.sort(key=lambda e: (e.valid_until or date.max, e.issued_on), reverse=True)
+    reasons = [Reason(kind=e.kind, issued_on=e.issued_on, valid_until=e.valid_until,
+                      by=by(e), evidence_id=e.id, course_slug=e.course_slug,
+                      note=e.note) for e in counting]
+    reasons += [Reason(kind=e.kind, issued_on=e.issued_on, valid_until=e.valid_until,
+                       by=by(e), evidence_id=e.id, note=e.note, counts=False)
+                for e in evidence if e.revoked_at is None
+                and e.kind in AWAITING_KINDS
+                and e.confirmed_at is None and e.level >= level]
+    if in_progress:
+        reasons.append(Reason(kind="enrolment", issued_on=None, valid_until=None,
+                              course_slug=enrolled_slug))
+    return reasons
+
+
 def evaluate(evidence: list[Evidence], level: int, today: date, in_progress: bool = False,
              enrolled_slug: str | None = None) -> tuple[CellStatus, date | None, list[Reason]]:
     """The status, the date it is valid until and the reasons, from one person's evidence.
@@ -119,34 +168,10 @@ def evaluate(evidence: list[Evidence], level: int, today: date, in_progress: boo
     the renewal course runs), an enrolment in a providing course ``in_progress``, else
     ``missing``.
     """
-    counting = [e for e in evidence if e.counts and e.level >= level]
-    counting.sort(key=lambda e: (e.valid_until or date.max, e.issued_on), reverse=True)
-    reasons = [Reason(kind=e.kind, issued_on=e.issued_on, valid_until=e.valid_until,
-                      by=_by_label(e), evidence_id=e.id, course_slug=e.course_slug,
-                      note=e.note) for e in counting]
-    reasons += [Reason(kind=e.kind, issued_on=e.issued_on, valid_until=e.valid_until,
-                       by=_by_label(e), evidence_id=e.id, note=e.note, counts=False)
-                for e in evidence if e.revoked_at is None
-                and e.kind in ("external", "on_the_job")
-                and e.confirmed_at is None and e.level >= level]
-    if in_progress:
-        reasons.append(Reason(kind="enrolment", issued_on=None, valid_until=None,
-                              course_slug=enrolled_slug))
-    valid = [e for e in counting if e.valid_until is None or e.valid_until >= today]
-    if valid:
-        best = valid[0]
-        if best.valid_until is None:
-            return CellStatus.VALID, None, reasons
-        if best.valid_until <= today + timedelta(days=30):
-            return CellStatus.EXPIRING_30, best.valid_until, reasons
-        if best.valid_until <= today + timedelta(days=90):
-            return CellStatus.EXPIRING_90, best.valid_until, reasons
-        return CellStatus.VALID, best.valid_until, reasons
-    if counting:
-        return CellStatus.EXPIRED, counting[0].valid_until, reasons
-    if in_progress:
-        return CellStatus.IN_PROGRESS, None, reasons
-    return CellStatus.MISSING, None, reasons
+    status, valid_until = _status_from(
+        [e.valid_until for e in evidence if e.counts and e.level >= level], today, in_progress)
+    return status, valid_until, _reasons(evidence, level, _by_label, in_progress,
+                                         enrolled_slug)
 
 
 def providing_slugs(qualification_ids: list[int]) -> dict[int, list[str]]:
@@ -228,6 +253,55 @@ def requirements_of(organisation: Organisation, user_ids: list[int] | None = Non
     return needs, roles
 
 
+#: up to this many people the matrix names them in its queries; more read the company's
+#: members through a subquery (bound parameters stay few on every backend)
+_LISTED_PEOPLE = 1_000
+
+
+def _counting_valid_untils(person_condition, qualification_ids: list[int]
+                           ) -> dict[tuple[int, int], list[tuple[int, date | None]]]:
+    """(user id, qualification id) → [(level, valid_until)] of the evidence that counts.
+
+    Plain columns of every row the statuses need, nothing else: no ORM objects, no notes,
+    no names (those are read for the shown page only, ``_page_evidence``).
+    """
+    found: dict[tuple[int, int], list[tuple[int, date | None]]] = defaultdict(list)
+    for user_id, qualification_id, level, valid_until in db.session.execute(
+        select(Evidence.user_id, Evidence.qualification_id, Evidence.level,
+               Evidence.valid_until)
+        .where(person_condition, Evidence.qualification_id.in_(qualification_ids),
+               counting_evidence_condition())
+    ):
+        found[(user_id, qualification_id)].append((level, valid_until))
+    return found
+
+
+def _page_evidence(user_ids: list[int], qualification_ids: list[int]
+                   ) -> dict[tuple[int, int], list]:
+    """(user id, qualification id) → the evidence rows the reasons show, for a few people:
+    the columns ``_reasons`` reads plus ``by``, the name of who confirmed or entered it."""
+    found: dict[tuple[int, int], list] = defaultdict(list)
+    if not user_ids or not qualification_ids:
+        return found
+    confirmer, creator = aliased(User), aliased(User)
+    query = (
+        select(Evidence.id, Evidence.user_id, Evidence.qualification_id, Evidence.level,
+               Evidence.kind, Evidence.course_slug, Evidence.issued_on, Evidence.valid_until,
+               Evidence.confirmed_at, Evidence.revoked_at, Evidence.note,
+               func.coalesce(case((Evidence.confirmed_by_id.is_not(None), confirmer.name),
+                                  else_=creator.name), "").label("by"))
+        .outerjoin(confirmer, confirmer.id == Evidence.confirmed_by_id)
+        .outerjoin(creator, creator.id == Evidence.created_by_id)
+        .where(Evidence.qualification_id.in_(qualification_ids))
+        .order_by(Evidence.id)
+    )
+    for start in range(0, len(user_ids), _LISTED_PEOPLE):  # exports: all rows, in batches
+        batch = user_ids[start:start + _LISTED_PEOPLE]
+        for item in db.session.execute(query.where(Evidence.user_id.in_(batch))):
+            found[(item.user_id, item.qualification_id)].append(item)
+    return found
+
+
 def matrix(organisation: Organisation, today: date, filters: MatrixFilters | None = None, *,
            viewer_role: str | None = "manager", page: int = 1, per_page: int = PAGE_SIZE) -> Matrix:
     """People holding roles × the qualifications their roles require, with status and reasons.
@@ -237,6 +311,10 @@ def matrix(organisation: Organisation, today: date, filters: MatrixFilters | Non
     do not count; an enrolment shows as ``in_progress`` only where enrolments are visible.
     ``viewer_role=None`` applies no profile (counts for aggregates only). The caller logs
     the view in the access log. ``per_page=0`` returns every row (exports).
+
+    The counts and the status filter need every matching row's statuses, so those come
+    from plain columns of all rows; the reasons (evidence, issued, by whom) are read and
+    built for the returned page only (bench/qualifications.py, docs/performance.md).
     """
     filters = filters or MatrixFilters()
     members = select(Membership.user_id, User.name, Department.name).join(
@@ -250,7 +328,9 @@ def matrix(organisation: Organisation, today: date, filters: MatrixFilters | Non
             select(RoleHolder.user_id).where(RoleHolder.role_id == filters.role_id)))
     people = {user_id: (name, department or "") for user_id, name, department
               in db.session.execute(members)}
-    needs, roles = requirements_of(organisation)
+    filtered = bool(filters.department_id or filters.role_id)
+    needs, roles = requirements_of(
+        organisation, list(people) if filtered and len(people) <= _LISTED_PEOPLE else None)
     needs = {user_id: need for user_id, need in needs.items() if user_id in people and need}
     if filters.qualification_id:
         needs = {user_id: {filters.qualification_id: need[filters.qualification_id]}
@@ -266,20 +346,18 @@ def matrix(organisation: Organisation, today: date, filters: MatrixFilters | Non
                      key=lambda c: c.qualification.title_de.casefold())
 
     user_ids = list(needs)
-    evidence: dict[tuple[int, int], list[Evidence]] = defaultdict(list)
-    if user_ids:
+    if len(user_ids) <= _LISTED_PEOPLE:
+        person_condition = Evidence.user_id.in_(user_ids)
+        enrolled_condition = Enrolment.user_id.in_(user_ids)
+    else:
         member_ids = select(Membership.user_id).where(
             Membership.organisation_id == organisation.id)
-        for item in db.session.scalars(
-            select(Evidence).where(Evidence.user_id.in_(member_ids),
-                                   Evidence.qualification_id.in_(list(column_levels)))
-        ):
-            evidence[(item.user_id, item.qualification_id)].append(item)
+        person_condition = Evidence.user_id.in_(member_ids)
+        enrolled_condition = Enrolment.user_id.in_(member_ids)
+    counting = _counting_valid_untils(person_condition, list(column_levels)) if user_ids else {}
     slugs = providing_slugs(list(column_levels))
     all_slugs = {slug for values in slugs.values() for slug in values}
-    enrolled = _open_enrolments(Enrolment.user_id.in_(
-        select(Membership.user_id).where(Membership.organisation_id == organisation.id)),
-        all_slugs)
+    enrolled = _open_enrolments(enrolled_condition, all_slugs) if user_ids else {}
     consented = consenting_user_ids(user_ids, organisation.id) if user_ids else set()
     if viewer_role is None:
         visible_with = visible_without = frozenset((STATUS_FIELD, PROGRESS_FIELD))
@@ -287,37 +365,64 @@ def matrix(organisation: Organisation, today: date, filters: MatrixFilters | Non
         visible_with = fields_visible(viewer_role, True, organisation)
         visible_without = fields_visible(viewer_role, False, organisation)
 
-    rows = []
+    # every matching row's statuses: qualification id → (status, valid_until, enrolled slug),
+    # None where the profile hides the person's status
+    scored: list[tuple[int, dict[int, tuple[CellStatus, date | None, str | None] | None]]] = []
     counts = {str(status): 0 for status in STATUSES}
+    no_slugs: set[str] = set()
     for user_id in sorted(user_ids, key=lambda uid: (people[uid][0].casefold(), uid)):
         visible = visible_with if user_id in consented else visible_without
-        cells = {}
+        shows_status = STATUS_FIELD in visible
+        open_slugs = enrolled.get(user_id, no_slugs) if PROGRESS_FIELD in visible else no_slugs
+        statuses: dict[int, tuple[CellStatus, date | None, str | None] | None] = {}
         for qualification_id, level in needs[user_id].items():
-            if STATUS_FIELD not in visible:
-                cells[qualification_id] = Cell(qualification_id, level, None, hidden=True)
+            if not shows_status:
+                statuses[qualification_id] = None
                 continue
-            open_slugs = enrolled.get(user_id, set()) if PROGRESS_FIELD in visible else set()
-            slug = next((s for s in slugs.get(qualification_id, []) if s in open_slugs), None)
-            status, valid_until, reasons = evaluate(
-                evidence.get((user_id, qualification_id), []), level, today,
-                slug is not None, slug)
-            cells[qualification_id] = Cell(qualification_id, level, status, valid_until, reasons)
-        if filters.status and not any(c.status == filters.status for c in cells.values()):
+            slug = next((s for s in slugs.get(qualification_id, ()) if s in open_slugs), None)
+            status, valid_until = _status_from(
+                [until for have, until in counting.get((user_id, qualification_id), ())
+                 if have >= level], today, slug is not None)
+            statuses[qualification_id] = (status, valid_until, slug)
+        if filters.status and not any(value is not None and value[0] == filters.status
+                                      for value in statuses.values()):
             continue
-        for cell in cells.values():
-            if cell.status is not None:
-                counts[str(cell.status)] += 1
-        name, department = people[user_id]
-        rows.append(Row(user_id, name, department, roles.get(user_id, []), cells))
-    total = len(rows)
+        for value in statuses.values():
+            if value is not None:
+                counts[str(value[0])] += 1
+        scored.append((user_id, statuses))
+    total = len(scored)
     if per_page:
         pages = max(1, -(-total // per_page))
         page = min(max(page, 1), pages)
-        shown = rows[(page - 1) * per_page: page * per_page]
+        shown = scored[(page - 1) * per_page: page * per_page]
     else:
-        page, per_page, shown = 1, max(total, 1), rows
-    return Matrix(columns=columns, rows=shown, page=page, per_page=per_page, total=total,
+        page, per_page, shown = 1, max(total, 1), scored
+
+    evidence = _page_evidence([user_id for user_id, statuses in shown
+                               if any(value is not None for value in statuses.values())],
+                              list(column_levels))
+    rows = []
+    for user_id, statuses in shown:
+        cells = {}
+        for qualification_id, level in needs[user_id].items():
+            value = statuses[qualification_id]
+            if value is None:
+                cells[qualification_id] = Cell(qualification_id, level, None, hidden=True)
+                continue
+            status, valid_until, slug = value
+            reasons = _reasons(evidence.get((user_id, qualification_id), ()), level,
+                               _row_by, slug is not None, slug)
+            cells[qualification_id] = Cell(qualification_id, level, status, valid_until,
+                                           reasons)
+        name, department = people[user_id]
+        rows.append(Row(user_id, name, department, roles.get(user_id, []), cells))
+    return Matrix(columns=columns, rows=rows, page=page, per_page=per_page, total=total,
                   counts=counts)
+
+
+def _row_by(item) -> str:
+    return item.by
 
 
 @dataclass
