@@ -88,18 +88,18 @@ def statements_received(client: ActiveClient, statements: Sequence[Mapping[str, 
     :raises RequestError: 403 with the rule's section and what was wrong.
     """
     bound = client.binding.session_id if client.binding is not None else None
-    named = {sid for s in statements if (sid := session_id_of(s))}
-    sessions = _sessions(named | ({bound} if bound else set()))
-    for index, statement in enumerate(statements):
-        session_id = bound or session_id_of(statement)
+    # each statement's session id read once: this runs for every statement of every batch
+    session_ids = [bound or session_id_of(s) for s in statements]
+    sessions = _sessions({sid for sid in session_ids if sid})
+    for index, (statement, session_id) in enumerate(zip(statements, session_ids, strict=True)):
         session = sessions.get(session_id) if session_id else None
         try:
             if session is None:
-                if lms_only_verb(statement) and _known_registration(statement):
+                verb = lms_only_verb(statement)
+                if verb and _known_registration(statement):
                     raise Cmi5Violation(
                         "cmi5-9.3/lms-verbs",
-                        f"{lms_only_verb(statement)} statements in a cmi5 registration are "
-                        "made by the LMS only.")
+                        f"{verb} statements in a cmi5 registration are made by the LMS only.")
                 continue
             accept(statement, session, unit_state_for(session), now)
         except Cmi5Violation as violation:
