@@ -80,6 +80,12 @@ def _typed(hint: Any, value: Any) -> Any:
     return value
 
 
+def _default_of(f: dataclasses.Field) -> Any:
+    if f.default_factory is not dataclasses.MISSING:
+        return f.default_factory()
+    return f.default
+
+
 class Record:
     """Mixin giving dataclasses ``to_dict``/``from_dict`` for the JSON package."""
 
@@ -93,7 +99,7 @@ class Record:
         omit = self._omit_default
         return {
             f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)
-            if not (f.name in omit and getattr(self, f.name) == f.default)
+            if not (f.name in omit and getattr(self, f.name) == _default_of(f))
         }
 
     @classmethod
@@ -240,7 +246,7 @@ class PackageItem(Record):
     ``masteryScore``).
     """
 
-    _omit_default: ClassVar[tuple[str, ...]] = ("scorm_type", "entitlement_key")
+    _omit_default: ClassVar[tuple[str, ...]] = ("scorm_type", "entitlement_key", "blocks")
 
     identifier: str
     title: str
@@ -263,6 +269,9 @@ class PackageItem(Record):
     scorm_type: str | None = None
     #: cmi5 only: the AU's ``entitlementKey`` (courseStructure value)
     entitlement_key: str | None = None
+    #: cmi5 only: the ids (from ``cmi5.xml``) of the blocks the AU sits in, outermost
+    #: first; the LMS writes "satisfied" for a block once all its AUs are satisfied
+    blocks: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -1,7 +1,9 @@
 """Reading a cmi5 course structure (``cmi5.xml``): the course, its blocks and AUs.
 
-AUs are listed in document order (blocks flattened). A relative ``url`` is a file of the
-package, an absolute one a remote AU that the package does not contain.
+AUs are listed in document order; each names the blocks it sits in (outermost first),
+which is all the LMS needs of blocks (a block is satisfied when all its AUs are). A
+relative ``url`` is a file of the package, an absolute one a remote AU that the package
+does not contain.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ class Cmi5Au:
     title: str
     url: str
     line: int
-    block: str | None = None
+    #: ids of the enclosing blocks, outermost first
+    blocks: list[str] = field(default_factory=list)
     move_on: str = "NotApplicable"
     mastery_score: float | None = None
     launch_method: str = "AnyWindow"
@@ -81,22 +84,30 @@ def read_cmi5_structure(content: bytes, sink: DiagnosticSink,
                    "cmi5.xml needs a <course id=\"…\">")
         return None
     structure = Cmi5Structure(course.attribute("id") or "", _text(course, "title"))
-    seen: set[str] = set()
-    _collect(root, None, structure, seen, sink, files)
+    _collect(root, [], structure, set(), set(), sink, files)
     if not structure.aus and not any(d.is_error for d in sink.items):
         sink.error(root.line, 1, "package-manifest", "the course structure has no <au>")
     return structure
 
 
-def _collect(parent: Element, block: str | None, structure: Cmi5Structure, seen: set[str],
-             sink: DiagnosticSink, files: set[str]) -> None:
+def _collect(parent: Element, blocks: list[str], structure: Cmi5Structure, seen: set[str],
+             seen_blocks: set[str], sink: DiagnosticSink, files: set[str]) -> None:
     for child in parent.children:
         if child.namespace != NAMESPACE:
             continue  # extensions of other namespaces are allowed and ignored
         if child.name == "block":
-            _collect(child, child.attribute("id") or block, structure, seen, sink, files)
+            identifier = (child.attribute("id") or "").strip()
+            if not identifier:
+                sink.error(child.line, 1, "package-manifest", "<block> has no id")
+                continue
+            if identifier in seen_blocks:
+                sink.error(child.line, 1, "package-manifest",
+                           f"block id '{identifier}' is used twice")
+                continue
+            seen_blocks.add(identifier)
+            _collect(child, [*blocks, identifier], structure, seen, seen_blocks, sink, files)
         elif child.name == "au":
-            au = _au(child, block, sink, files)
+            au = _au(child, blocks, sink, files)
             if au is None:
                 continue
             if au.identifier in seen:
@@ -107,7 +118,7 @@ def _collect(parent: Element, block: str | None, structure: Cmi5Structure, seen:
             structure.aus.append(au)
 
 
-def _au(element: Element, block: str | None, sink: DiagnosticSink,
+def _au(element: Element, blocks: list[str], sink: DiagnosticSink,
         files: set[str]) -> Cmi5Au | None:
     identifier = (element.attribute("id") or "").strip()
     if not identifier:
@@ -118,7 +129,7 @@ def _au(element: Element, block: str | None, sink: DiagnosticSink,
         sink.error(element.line, 1, "package-launch-missing", f"AU '{identifier}' has no <url>")
         return None
     au = Cmi5Au(identifier=identifier, title=_text(element, "title") or identifier, url=url,
-                line=element.line, block=block)
+                line=element.line, blocks=list(blocks))
     target = file_of(url)
     if target is not None and target not in files:
         sink.error(element.find("url").line, 1, "package-launch-missing",

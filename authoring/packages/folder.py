@@ -62,7 +62,7 @@ def read_package_folder(folder: Path, name: str,
                 launch=au.url if au.is_remote else f"{PACKAGES_DIR}/{name}/{au.url}",
                 parameters=au.launch_parameters, mastery_score=au.mastery_score,
                 move_on=au.move_on, launch_method=au.launch_method,
-                entitlement_key=au.entitlement_key,
+                entitlement_key=au.entitlement_key, blocks=list(au.blocks),
             )
             for au in parsed.aus
         ]

@@ -52,6 +52,8 @@ class Unit:
     mastery_score: float | None
     launch_parameters: str
     entitlement_key: str | None = None
+    #: LMS-generated ids of the blocks the AU sits in, outermost first
+    blocks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -142,7 +144,8 @@ def abandon_open_sessions(user, registration: str, now: datetime) -> list[Cmi5Se
 
 def write_satisfied(user, session: Cmi5Session, activity_id: str, title: str, kind: str | None,
                     now: datetime, *, session_id: str | None = None) -> None:
-    """Record ``satisfied`` for an AU or the lesson's cmi5 course, once per registration."""
+    """Record ``satisfied`` for an AU, a block or the lesson's cmi5 course, once per
+    registration."""
     state = _unit_state(session.registration, activity_id, session.user_id,
                         session.course_id, session.lesson_id)
     if state.satisfied_at is not None:
@@ -156,19 +159,34 @@ def write_satisfied(user, session: Cmi5Session, activity_id: str, title: str, ki
     record_statements([statement], now, authority=client.authority)
 
 
+def _blocks_innermost_first(units: list[dict]) -> list[str]:
+    """Every block the units sit in, deeper blocks before their parents (document order
+    among equals): a block's satisfied follows those of the blocks it holds."""
+    depth: dict[str, int] = {}
+    for unit in units:
+        for level, block in enumerate(unit.get("blocks") or ()):
+            depth.setdefault(block, level)
+    order = list(depth)
+    return sorted(order, key=lambda block: (-depth[block], order.index(block)))
+
+
 def settle_move_on(user, session: Cmi5Session, now: datetime, *,
                    session_id: str | None = None) -> None:
-    """Write ``satisfied`` for every AU of the lesson whose moveOn holds, then for the
-    lesson's cmi5 course when all its AUs are satisfied (cmi5 9.3.9)."""
-    all_met = True
+    """Write ``satisfied`` for every AU of the lesson whose moveOn holds, then for each
+    block all of whose AUs (nested blocks' included) are satisfied, then for the lesson's
+    cmi5 course when all its AUs are (cmi5 9.3.9)."""
+    met: dict[str, bool] = {}
     for unit in session.units:
         state = _unit_state(session.registration, unit["activity_id"], session.user_id,
                             session.course_id, session.lesson_id)
         if state.satisfied_at is None and move_on_met(unit["move_on"], state):
             write_satisfied(user, session, unit["activity_id"], unit.get("title", ""), None,
                             now, session_id=session_id)
-        all_met = all_met and state.satisfied_at is not None
-    if all_met and session.course_activity_id not in {u["activity_id"] for u in session.units}:
+        met[unit["activity_id"]] = state.satisfied_at is not None
+    for block in _blocks_innermost_first(session.units):
+        if all(met[u["activity_id"]] for u in session.units if block in (u.get("blocks") or ())):
+            write_satisfied(user, session, block, "", c.TYPE_BLOCK, now, session_id=session_id)
+    if all(met.values()) and session.course_activity_id not in met:
         write_satisfied(user, session, session.course_activity_id, "", c.TYPE_COURSE, now,
                         session_id=session_id)
 
@@ -242,8 +260,8 @@ def launch(user, enrolment, lesson: LessonUnits, unit: Unit, client: LrsClient, 
         session_id=str(uuid.uuid4()), user_id=user.id, course_id=enrolment.course_id,
         lesson_id=lesson.lesson_id, registration=registration, activity_id=unit.activity_id,
         publisher_id=unit.publisher_id, course_activity_id=lesson.lesson_iri,
-        units=[{"activity_id": u.activity_id, "move_on": u.move_on, "title": u.title}
-               for u in lesson.units],
+        units=[{"activity_id": u.activity_id, "move_on": u.move_on, "title": u.title,
+                "blocks": list(u.blocks)} for u in lesson.units],
         client_id=client.id, launch_mode=mode, launch_method=unit.launch_method,
         move_on=unit.move_on, mastery_score=unit.mastery_score, launch_url=unit.url,
         fetch_hash=_sha(fetch_code), token_key=TOKEN_PREFIX + secrets.token_hex(12),

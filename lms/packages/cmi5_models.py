@@ -36,7 +36,9 @@ class Cmi5Session(db.Model):
     publisher_id: Mapped[str] = mapped_column(String(500), nullable=False)
     #: the lesson's IRI: the cmi5 "course" whose AUs ``units`` lists
     course_activity_id: Mapped[str] = mapped_column(String(500), nullable=False)
-    #: every AU of the lesson as ``{"activity_id", "move_on"}``: what "all satisfied" means
+    #: every AU of the lesson as ``{"activity_id", "move_on", "title", "blocks"}`` (blocks:
+    #: LMS-generated block ids, outermost first; absent in rows of before blocks): what
+    #: "all satisfied" means for the course and each block
     units: Mapped[list[dict]] = mapped_column(JSON, nullable=False)
     client_id: Mapped[int] = mapped_column(
         ForeignKey("lrs_clients.id", ondelete="CASCADE"), nullable=False)
@@ -65,7 +67,7 @@ class Cmi5Session(db.Model):
 
 
 class Cmi5UnitState(db.Model):
-    """An AU's (or the lesson's cmi5 course's) results in one registration."""
+    """An AU's (or a block's, or the lesson's cmi5 course's) results in one registration."""
 
     __tablename__ = "cmi5_unit_states"
     __table_args__ = (UniqueConstraint("registration", "activity_id"),)

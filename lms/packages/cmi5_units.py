@@ -47,6 +47,7 @@ def lesson_units(version, model, lesson, language: str) -> LessonUnits:
             mastery_score=item.mastery_score,
             launch_parameters=item.parameters or "",
             entitlement_key=item.entitlement_key,
+            blocks=tuple(c.block_iri(lesson_iri, block) for block in item.blocks),
         )
         for item in items
     )

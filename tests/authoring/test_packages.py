@@ -1,5 +1,6 @@
 """Package lessons: SCORM/cmi5 folders in a course source, their model, build and checks."""
 
+import dataclasses
 import io
 import stat
 import zipfile
@@ -139,8 +140,56 @@ def test_cmi5_structure_gives_aus_with_their_launch_data():
     assert (local.identifier, local.url, local.move_on, local.mastery_score) == (
         "https://example.com/au/1", "au1/index.html?mode=x", "CompletedAndPassed", 0.8)
     assert local.launch_parameters == '{"level": 1}' and local.entitlement_key == "KEY-1"
-    assert local.block == "https://example.com/block/1" and not local.is_remote
+    assert local.blocks == ["https://example.com/block/1"] and not local.is_remote
     assert remote.is_remote and remote.launch_method == "OwnWindow"
+    assert remote.blocks == ["https://example.com/block/1"]
+
+
+_NESTED = """<?xml version="1.0" encoding="utf-8"?>
+<courseStructure xmlns="https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd">
+  <course id="https://example.com/course"><title><langstring lang="de">K</langstring></title>
+  </course>
+  <block id="outer"><title><langstring lang="de">Außen</langstring></title>
+    <au id="a1"><title><langstring lang="de">1</langstring></title><url>a1.html</url></au>
+    <block id="inner"><title><langstring lang="de">Innen</langstring></title>
+      <au id="a2"><title><langstring lang="de">2</langstring></title><url>a2.html</url></au>
+    </block>
+  </block>
+  <au id="a3"><title><langstring lang="de">3</langstring></title><url>a3.html</url></au>
+</courseStructure>
+"""
+
+
+def test_cmi5_nested_blocks_give_each_au_its_block_path():
+    sink = DiagnosticSink("cmi5.xml")
+    structure = read_cmi5_structure(_NESTED.encode(), sink, {"a1.html", "a2.html", "a3.html"})
+    assert sink.items == []
+    assert [(au.identifier, au.blocks) for au in structure.aus] == [
+        ("a1", ["outer"]), ("a2", ["outer", "inner"]), ("a3", [])]
+
+
+@pytest.mark.parametrize("inner, expected", [
+    ('<block id="outer">', "block id 'outer' is used twice"),
+    ('<block id=" ">', "<block> has no id"),
+])
+def test_cmi5_blocks_need_an_id_used_once(inner, expected):
+    sink = DiagnosticSink("cmi5.xml")
+    read_cmi5_structure(_NESTED.replace('<block id="inner">', inner).encode(), sink,
+                        {"a1.html", "a2.html", "a3.html"})
+    assert [(d.code, expected in d.message) for d in sink.items] == [("package-manifest", True)]
+
+
+def test_block_path_is_in_the_model_only_where_set(course_dir):
+    _add_package(course_dir, "dsgvo", cmi5_files(), "dsgvo")
+    package = build_package(course_dir, today=TODAY)
+    (item,) = package.course.lesson("dsgvo").package.items
+    assert item.blocks == ["https://example.com/block/1"]
+    as_dict = item.to_dict()
+    assert as_dict["blocks"] == ["https://example.com/block/1"]
+    assert type(item).from_dict(as_dict) == item
+    outside = dataclasses.replace(item, blocks=[]).to_dict()
+    assert "blocks" not in outside  # packages (and hashes) of AUs outside blocks stay the same
+    assert type(item).from_dict(outside).blocks == []
 
 
 def test_cmi5_missing_au_file_and_bad_move_on_are_errors():

@@ -10,24 +10,40 @@ from tests.package_kit import package_lesson
 MODULE = "modules/01-einfuehrung"
 
 
-def cmi5_structure(aus: list[dict]) -> str:
-    """A ``cmi5.xml`` with the given AUs (id, url, moveOn, optional masteryScore, method)."""
-    blocks = []
-    for au in aus:
-        mastery = f' masteryScore="{au["mastery"]}"' if au.get("mastery") is not None else ""
-        method = f' launchMethod="{au["method"]}"' if au.get("method") else ""
-        blocks.append(f"""
+def _au_xml(au: dict) -> str:
+    mastery = f' masteryScore="{au["mastery"]}"' if au.get("mastery") is not None else ""
+    method = f' launchMethod="{au["method"]}"' if au.get("method") else ""
+    return f"""
     <au id="{au['id']}" moveOn="{au['move_on']}"{mastery}{method}>
       <title><langstring lang="de-DE">{au.get('title', 'Lerneinheit')}</langstring></title>
       <description><langstring lang="de-DE">AU</langstring></description>
       <url>{au['url']}</url>
-    </au>""")
+    </au>"""
+
+
+def cmi5_structure(aus: list[dict]) -> str:
+    """A ``cmi5.xml`` with the given AUs (id, url, moveOn, optional masteryScore, method,
+    and ``block``: consecutive AUs naming the same block id sit in one ``<block>``)."""
+    parts, open_block = [], None
+    for au in aus:
+        if au.get("block") != open_block:
+            if open_block is not None:
+                parts.append("\n  </block>")
+            open_block = au.get("block")
+            if open_block is not None:
+                parts.append(f"""
+  <block id="{open_block}">
+    <title><langstring lang="de-DE">Block</langstring></title>
+    <description><langstring lang="de-DE">Block</langstring></description>""")
+        parts.append(_au_xml(au))
+    if open_block is not None:
+        parts.append("\n  </block>")
     return f"""<?xml version="1.0" encoding="utf-8"?>
 <courseStructure xmlns="https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd">
   <course id="https://vendor.example/course/stapler">
     <title><langstring lang="de-DE">Stapler</langstring></title>
     <description><langstring lang="de-DE">Kurs</langstring></description>
-  </course>{''.join(blocks)}
+  </course>{''.join(parts)}
 </courseStructure>
 """
 

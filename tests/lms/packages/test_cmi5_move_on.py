@@ -157,3 +157,81 @@ def test_the_aus_own_completed_does_not_finish_the_lesson(client, tmp_path, make
     au = launch(client, user, enrolment, units, package_client)
     _play(au, au.statement("completed", result=COMPLETED))
     assert _lesson_status(user) in (None, "started")
+
+
+BLOCK_1, BLOCK_2 = "https://vendor.example/block/fahren", "https://vendor.example/block/laden"
+AU_3 = "https://vendor.example/au/abstellen"
+
+
+def test_a_block_is_satisfied_when_its_aus_are_then_the_course(client, tmp_path):
+    _course_row, user, enrolment, package_client, units = _setup(
+        client, tmp_path,
+        [{"id": AU_1, "url": "fahren/index.html", "move_on": "Completed", "block": BLOCK_1},
+         {"id": AU_2, "url": "laden/index.html", "move_on": "Completed", "block": BLOCK_1},
+         {"id": AU_3, "url": "abstellen/index.html", "move_on": "Passed", "block": BLOCK_2}])
+    block_1 = c.block_iri(units.lesson_iri, BLOCK_1)
+    block_2 = c.block_iri(units.lesson_iri, BLOCK_2)
+    assert block_1 == units.lesson_iri + "/block/https%3A%2F%2Fvendor.example%2Fblock%2Ffahren"
+    assert [u.blocks for u in units.units] == [(block_1,), (block_1,), (block_2,)]
+    au_ids = [u.activity_id for u in units.units]
+
+    first = launch(client, user, enrolment, units, package_client, unit_index=0)
+    _play(first, first.statement("completed", result=COMPLETED))
+    assert [s["object"]["id"] for s in _satisfied()] == [au_ids[0]]  # block 1 waits for AU 2
+
+    second = launch(client, user, enrolment, units, package_client, unit_index=1)
+    _play(second, second.statement("completed", result=COMPLETED))
+    assert [s["object"]["id"] for s in _satisfied()] == [au_ids[0], au_ids[1], block_1]
+    block_statement = _satisfied()[-1]
+    assert block_statement["object"]["definition"]["type"] == c.TYPE_BLOCK
+    assert block_statement["authority"] == package_client.authority
+    context = block_statement["context"]
+    assert context["registration"] == enrolment.registration
+    assert context["extensions"][c.SESSION_ID] == second.session.session_id
+    assert context["contextActivities"]["category"] == [{"id": c.CATEGORY_CMI5}]
+    assert context["contextActivities"]["grouping"] == [{"id": AU_2}]
+    assert _lesson_status(user) != "done"
+
+    third = launch(client, user, enrolment, units, package_client, unit_index=2)
+    _play(third, third.statement("passed", result=PASSED))
+    assert [s["object"]["id"] for s in _satisfied()] == [
+        au_ids[0], au_ids[1], block_1, au_ids[2], block_2, units.lesson_iri]
+    assert _satisfied()[-1]["object"]["definition"]["type"] == c.TYPE_COURSE
+    assert _lesson_status(user) == "done"  # block 1 was settled again, not written twice
+
+
+V = "https://vendor.example"
+NESTED = f"""<?xml version="1.0" encoding="utf-8"?>
+<courseStructure xmlns="https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd">
+  <course id="{V}/course/stapler">
+    <title><langstring lang="de-DE">Stapler</langstring></title></course>
+  <block id="{V}/block/aussen"><title><langstring lang="de-DE">A</langstring></title>
+    <au id="{V}/au/a" moveOn="NotApplicable">
+      <title><langstring lang="de-DE">A</langstring></title><url>a.html</url></au>
+    <block id="{V}/block/innen"><title><langstring lang="de-DE">I</langstring></title>
+      <au id="{V}/au/b" moveOn="NotApplicable">
+        <title><langstring lang="de-DE">B</langstring></title><url>b.html</url></au>
+    </block>
+  </block>
+</courseStructure>
+"""
+
+
+def test_nested_blocks_are_satisfied_innermost_first_at_registration(client, tmp_path):
+    files = {"cmi5.xml": NESTED, "a.html": "<title>A</title>", "b.html": "<title>B</title>"}
+    course = catalog.import_course(cmi5_course(tmp_path, SLUG, "stapler", files), None,
+                                   utcnow(), publish=True).version.course
+    user = make_user(name="Nina Nest", email="nina@example.org")
+    enrolment = enrol(user, course, user, utcnow())
+    package_client, _secret = lrs_services.create_client(
+        None, name=f"Paket {SLUG}/stapler", scopes=["statements/write"], now=utcnow())
+    db.session.commit()
+    model = catalog.load_version_model(course.published_version)
+    units = lesson_units(course.published_version, model, model.lesson("stapler-paket"), "de")
+    au = launch(client, user, enrolment, units, package_client, unit_index=0)
+    inner, outer = (c.block_iri(units.lesson_iri, f"{V}/block/{b}") for b in ("innen", "aussen"))
+    satisfied = _satisfied()
+    assert [s["object"]["id"] for s in satisfied] == [
+        units.units[0].activity_id, units.units[1].activity_id, inner, outer, units.lesson_iri]
+    sessions = {s["context"]["extensions"][c.SESSION_ID] for s in satisfied}
+    assert len(sessions) == 1 and au.session.session_id not in sessions  # cmi5 9.6.1
