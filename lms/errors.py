@@ -6,9 +6,10 @@ other exception reach a page or an API client as a stack trace.
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, redirect, render_template, request
 from flask_babel import gettext as _
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+from werkzeug.routing import RequestRedirect
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +83,28 @@ def render_error(status: int, message: str | None = None):
     return render_template("errors/error.html", status=status, title=title, detail=detail), status
 
 
+def redirect_without_trailing_slash():
+    """A 308 to the address without its trailing slash when only the slash made a 404.
+
+    Routes like ``/studio`` are declared without a slash; people type ``/studio/`` all the
+    same. Only a routing miss of a GET/HEAD is answered, never a 404 a view raised.
+    """
+    path = request.path
+    if (request.method not in ("GET", "HEAD") or request.url_rule is not None
+            or len(path) < 2 or not path.endswith("/")):
+        return None
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    try:
+        adapter.match(path.rstrip("/"), method=request.method)
+    except RequestRedirect:
+        return None
+    except (NotFound, MethodNotAllowed):
+        return None
+    query = request.query_string.decode("latin-1")
+    target = request.script_root + path.rstrip("/") + (f"?{query}" if query else "")
+    return redirect(target, code=308)
+
+
 def register_error_handlers(app: Flask) -> None:
     """Map domain errors, HTTP errors and unexpected exceptions to responses."""
 
@@ -92,6 +115,8 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException):
         code = error.code or 500
+        if code == 404 and (moved := redirect_without_trailing_slash()):
+            return moved
         description = None if code in EXPLANATIONS else error.description
         if code == 400 and getattr(error, "description", None) and "CSRF" in error.description:
             description = _("Das Formular ist abgelaufen. Bitte laden Sie die Seite neu.")

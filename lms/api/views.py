@@ -25,7 +25,7 @@ from lms.companies.assignments import assign_course
 from lms.companies.audit import record_access
 from lms.companies.exports import rows
 from lms.db import utcnow
-from lms.errors import DomainError, render_error
+from lms.errors import DomainError, redirect_without_trailing_slash, render_error
 from lms.extensions import csrf, db, limiter
 from lms.learning.enrolment import find_enrolment
 from lms.learning.models import Enrolment
@@ -79,6 +79,8 @@ def handle_unrouted(error: HTTPException):
     """App-level 404/405: the API's JSON under ``/api/``, the usual page elsewhere."""
     if request.path.startswith(bp.url_prefix + "/"):
         return handle_http_error(error)
+    if error.code == 404 and (moved := redirect_without_trailing_slash()):
+        return moved
     return render_error(error.code)
 
 

@@ -40,6 +40,18 @@ def test_404_page_in_both_languages(client, lang, expected):
     assert expected in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("path", ["/studio/", "/courses/", "/login/?next=%2Fstudio"])
+def test_a_trailing_slash_leads_to_the_page_without_it(client, path):
+    response = client.get(path)
+    assert response.status_code == 308
+    assert response.headers["Location"] == path.replace("/?", "?").rstrip("/")
+
+
+def test_a_trailing_slash_on_a_missing_page_stays_a_404(client):
+    assert client.get("/no-such-page/").status_code == 404
+    assert client.post("/studio/").status_code in (404, 405, 400)
+
+
 def test_json_error_for_json_clients(client):
     response = client.get("/does-not-exist", headers={"Accept": "application/json"})
     assert response.status_code == 404
