@@ -31,7 +31,7 @@ from lms.extensions import db
 from lms.forms import ActionForm
 from lms.learning import answer_files
 from lms.local_time import local_day
-from lms.qualifications import catalogue, evidence, exports, gaps, roles, status
+from lms.qualifications import catalogue, evidence, exports, gaps, matrix_page, roles, status
 from lms.qualifications.forms import (
     CsvForm,
     ExternalForm,
@@ -105,16 +105,19 @@ def show_matrix():
     page = _int_arg("page") or 1
     result = status.matrix(organisation, local_day(now), filters, page=page)
     labels = _filter_labels(organisation, filters)
-    with unit_of_work(refusals=()):
-        record_access(current_user, organisation, "view_qualification_matrix", now,
-                      detail=_detail(labels))
-    return render_template(
+    # rendered before the access log's commit, which would expire every loaded object
+    html = render_template(
         "qualifications/matrix.html", organisation=organisation, matrix=result,
+        rows=matrix_page.page_rows(result, exports.STATUS_LABELS),
         filters=filters, filter_labels=labels, roles=roles.company_roles(organisation),
         qualifications=catalogue.visible_qualifications(organisation),
         statuses=status.STATUSES, status_labels=exports.STATUS_LABELS,
         without_roles=status.count_members_without_roles(organisation),
         lang=language(), args={k: v for k, v in request.args.items() if k != "page"})
+    with unit_of_work(refusals=()):
+        record_access(current_user, organisation, "view_qualification_matrix", now,
+                      detail=_detail(labels))
+    return html
 
 
 def _full_matrix(organisation, now):
