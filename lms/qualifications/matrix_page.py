@@ -14,16 +14,9 @@ from flask import url_for
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
+from lms.qualifications.exports import KIND_LABELS
 from lms.qualifications.status import CellStatus, Matrix, Reason
 
-KIND_LABELS = {
-    "course": _l("ATLAS-Zertifikat"),
-    "module": _l("ATLAS-Modul abgeschlossen"),
-    "session": _l("Präsenztermin besucht"),
-    "external": _l("externes Zertifikat"),
-    "on_the_job": _l("Bestätigung am Arbeitsplatz"),
-    "enrolment": _l("im Kurs eingeschrieben"),
-}
 #: statuses whose cell links to closing the gap
 GAP_STATUSES = frozenset((CellStatus.MISSING, CellStatus.EXPIRED, CellStatus.EXPIRING_30))
 

@@ -8,6 +8,7 @@ company or the network's catalogue only).
 
 from datetime import date, datetime
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from lms.accounts.models import Organisation, User
@@ -76,7 +77,8 @@ def replace_requirements(actor: User, organisation: Organisation, role: JobRole,
                                         field="requirements")
         if not 1 <= level <= max(len(qualification.levels or []), 1):
             raise ValidationFailedError(
-                _("%(title)s hat die Stufen 1 bis %(count)s.", title=qualification.title_de,
+                _("%(title)s hat die Stufen 1 bis %(count)s.",
+                  title=qualification.title(str(get_locale() or "de")),
                   count=max(len(qualification.levels or []), 1)), field="requirements")
         wanted[qualification_id] = level
     for requirement in list(role.requirements):

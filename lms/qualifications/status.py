@@ -350,14 +350,16 @@ def _page_evidence(user_ids: list[int], qualification_ids: list[int]
 
 
 def matrix(organisation: Organisation, today: date, filters: MatrixFilters | None = None, *,
-           viewer_role: str | None = "manager", page: int = 1, per_page: int = PAGE_SIZE) -> Matrix:
+           viewer_role: str | None = "manager", page: int = 1, per_page: int = PAGE_SIZE,
+           language: str = "de") -> Matrix:
     """People holding roles × the qualifications their roles require, with status and reasons.
 
     Follows the company's visibility profile: where the viewer's role may not see a
     person's certificates, the person's cells are ``hidden`` (no status, no reasons) and
     do not count; an enrolment shows as ``in_progress`` only where enrolments are visible.
     ``viewer_role=None`` applies no profile (counts for aggregates only). The caller logs
-    the view in the access log. ``per_page=0`` returns every row (exports).
+    the view in the access log. ``per_page=0`` returns every row (exports). Columns are in
+    the order of their titles in ``language``.
 
     The counts and the status filter need every matching row's statuses, so those come
     from plain columns of all rows; the reasons (evidence, issued, by whom) are read and
@@ -390,7 +392,7 @@ def matrix(organisation: Organisation, today: date, filters: MatrixFilters | Non
         select(Qualification).where(Qualification.id.in_(list(column_levels))))}
     columns = sorted((Column(qualifications[qid], level) for qid, level in column_levels.items()
                       if qid in qualifications),
-                     key=lambda c: c.qualification.title_de.casefold())
+                     key=lambda c: c.qualification.title(language).casefold())
 
     user_ids = list(needs)
     listed = user_ids if len(user_ids) <= _LISTED_PEOPLE else None

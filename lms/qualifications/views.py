@@ -103,7 +103,8 @@ def show_matrix():
     now = utcnow()
     filters = _filters(organisation)
     page = _int_arg("page") or 1
-    result = status.matrix(organisation, local_day(now), filters, page=page)
+    result = status.matrix(organisation, local_day(now), filters, page=page,
+                           language=language())
     labels = _filter_labels(organisation, filters)
     # rendered before the access log's commit, which would expire every loaded object
     html = render_template(
@@ -122,7 +123,8 @@ def show_matrix():
 
 def _full_matrix(organisation, now):
     filters = _filters(organisation)
-    return filters, status.matrix(organisation, local_day(now), filters, per_page=0)
+    return filters, status.matrix(organisation, local_day(now), filters, per_page=0,
+                                  language=language())
 
 
 @bp.get("/export.xlsx")
@@ -370,8 +372,7 @@ def add_requirement(role_id: int):
     organisation = managed_organisation(current_user)
     role = roles.role_of(organisation, role_id)
     form = RequirementForm()
-    form.qualification_id.choices = [SelectChoice(q.id, q.title_de) for q in
-                                     catalogue.visible_qualifications(organisation)]
+    form.qualification_id.choices = _qualification_choices(organisation)
     if form.validate_on_submit():
         with unit_of_work(form, success=_("Anforderung gespeichert.")) as work:
             roles.set_requirement(current_user, organisation, role, form.qualification_id.data,
@@ -479,7 +480,9 @@ def _person_cells(organisation, user_id: int, today: date):
     for qualification_id, level in needs.get(user_id, {}).items():
         qualification = catalogue.qualification_for(organisation, qualification_id)
         cells.append((qualification, status.status_for(user_id, qualification_id, level, today)))
-    return sorted(cells, key=lambda pair: pair[0].title_de.casefold()), _roles.get(user_id, [])
+    lang = language()
+    return sorted(cells, key=lambda pair: pair[0].title(lang).casefold()), \
+        _roles.get(user_id, ())
 
 
 def _person_page(organisation, user_id: int, status_code: int = 200, **forms):
