@@ -31,7 +31,16 @@ from lms.extensions import db
 from lms.forms import ActionForm
 from lms.learning import answer_files
 from lms.local_time import local_day
-from lms.qualifications import catalogue, evidence, exports, gaps, matrix_page, roles, status
+from lms.qualifications import (
+    catalogue,
+    evidence,
+    exports,
+    gaps,
+    matrix_page,
+    records,
+    roles,
+    status,
+)
 from lms.qualifications.forms import (
     CsvForm,
     ExternalForm,
@@ -40,6 +49,7 @@ from lms.qualifications.forms import (
     LeadDaysForm,
     OnTheJobForm,
     PathStepForm,
+    QualificationEditForm,
     QualificationForm,
     RequirementForm,
     RoleForm,
@@ -434,8 +444,10 @@ def _catalogue_page(organisation, form=None, status_code: int = 200):
         SelectChoice(c.slug, c.published_version.title(language()))
         for c in assignable_courses()]
     return render_template("qualifications/catalogue.html", organisation=organisation,
-                           qualifications=catalogue.visible_qualifications(organisation),
-                           form=form, lang=language()), status_code
+                           qualifications=catalogue.visible_qualifications(
+                               organisation, include_archived=True),
+                           form=form, action_form=ActionForm(formdata=None),
+                           kind_labels=exports.KIND_LABELS, lang=language()), status_code
 
 
 @bp.get("/catalogue")
@@ -464,6 +476,47 @@ def create_qualification():
         if not work.failed:
             return redirect(url_for("qualifications.show_catalogue"))
     return _catalogue_page(organisation, form, 400)
+
+
+def _course_choices(form) -> None:
+    form.course_slug.choices = [SelectChoice("", _("– keiner –"))] + [
+        SelectChoice(c.slug, c.published_version.title(language()))
+        for c in assignable_courses()]
+
+
+@bp.route("/catalogue/<int:qualification_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_qualification(qualification_id: int):
+    organisation = managed_organisation(current_user)
+    qualification = records.own_qualification(current_user, organisation, qualification_id)
+    course_rule = next((r.course_slug for r in qualification.rules if r.kind == "course"), "")
+    form = QualificationEditForm(obj=qualification, course_slug=course_rule or "")
+    _course_choices(form)
+    if form.validate_on_submit():
+        with unit_of_work(form, success=_("Qualifikation gespeichert.")) as work:
+            records.edit_qualification(
+                current_user, organisation, qualification, title_de=form.title_de.data,
+                title_en=form.title_en.data or "", validity_months=form.validity_months.data,
+                course_slug=form.course_slug.data or None, now=utcnow())
+        if not work.failed:
+            return redirect(url_for("qualifications.show_catalogue"))
+    return render_template("qualifications/qualification_edit.html", organisation=organisation,
+                           qualification=qualification, form=form, lang=language()), (
+        400 if request.method == "POST" else 200)
+
+
+@bp.post("/catalogue/<int:qualification_id>/archive")
+@login_required
+def archive_qualification(qualification_id: int):
+    organisation = managed_organisation(current_user)
+    qualification = records.own_qualification(current_user, organisation, qualification_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    archived = not qualification.archived
+    commit_or_flash(lambda: records.archive_qualification(
+        current_user, organisation, qualification, archived, utcnow()),
+        _("Qualifikation archiviert.") if archived else _("Qualifikation wiederhergestellt."))
+    return redirect(url_for("qualifications.show_catalogue"))
 
 
 # --- a person's evidence ---------------------------------------------------------------
