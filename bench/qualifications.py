@@ -29,6 +29,7 @@ Then it times, through the Flask test client, with the company's manager (API to
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import random
 import statistics
@@ -333,6 +334,9 @@ def main() -> None:
                         help="the matrix page's address (timed if the app has it)")
     parser.add_argument("--export-path", default="/company/qualifications/export.xlsx",
                         help="the matrix XLSX export's address (timed if the app has it)")
+    parser.add_argument("--no-gc-freeze", action="store_true",
+                        help="leave the start-up objects to the garbage collector (wsgi.py "
+                             "freezes them after create_app(); by default so does this)")
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite",
                         help="a SQLite file in /tmp, or a throwaway schema in the PostgreSQL "
                              "of ATLAS_TEST_DATABASE_URL (or 127.0.0.1:5432/test)")
@@ -350,6 +354,11 @@ def main() -> None:
               f"companies, {built['network_people']} people, {built['network_cells']} "
               f"required cells, in {built['generation_seconds']} s "
               f"({args.backend})")
+        if not args.no_gc_freeze:  # as wsgi.py does after create_app()
+            gc.collect()
+            gc.freeze()
+        print(f"garbage collector: {'not frozen' if args.no_gc_freeze else 'frozen'} "
+              f"({len(gc.get_objects())} tracked objects outside the frozen set)")
         measure(app, built, args.requests, args.matrix_path, args.export_path)
 
 

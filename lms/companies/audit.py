@@ -49,6 +49,9 @@ ACTION_LABELS = {
     "view_qualification_evidence": _l("Qualifikationen und Nachweise einer Person angesehen"),
     "export_qualifications_xlsx": _l("Qualifikationsmatrix exportiert (Excel)"),
     "export_qualifications_pdf": _l("Qualifikationsmatrix als Audit-PDF erstellt"),
+    "qualification_changed": _l("Eigene Qualifikation geändert"),
+    "qualification_archived": _l("Eigene Qualifikation archiviert"),
+    "qualification_restored": _l("Eigene Qualifikation wiederhergestellt"),
 }
 
 #: page views of the same data by the same person within this window make one entry

@@ -10,6 +10,7 @@ on-the-job confirmations are a manager's statement and count at once.
 from collections import defaultdict
 from datetime import date, datetime
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
 
@@ -202,7 +203,8 @@ def add_external(actor: User, organisation: Organisation, user_id: int,
     _may_act_for(actor, organisation, user_id)
     _check_level(qualification, level)
     _check_dates(issued_on, valid_until, local_day(now))
-    media_type = answer_files.check(upload, qualification.title_de)
+    # the message names the qualification in the language it is read in
+    media_type = answer_files.check(upload, qualification.title(str(get_locale() or "de")))
     stored = answer_files.store(upload, media_type)
     evidence = Evidence(
         user_id=user_id, qualification_id=qualification.id, level=level, kind="external",

@@ -23,6 +23,15 @@ STATUS_LABELS = {
     "missing": _l("fehlt"),
 }
 HIDDEN_LABEL = _l("nicht sichtbar")
+#: what kind of evidence a reason names
+KIND_LABELS = {
+    "course": _l("ATLAS-Zertifikat"),
+    "module": _l("ATLAS-Modul abgeschlossen"),
+    "session": _l("Präsenztermin besucht"),
+    "external": _l("externes Zertifikat"),
+    "on_the_job": _l("Bestätigung am Arbeitsplatz"),
+    "enrolment": _l("im Kurs eingeschrieben"),
+}
 
 
 def cell_text(cell, language: str = "de") -> str:
@@ -80,7 +89,8 @@ def render_audit_pdf(matrix: Matrix, *, organisation_name: str, today: date, now
     document = render_template(
         "qualifications/audit.html", matrix=matrix, organisation_name=organisation_name,
         today=today, now=now, scope=scope, filters=filters, actor_name=actor_name,
-        statuses=STATUSES, status_labels=STATUS_LABELS, cell_text=cell_text, lang=language)
+        statuses=STATUSES, status_labels=STATUS_LABELS, kind_labels=KIND_LABELS,
+        cell_text=cell_text, lang=language)
     html = HTML(string=document, url_fetcher=inline_only_fetcher(), base_url="data:,")
     font_config, _ = weasyprint_resources()
     with warnings.catch_warnings():

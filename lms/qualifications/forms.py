@@ -52,6 +52,18 @@ class QualificationForm(FlaskForm):
                               validators=[Optional()])
 
 
+class QualificationEditForm(FlaskForm):
+    """A company's own qualification: titles, validity and the course whose certificate
+    counts (external certificates and confirmations on the job always count)."""
+
+    title_de = StringField(_l("Titel (deutsch)"), validators=[DataRequired(), Length(max=200)])
+    title_en = StringField(_l("Titel (englisch)"), validators=[Optional(), Length(max=200)])
+    validity_months = IntegerField(_l("Gültigkeit in Monaten (leer: unbegrenzt)"),
+                                   validators=[Optional(), NumberRange(1, 240)])
+    course_slug = SelectField(_l("Kurs, dessen Zertifikat nachweist (optional)"),
+                              validators=[Optional()])
+
+
 class GapForm(FlaskForm):
     qualification_id = SelectField(_l("Qualifikation"), coerce=int, validators=[DataRequired()])
     user_ids = SelectMultipleField(_l("Personen"), coerce=int, validators=[DataRequired()])

@@ -8,6 +8,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -164,20 +165,36 @@ def _renew_in(organisation: Organisation, today: date, now: datetime) -> int:
 
 def _notify(person: User, managers: list[User], qualification: Qualification,
             valid_until: date, course: Course | None) -> None:
-    # the notices go out in German, the company's working language, with the English title
-    title = qualification.title_de
-    course_line = (f"Der Kurs „{course.published_version.title('de')}“ ist Ihnen bis "
-                   f"{valid_until:%d.%m.%Y} zugewiesen." if course is not None else
-                   "Bitte sprechen Sie mit Ihrer Führungskraft über die Auffrischung.")
-    send_to_user(person, f"Ihre Qualifikation „{title}“ läuft ab",
-                 f"Guten Tag {person.name},\n\nIhre Qualifikation „{title}“ ist gültig bis "
-                 f"{valid_until:%d.%m.%Y}. {course_line}\n")
+    """The employee's notice and each manager's, each in the recipient's language (their
+    account's locale, as the course-assignment mail does)."""
+    language = person.locale or "de"
+    with force_locale(language):
+        title = qualification.title(language)
+        day = format_date(valid_until, "long")
+        if course is not None:
+            course_title = course.published_version.title(language) \
+                if course.published_version else course.slug
+            course_line = _("Der Kurs „%(course)s“ ist Ihnen bis %(date)s zugewiesen.",
+                            course=course_title, date=day)
+        else:
+            course_line = _("Bitte sprechen Sie mit Ihrer Führungskraft über die "
+                            "Auffrischung.")
+        subject = _("Ihre Qualifikation „%(title)s“ läuft ab", title=title)
+        body = _("Guten Tag %(name)s,\n\nIhre Qualifikation „%(title)s“ ist gültig bis "
+                 "%(date)s. %(course_line)s\n", name=person.name, title=title, date=day,
+                 course_line=course_line)
+    send_to_user(person, subject, body)
     for manager in managers:
-        send_to_user(manager, f"Auffrischung geplant: {person.name} – {title}",
-                     f"Die Qualifikation „{title}“ von {person.name} ist gültig bis "
-                     f"{valid_until:%d.%m.%Y}. "
-                     + ("Die Auffrischung ist zugewiesen.\n" if course is not None
-                        else "Kein Kurs vermittelt sie: bitte planen Sie die Auffrischung.\n"))
+        language = manager.locale or "de"
+        with force_locale(language):
+            title = qualification.title(language)
+            subject = _("Auffrischung geplant: %(name)s – %(title)s", name=person.name,
+                        title=title)
+            body = _("Die Qualifikation „%(title)s“ von %(name)s ist gültig bis %(date)s.",
+                     title=title, name=person.name, date=format_date(valid_until, "long"))
+            body += " " + (_("Die Auffrischung ist zugewiesen.") if course is not None else
+                           _("Kein Kurs vermittelt sie: bitte planen Sie die Auffrischung."))
+        send_to_user(manager, subject, body + "\n")
 
 
 # --- learning paths --------------------------------------------------------------------

@@ -70,7 +70,9 @@ def lms_user_logged_in(user, now):
 @hookimpl
 def lms_demo_data(now):
     from lms.qualifications.catalogue import seed_catalogue
+    from lms.qualifications.demo import seed_demo_qualifications
 
     added_q, added_r = seed_catalogue(now)
-    return [f"Qualifikationskatalog: {added_q} Qualifikationen, {added_r} Rollenvorlagen"
-            ] if added_q or added_r else []
+    lines = [f"Qualifikationskatalog: {added_q} Qualifikationen, {added_r} Rollenvorlagen"
+             ] if added_q or added_r else []
+    return lines + seed_demo_qualifications(now)

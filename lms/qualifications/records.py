@@ -1,5 +1,6 @@
-"""What the HR API changes beyond the pages' services: a qualification's fields, a role's
-whole list of requirements, and evidence entered without a file that awaits confirmation.
+"""Changes beyond creating things: a company's own qualification edited or archived (the
+catalogue page and the HR API), a role's whole list of requirements, and evidence entered
+without a file that awaits confirmation (the API).
 
 Creating qualifications and roles and giving or taking roles go through ``catalogue`` and
 ``roles`` directly; these functions follow the same rules (flush only, the manager's
@@ -8,16 +9,20 @@ company or the network's catalogue only).
 
 from datetime import date, datetime
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from lms.accounts.models import Organisation, User
 from lms.accounts.services import ensure_can_manage
+from lms.catalog.models import Course
+from lms.companies.audit import record_access
 from lms.errors import NotFoundError, PermissionDeniedError, ValidationFailedError
 from lms.extensions import db
 from lms.qualifications import roles
 from lms.qualifications.catalogue import qualification_for
 from lms.qualifications.evidence import AWAITING_KINDS, valid_until_for
-from lms.qualifications.models import Evidence, JobRole, Qualification
+from lms.qualifications.models import Evidence, EvidenceRule, JobRole, Qualification
 
 #: a company's own qualification may be valid this long at most (as on the catalogue page)
 MAX_VALIDITY_MONTHS = 240
@@ -76,7 +81,8 @@ def replace_requirements(actor: User, organisation: Organisation, role: JobRole,
                                         field="requirements")
         if not 1 <= level <= max(len(qualification.levels or []), 1):
             raise ValidationFailedError(
-                _("%(title)s hat die Stufen 1 bis %(count)s.", title=qualification.title_de,
+                _("%(title)s hat die Stufen 1 bis %(count)s.",
+                  title=qualification.title(str(get_locale() or "de")),
                   count=max(len(qualification.levels or []), 1)), field="requirements")
         wanted[qualification_id] = level
     for requirement in list(role.requirements):
@@ -85,6 +91,65 @@ def replace_requirements(actor: User, organisation: Organisation, role: JobRole,
     for qualification_id, level in wanted.items():
         roles.set_requirement(actor, organisation, role, qualification_id, level)
     return role
+
+
+def own_qualification(actor: User, organisation: Organisation, qualification_id: int
+                      ) -> Qualification:
+    """A qualification the company may change: its own, not the network's catalogue.
+
+    :raises NotFoundError: unknown, or another company's.
+    :raises PermissionDeniedError: one of the network's catalogue.
+    """
+    ensure_can_manage(actor, organisation)
+    qualification = qualification_for(organisation, qualification_id)
+    if qualification.organisation_id != organisation.id:
+        raise PermissionDeniedError(
+            _("Qualifikationen des Netzwerkkatalogs ändert nur das Netzwerk."))
+    return qualification
+
+
+def edit_qualification(actor: User, organisation: Organisation, qualification: Qualification,
+                       *, title_de: str, title_en: str, validity_months: int | None,
+                       course_slug: str | None, now: datetime) -> Qualification:
+    """The catalogue page's change of a company's own qualification (flush only).
+
+    The course whose certificate counts replaces the previous course rule; module and
+    session rules (from the API) and the external and on-the-job rules stay. Written to
+    the company's access log like the other changes of its settings.
+    """
+    update_qualification(actor, organisation, qualification, {
+        "title_de": title_de, "title_en": title_en or "", "validity_months": validity_months})
+    wanted = course_slug or None
+    if wanted is not None and wanted not in set(db.session.scalars(
+            select(Course.slug).where(Course.published_version_id.is_not(None)))):
+        raise ValidationFailedError(_("Diesen Kurs gibt es nicht."), field="course_slug")
+    current = [rule for rule in qualification.rules if rule.kind == "course"]
+    if [rule.course_slug for rule in current] != ([wanted] if wanted else []):
+        for rule in current:
+            qualification.rules.remove(rule)
+        if wanted:
+            qualification.rules.append(EvidenceRule(level=1, kind="course",
+                                                    course_slug=wanted))
+    db.session.flush()
+    record_access(actor, organisation, "qualification_changed", now,
+                  detail=qualification.title_de)
+    return qualification
+
+
+def archive_qualification(actor: User, organisation: Organisation,
+                          qualification: Qualification, archived: bool, now: datetime
+                          ) -> Qualification:
+    """Archive a company's own qualification, or take it back (flush only).
+
+    Archived, it is offered for no new requirement and no longer derived from
+    certificates; the requirements that name it, its evidence and the matrix's history
+    stay.
+    """
+    update_qualification(actor, organisation, qualification, {"archived": archived})
+    record_access(actor, organisation,
+                  "qualification_archived" if archived else "qualification_restored", now,
+                  detail=qualification.title_de)
+    return qualification
 
 
 def record_entered_evidence(actor: User, organisation: Organisation, person: User,

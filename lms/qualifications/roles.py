@@ -108,6 +108,9 @@ def set_requirement(actor: User, organisation: Organisation, role: JobRole,
         raise ValidationFailedError(_("Diese Stufe hat die Qualifikation nicht."), field="level")
     requirement = next((r for r in role.requirements
                         if r.qualification_id == qualification.id), None)
+    if requirement is None and qualification.archived:
+        raise ValidationFailedError(_("Diese Qualifikation ist archiviert."),
+                                    field="qualification_id")
     if requirement is None:
         requirement = RoleRequirement(qualification_id=qualification.id, level=level)
         role.requirements.append(requirement)

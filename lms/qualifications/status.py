@@ -116,25 +116,39 @@ def _by_label(evidence: Evidence) -> str:
     return person.name if person is not None else ""
 
 
+def status_rule(today: date) -> Callable[[list[date | None], bool],
+                                        tuple[CellStatus, date | None]]:
+    """The one rule for a cell on ``today``: from the ``valid_until`` of the evidence that
+    counts (``None`` means no expiry and beats every date) and whether the person is
+    enrolled in a providing course, the status and its date.
+
+    Used by ``evaluate`` (ORM rows) and by the matrix for every cell of a company; the
+    thresholds are computed once per day asked about, not once per cell.
+    """
+    soon, later = today + timedelta(days=30), today + timedelta(days=90)
+
+    def rule(valid_untils: list[date | None], in_progress: bool
+             ) -> tuple[CellStatus, date | None]:
+        if not valid_untils:
+            return (CellStatus.IN_PROGRESS if in_progress else CellStatus.MISSING), None
+        if None in valid_untils:
+            return CellStatus.VALID, None
+        best = max(valid_untils)
+        if best < today:
+            return CellStatus.EXPIRED, best
+        if best <= soon:
+            return CellStatus.EXPIRING_30, best
+        if best <= later:
+            return CellStatus.EXPIRING_90, best
+        return CellStatus.VALID, best
+
+    return rule
+
+
 def _status_from(valid_untils: list[date | None], today: date, in_progress: bool
                  ) -> tuple[CellStatus, date | None]:
-    """The status and its date from the ``valid_until`` of the evidence that counts.
-
-    The one rule for a cell, used by ``evaluate`` (ORM rows) and by the matrix (plain
-    columns of all its rows); ``None`` means no expiry and beats every date.
-    """
-    if not valid_untils:
-        return (CellStatus.IN_PROGRESS if in_progress else CellStatus.MISSING), None
-    if None in valid_untils:
-        return CellStatus.VALID, None
-    best = max(valid_untils)
-    if best < today:
-        return CellStatus.EXPIRED, best
-    if best <= today + timedelta(days=30):
-        return CellStatus.EXPIRING_30, best
-    if best <= today + timedelta(days=90):
-        return CellStatus.EXPIRING_90, best
-    return CellStatus.VALID, best
+    """The status and its date from the ``valid_until`` of the evidence that counts."""
+    return status_rule(today)(valid_untils, in_progress)
 
 
 def _reasons(evidence, level: int, by: Callable[[Any], str], in_progress: bool,
@@ -229,28 +243,50 @@ class MatrixFilters:
 
 
 def requirements_of(organisation: Organisation, user_ids: list[int] | None = None
-                    ) -> tuple[dict[int, dict[int, int]], dict[int, list[str]]]:
+                    ) -> tuple[dict[int, dict[int, int]], dict[int, tuple[str, ...]]]:
     """user id → {qualification id: highest level required}, and user id → role names.
 
     Only the company's own roles count; templates are held by nobody.
     """
-    query = (
-        select(RoleHolder.user_id, JobRole.id, JobRole.name, RoleRequirement.qualification_id,
-               RoleRequirement.level)
-        .join(JobRole, JobRole.id == RoleHolder.role_id)
-        .outerjoin(RoleRequirement, RoleRequirement.role_id == JobRole.id)
+    # the roles' requirements once, then who holds which role: a few thousand rows for a
+    # large company instead of one per holder and requirement
+    required: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for role_id, qualification_id, level in _plain_rows(
+        select(RoleRequirement.role_id, RoleRequirement.qualification_id, RoleRequirement.level)
+        .join(JobRole, JobRole.id == RoleRequirement.role_id)
         .where(JobRole.organisation_id == organisation.id)
+    ):
+        required[role_id].append((qualification_id, level))
+    query = (
+        select(RoleHolder.user_id, JobRole.id, JobRole.name)
+        .join(JobRole, JobRole.id == RoleHolder.role_id)
+        .where(JobRole.organisation_id == organisation.id)
+        .order_by(RoleHolder.id)
     )
     if user_ids is not None:
         query = query.where(RoleHolder.user_id.in_(user_ids))
     needs: dict[int, dict[int, int]] = defaultdict(dict)
-    roles: dict[int, list[str]] = defaultdict(list)
-    for user_id, _role_id, name, qualification_id, level in db.session.execute(query):
-        if name not in roles[user_id]:
-            roles[user_id].append(name)
-        if qualification_id is not None:
-            needs[user_id][qualification_id] = max(level, needs[user_id].get(qualification_id, 0))
-    return needs, roles
+    names: dict[int, tuple[str, ...]] = {}  # tuples: see _counting_valid_untils
+    for user_id, role_id, name in _plain_rows(query):
+        held = names.get(user_id, ())
+        if name not in held:
+            names[user_id] = held + (name,)
+        wanted = required.get(role_id)
+        if not wanted:
+            continue
+        need = needs[user_id]
+        for qualification_id, level in wanted:
+            if level > need.get(qualification_id, 0):
+                need[qualification_id] = level
+    return needs, names
+
+
+def _plain_rows(query):
+    """Core result rows through the session's connection, after a flush (as
+    ``session.execute`` would autoflush): for reads of many rows of plain columns, where
+    an ORM-enabled ``select`` costs several times as much per row."""
+    db.session.flush()
+    return db.session.connection().execute(query)
 
 
 #: up to this many people the matrix names them in its queries; more read the company's
@@ -258,21 +294,32 @@ def requirements_of(organisation: Organisation, user_ids: list[int] | None = Non
 _LISTED_PEOPLE = 1_000
 
 
-def _counting_valid_untils(person_condition, qualification_ids: list[int]
-                           ) -> dict[tuple[int, int], list[tuple[int, date | None]]]:
-    """(user id, qualification id) → [(level, valid_until)] of the evidence that counts.
+def _counting_valid_untils(user_ids: list[int] | None, organisation_id: int,
+                           qualification_ids: list[int]
+                           ) -> dict[tuple[int, int], tuple[tuple[int, date | None], ...]]:
+    """(user id, qualification id) → ((level, valid_until), …) of the evidence that counts.
 
     Plain columns of every row the statuses need, nothing else: no ORM objects, no notes,
-    no names (those are read for the shown page only, ``_page_evidence``).
+    no names (those are read for the shown page only, ``_page_evidence``). Read through
+    the session's connection: an ORM-enabled ``select`` of columns costs several times as
+    much per row (bench/qualifications.py). ``user_ids=None``: the company's members,
+    joined (one index probe per member instead of one per member and qualification).
     """
-    found: dict[tuple[int, int], list[tuple[int, date | None]]] = defaultdict(list)
-    for user_id, qualification_id, level, valid_until in db.session.execute(
-        select(Evidence.user_id, Evidence.qualification_id, Evidence.level,
-               Evidence.valid_until)
-        .where(person_condition, Evidence.qualification_id.in_(qualification_ids),
-               counting_evidence_condition())
-    ):
-        found[(user_id, qualification_id)].append((level, valid_until))
+    found: dict[tuple[int, int], tuple[tuple[int, date | None], ...]] = {}
+    query = select(Evidence.user_id, Evidence.qualification_id, Evidence.level,
+                   Evidence.valid_until).where(
+        Evidence.qualification_id.in_(qualification_ids), counting_evidence_condition())
+    if user_ids is None:
+        query = query.join(Membership, Membership.user_id == Evidence.user_id).where(
+            Membership.organisation_id == organisation_id)
+    else:
+        query = query.where(Evidence.user_id.in_(user_ids))
+    # tuples, not lists: the collector untracks tuples of plain values, so a large
+    # company's 15,000 entries never reach its oldest generation (full collections of the
+    # whole heap every request or two otherwise, docs/performance.md)
+    for user_id, qualification_id, level, valid_until in _plain_rows(query):
+        key = (user_id, qualification_id)
+        found[key] = found.get(key, ()) + ((level, valid_until),)
     return found
 
 
@@ -297,20 +344,22 @@ def _page_evidence(user_ids: list[int], qualification_ids: list[int]
     )
     for start in range(0, len(user_ids), _LISTED_PEOPLE):  # exports: all rows, in batches
         batch = user_ids[start:start + _LISTED_PEOPLE]
-        for item in db.session.execute(query.where(Evidence.user_id.in_(batch))):
+        for item in _plain_rows(query.where(Evidence.user_id.in_(batch))):
             found[(item.user_id, item.qualification_id)].append(item)
     return found
 
 
 def matrix(organisation: Organisation, today: date, filters: MatrixFilters | None = None, *,
-           viewer_role: str | None = "manager", page: int = 1, per_page: int = PAGE_SIZE) -> Matrix:
+           viewer_role: str | None = "manager", page: int = 1, per_page: int = PAGE_SIZE,
+           language: str = "de") -> Matrix:
     """People holding roles × the qualifications their roles require, with status and reasons.
 
     Follows the company's visibility profile: where the viewer's role may not see a
     person's certificates, the person's cells are ``hidden`` (no status, no reasons) and
     do not count; an enrolment shows as ``in_progress`` only where enrolments are visible.
     ``viewer_role=None`` applies no profile (counts for aggregates only). The caller logs
-    the view in the access log. ``per_page=0`` returns every row (exports).
+    the view in the access log. ``per_page=0`` returns every row (exports). Columns are in
+    the order of their titles in ``language``.
 
     The counts and the status filter need every matching row's statuses, so those come
     from plain columns of all rows; the reasons (evidence, issued, by whom) are read and
@@ -327,7 +376,7 @@ def matrix(organisation: Organisation, today: date, filters: MatrixFilters | Non
         members = members.where(Membership.user_id.in_(
             select(RoleHolder.user_id).where(RoleHolder.role_id == filters.role_id)))
     people = {user_id: (name, department or "") for user_id, name, department
-              in db.session.execute(members)}
+              in _plain_rows(members)}
     filtered = bool(filters.department_id or filters.role_id)
     needs, roles = requirements_of(
         organisation, list(people) if filtered and len(people) <= _LISTED_PEOPLE else None)
@@ -343,18 +392,17 @@ def matrix(organisation: Organisation, today: date, filters: MatrixFilters | Non
         select(Qualification).where(Qualification.id.in_(list(column_levels))))}
     columns = sorted((Column(qualifications[qid], level) for qid, level in column_levels.items()
                       if qid in qualifications),
-                     key=lambda c: c.qualification.title_de.casefold())
+                     key=lambda c: c.qualification.title(language).casefold())
 
     user_ids = list(needs)
-    if len(user_ids) <= _LISTED_PEOPLE:
-        person_condition = Evidence.user_id.in_(user_ids)
+    listed = user_ids if len(user_ids) <= _LISTED_PEOPLE else None
+    if listed is not None:
         enrolled_condition = Enrolment.user_id.in_(user_ids)
     else:
-        member_ids = select(Membership.user_id).where(
-            Membership.organisation_id == organisation.id)
-        person_condition = Evidence.user_id.in_(member_ids)
-        enrolled_condition = Enrolment.user_id.in_(member_ids)
-    counting = _counting_valid_untils(person_condition, list(column_levels)) if user_ids else {}
+        enrolled_condition = Enrolment.user_id.in_(select(Membership.user_id).where(
+            Membership.organisation_id == organisation.id))
+    counting = _counting_valid_untils(listed, organisation.id, list(column_levels)
+                                      ) if user_ids else {}
     slugs = providing_slugs(list(column_levels))
     all_slugs = {slug for values in slugs.values() for slug in values}
     enrolled = _open_enrolments(enrolled_condition, all_slugs) if user_ids else {}
@@ -365,48 +413,63 @@ def matrix(organisation: Organisation, today: date, filters: MatrixFilters | Non
         visible_with = fields_visible(viewer_role, True, organisation)
         visible_without = fields_visible(viewer_role, False, organisation)
 
-    # every matching row's statuses: qualification id → (status, valid_until, enrolled slug),
-    # None where the profile hides the person's status
-    scored: list[tuple[int, dict[int, tuple[CellStatus, date | None, str | None] | None]]] = []
-    counts = {str(status): 0 for status in STATUSES}
-    no_slugs: set[str] = set()
-    for user_id in sorted(user_ids, key=lambda uid: (people[uid][0].casefold(), uid)):
+    # The one rule (``status_rule``) for every cell of every matching row (21,000 at a
+    # large company), for the counts and the status filter. Only the matching people's
+    # ids are kept: the page's cells are scored again below. Keeping every cell alive
+    # until the end of the request sent tens of thousands of objects into the oldest
+    # garbage-collector generation per request and made full collections frequent.
+    rule = status_rule(today)
+    no_evidence: tuple = ()
+
+    def score(user_id: int) -> dict[int, tuple[CellStatus, date | None, str | None]] | None:
+        """qualification id → (status, valid_until, enrolled slug); None where the
+        profile hides the person's status."""
         visible = visible_with if user_id in consented else visible_without
-        shows_status = STATUS_FIELD in visible
-        open_slugs = enrolled.get(user_id, no_slugs) if PROGRESS_FIELD in visible else no_slugs
-        statuses: dict[int, tuple[CellStatus, date | None, str | None] | None] = {}
+        if STATUS_FIELD not in visible:
+            return None
+        open_slugs = enrolled.get(user_id) if PROGRESS_FIELD in visible else None
+        statuses = {}
         for qualification_id, level in needs[user_id].items():
-            if not shows_status:
-                statuses[qualification_id] = None
-                continue
-            slug = next((s for s in slugs.get(qualification_id, ()) if s in open_slugs), None)
-            status, valid_until = _status_from(
-                [until for have, until in counting.get((user_id, qualification_id), ())
-                 if have >= level], today, slug is not None)
+            slug = None
+            if open_slugs:
+                slug = next((s for s in slugs.get(qualification_id, ()) if s in open_slugs),
+                            None)
+            found = counting.get((user_id, qualification_id), no_evidence)
+            status, valid_until = rule([until for have, until in found if have >= level],
+                                       slug is not None)
             statuses[qualification_id] = (status, valid_until, slug)
-        if filters.status and not any(value is not None and value[0] == filters.status
-                                      for value in statuses.values()):
+        return statuses
+
+    counts = {str(status): 0 for status in STATUSES}
+    matching: list[int] = []
+    for user_id in sorted(user_ids, key=lambda uid: (people[uid][0].casefold(), uid)):
+        statuses = score(user_id)
+        if statuses is None:  # hidden: counts nowhere, matches no status
+            if not filters.status:
+                matching.append(user_id)
             continue
-        for value in statuses.values():
-            if value is not None:
-                counts[str(value[0])] += 1
-        scored.append((user_id, statuses))
-    total = len(scored)
+        values = [value[0] for value in statuses.values()]
+        if filters.status and filters.status not in values:
+            continue
+        for value in values:
+            counts[value] += 1
+        matching.append(user_id)
+    total = len(matching)
     if per_page:
         pages = max(1, -(-total // per_page))
         page = min(max(page, 1), pages)
-        shown = scored[(page - 1) * per_page: page * per_page]
+        shown_ids = matching[(page - 1) * per_page: page * per_page]
     else:
-        page, per_page, shown = 1, max(total, 1), scored
+        page, per_page, shown_ids = 1, max(total, 1), matching
+    shown = [(user_id, score(user_id)) for user_id in shown_ids]
 
     evidence = _page_evidence([user_id for user_id, statuses in shown
-                               if any(value is not None for value in statuses.values())],
-                              list(column_levels))
+                               if statuses is not None], list(column_levels))
     rows = []
     for user_id, statuses in shown:
         cells = {}
         for qualification_id, level in needs[user_id].items():
-            value = statuses[qualification_id]
+            value = None if statuses is None else statuses[qualification_id]
             if value is None:
                 cells[qualification_id] = Cell(qualification_id, level, None, hidden=True)
                 continue
@@ -416,7 +479,7 @@ def matrix(organisation: Organisation, today: date, filters: MatrixFilters | Non
             cells[qualification_id] = Cell(qualification_id, level, status, valid_until,
                                            reasons)
         name, department = people[user_id]
-        rows.append(Row(user_id, name, department, roles.get(user_id, []), cells))
+        rows.append(Row(user_id, name, department, list(roles.get(user_id, ())), cells))
     return Matrix(columns=columns, rows=rows, page=page, per_page=per_page, total=total,
                   counts=counts)
 

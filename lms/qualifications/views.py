@@ -31,7 +31,16 @@ from lms.extensions import db
 from lms.forms import ActionForm
 from lms.learning import answer_files
 from lms.local_time import local_day
-from lms.qualifications import catalogue, evidence, exports, gaps, roles, status
+from lms.qualifications import (
+    catalogue,
+    evidence,
+    exports,
+    gaps,
+    matrix_page,
+    records,
+    roles,
+    status,
+)
 from lms.qualifications.forms import (
     CsvForm,
     ExternalForm,
@@ -40,6 +49,7 @@ from lms.qualifications.forms import (
     LeadDaysForm,
     OnTheJobForm,
     PathStepForm,
+    QualificationEditForm,
     QualificationForm,
     RequirementForm,
     RoleForm,
@@ -103,23 +113,28 @@ def show_matrix():
     now = utcnow()
     filters = _filters(organisation)
     page = _int_arg("page") or 1
-    result = status.matrix(organisation, local_day(now), filters, page=page)
+    result = status.matrix(organisation, local_day(now), filters, page=page,
+                           language=language())
     labels = _filter_labels(organisation, filters)
-    with unit_of_work(refusals=()):
-        record_access(current_user, organisation, "view_qualification_matrix", now,
-                      detail=_detail(labels))
-    return render_template(
+    # rendered before the access log's commit, which would expire every loaded object
+    html = render_template(
         "qualifications/matrix.html", organisation=organisation, matrix=result,
+        rows=matrix_page.page_rows(result, exports.STATUS_LABELS),
         filters=filters, filter_labels=labels, roles=roles.company_roles(organisation),
         qualifications=catalogue.visible_qualifications(organisation),
         statuses=status.STATUSES, status_labels=exports.STATUS_LABELS,
         without_roles=status.count_members_without_roles(organisation),
         lang=language(), args={k: v for k, v in request.args.items() if k != "page"})
+    with unit_of_work(refusals=()):
+        record_access(current_user, organisation, "view_qualification_matrix", now,
+                      detail=_detail(labels))
+    return html
 
 
 def _full_matrix(organisation, now):
     filters = _filters(organisation)
-    return filters, status.matrix(organisation, local_day(now), filters, per_page=0)
+    return filters, status.matrix(organisation, local_day(now), filters, per_page=0,
+                                  language=language())
 
 
 @bp.get("/export.xlsx")
@@ -367,8 +382,7 @@ def add_requirement(role_id: int):
     organisation = managed_organisation(current_user)
     role = roles.role_of(organisation, role_id)
     form = RequirementForm()
-    form.qualification_id.choices = [SelectChoice(q.id, q.title_de) for q in
-                                     catalogue.visible_qualifications(organisation)]
+    form.qualification_id.choices = _qualification_choices(organisation)
     if form.validate_on_submit():
         with unit_of_work(form, success=_("Anforderung gespeichert.")) as work:
             roles.set_requirement(current_user, organisation, role, form.qualification_id.data,
@@ -430,8 +444,10 @@ def _catalogue_page(organisation, form=None, status_code: int = 200):
         SelectChoice(c.slug, c.published_version.title(language()))
         for c in assignable_courses()]
     return render_template("qualifications/catalogue.html", organisation=organisation,
-                           qualifications=catalogue.visible_qualifications(organisation),
-                           form=form, lang=language()), status_code
+                           qualifications=catalogue.visible_qualifications(
+                               organisation, include_archived=True),
+                           form=form, action_form=ActionForm(formdata=None),
+                           kind_labels=exports.KIND_LABELS, lang=language()), status_code
 
 
 @bp.get("/catalogue")
@@ -462,6 +478,47 @@ def create_qualification():
     return _catalogue_page(organisation, form, 400)
 
 
+def _course_choices(form) -> None:
+    form.course_slug.choices = [SelectChoice("", _("– keiner –"))] + [
+        SelectChoice(c.slug, c.published_version.title(language()))
+        for c in assignable_courses()]
+
+
+@bp.route("/catalogue/<int:qualification_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_qualification(qualification_id: int):
+    organisation = managed_organisation(current_user)
+    qualification = records.own_qualification(current_user, organisation, qualification_id)
+    course_rule = next((r.course_slug for r in qualification.rules if r.kind == "course"), "")
+    form = QualificationEditForm(obj=qualification, course_slug=course_rule or "")
+    _course_choices(form)
+    if form.validate_on_submit():
+        with unit_of_work(form, success=_("Qualifikation gespeichert.")) as work:
+            records.edit_qualification(
+                current_user, organisation, qualification, title_de=form.title_de.data,
+                title_en=form.title_en.data or "", validity_months=form.validity_months.data,
+                course_slug=form.course_slug.data or None, now=utcnow())
+        if not work.failed:
+            return redirect(url_for("qualifications.show_catalogue"))
+    return render_template("qualifications/qualification_edit.html", organisation=organisation,
+                           qualification=qualification, form=form, lang=language()), (
+        400 if request.method == "POST" else 200)
+
+
+@bp.post("/catalogue/<int:qualification_id>/archive")
+@login_required
+def archive_qualification(qualification_id: int):
+    organisation = managed_organisation(current_user)
+    qualification = records.own_qualification(current_user, organisation, qualification_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    archived = not qualification.archived
+    commit_or_flash(lambda: records.archive_qualification(
+        current_user, organisation, qualification, archived, utcnow()),
+        _("Qualifikation archiviert.") if archived else _("Qualifikation wiederhergestellt."))
+    return redirect(url_for("qualifications.show_catalogue"))
+
+
 # --- a person's evidence ---------------------------------------------------------------
 
 
@@ -476,7 +533,9 @@ def _person_cells(organisation, user_id: int, today: date):
     for qualification_id, level in needs.get(user_id, {}).items():
         qualification = catalogue.qualification_for(organisation, qualification_id)
         cells.append((qualification, status.status_for(user_id, qualification_id, level, today)))
-    return sorted(cells, key=lambda pair: pair[0].title_de.casefold()), _roles.get(user_id, [])
+    lang = language()
+    return sorted(cells, key=lambda pair: pair[0].title(lang).casefold()), \
+        _roles.get(user_id, ())
 
 
 def _person_page(organisation, user_id: int, status_code: int = 200, **forms):

@@ -486,10 +486,13 @@ def demo_site(tmp_path_factory):
 def _content_strings(db) -> set[str]:
     """Course content and proper names: text the English pass must not judge."""
     from lms.accounts.models import Department, Organisation, User
+    from lms.qualifications.models import Evidence, JobRole
 
     strings: set[str] = set()
+    # roles and evidence notes are what a company typed (the demo's in German)
     for model, columns in ((User, ("name",)), (Organisation, ("name", "city")),
-                           (Department, ("name",))):
+                           (Department, ("name",)), (JobRole, ("name", "description")),
+                           (Evidence, ("note",))):
         for row in db.session.scalars(select(model)):
             strings.update(str(getattr(row, c) or "") for c in columns)
     strings |= _course_strings(db)

@@ -80,3 +80,23 @@ def test_department_roles_follow_the_department(company):
     company.ben.membership.department_id = None
     assert roles.sync_department_roles(company.organisation, utcnow()) == (0, 1)
     assert db.session.scalar(select(RoleHolder).where(RoleHolder.role_id == role.id)) is None
+
+
+def test_renewal_notices_speak_each_recipient_s_language(app, import_real, company):
+    import_real("e-mobility")
+    now = utcnow()
+    set_lead_days(company.organisation, 60)
+    company.anna.email = company.manager.email = None  # notices land in the inbox
+    company.anna.locale, company.manager.locale = "en", "de"
+    _evidence(company, company.anna, local_day(now) + timedelta(days=30))
+    with app.test_request_context("/"):  # the request's own language is German
+        assert run_renewals(now) == 1
+    notices = {m.user_id: m for m in db.session.scalars(select(InboxMessage))}
+    anna, manager = notices[company.anna.id], notices[company.manager.id]
+    assert anna.subject == ("Your qualification “High voltage: electrotechnically "
+                            "instructed person (EuP)” expires")
+    assert anna.body.startswith(f"Dear {company.anna.name},")
+    assert "is assigned to you until" in anna.body and "E-Mobil" not in anna.subject
+    assert manager.subject == (f"Auffrischung geplant: {company.anna.name} – Hochvolt: "
+                               "elektrotechnisch unterwiesene Person (EuP)")
+    assert "Die Auffrischung ist zugewiesen." in manager.body
