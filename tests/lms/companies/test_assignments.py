@@ -169,6 +169,8 @@ def test_assigned_people_get_a_mail_after_commit_and_only_then(app, company, cou
     assert mail["Subject"].startswith("New course for you:")
     body = mail.get_content()
     assert company.organisation.name in body and "/courses/e-mobility" in body
+    assert body.startswith(f"Hello {person.name},") and "has assigned you the course" in body
+    assert "zugewiesen" not in body
     # the same assignment again, same due date: no second mail, no second row
     assign_course(company.manager, company.organisation, course, now=now,
                   user_ids=[person.id], due_on=local_day(now + timedelta(days=10)))
