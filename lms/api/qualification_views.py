@@ -200,8 +200,8 @@ def update_qualification(qualification_id: int):
             raise ApiError(422, _("archived ist true oder false."), "archived")
         changes["archived"] = body["archived"]
     with unit_of_work(refusals=()):
-        records.update_qualification(acting_manager(), current_organisation(), qualification,
-                                     changes)
+        records.change_qualification(acting_manager(), current_organisation(), qualification,
+                                     changes, utcnow())
     return jsonify(serializers.qualification(qualification))
 
 

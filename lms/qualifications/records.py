@@ -62,6 +62,26 @@ def update_qualification(actor: User, organisation: Organisation, qualification:
     return qualification
 
 
+def change_qualification(actor: User, organisation: Organisation, qualification: Qualification,
+                         changes: dict, now: datetime) -> Qualification:
+    """An HR system's change of a company's own qualification (API), in the access log.
+
+    The same entries as the catalogue page writes: archiving and restoring each their own,
+    any other change as ``qualification_changed``.
+    """
+    archived = changes.get("archived")
+    was_archived = qualification.archived
+    update_qualification(actor, organisation, qualification, changes)
+    if archived is not None and archived != was_archived:
+        record_access(actor, organisation,
+                      "qualification_archived" if archived else "qualification_restored", now,
+                      detail=qualification.title_de)
+    if set(changes) - {"archived"}:
+        record_access(actor, organisation, "qualification_changed", now,
+                      detail=qualification.title_de)
+    return qualification
+
+
 def replace_requirements(actor: User, organisation: Organisation, role: JobRole,
                          requirements: list[tuple[int, int]]) -> JobRole:
     """Set the role's required qualifications to exactly ``requirements`` (id, level).

@@ -65,6 +65,12 @@ def test_creates_and_updates_own_qualification(client, world, quals, bearer):
     assert "oee-analyse" not in {item["key"] for item in listed["items"]}
     listed = client.get("/api/v1/qualifications?archived=true", headers=bearer).get_json()
     assert "oee-analyse" in {item["key"] for item in listed["items"]}
+    # the HR system's changes are in the company's access log, like the catalogue page's
+    actions = [entry.action for entry in db.session.scalars(
+        select(AccessLogEntry).where(AccessLogEntry.organisation_id == world.org_a.id,
+                                     AccessLogEntry.action.like("qualification_%"))
+        .order_by(AccessLogEntry.id))]
+    assert actions == ["qualification_archived", "qualification_changed"]
 
 
 def test_same_title_gets_its_own_key_and_catalogue_is_read_only(client, world, quals,
