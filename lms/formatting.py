@@ -8,11 +8,40 @@ Templates never round or join units themselves: "10.0 h" beside "18 Std." was th
 
 from datetime import UTC, date, datetime
 
-from flask_babel import format_date, format_decimal, get_locale
+from babel import Locale, dates
+from flask_babel import format_decimal, get_locale, get_timezone, to_user_timezone
 from flask_babel import gettext as _
 
 #: one decimal place at most, none when the value is whole (10 → "10", 1.25 → "1,3")
 _ONE_DECIMAL = "#,##0.#"
+
+
+#: English pages are read in Europe: day before month and a 24-hour clock ("21/12/2026",
+#: "21 Dec 2026, 14:30"), not Babel's plain ``en`` (en_US: "12/21/26", "2:30 PM").
+_FORMAT_LOCALES = {"en": Locale.parse("en_GB")}
+
+
+def display_locale() -> Locale:
+    """The locale dates and times are written in: the user's, English as British English."""
+    locale = get_locale() or Locale.parse("de")
+    return _FORMAT_LOCALES.get(str(locale), locale)
+
+
+def format_date(value: date | datetime | None = None, format: str = "medium") -> str:
+    """A calendar date in the user's locale; an instant is first moved to Europe/Berlin."""
+    if isinstance(value, datetime):
+        value = to_user_timezone(value)
+    return dates.format_date(value, format, locale=display_locale())
+
+
+def format_datetime(value: datetime | None = None, format: str = "medium") -> str:
+    """An instant in Europe/Berlin in the user's locale (the ``datetimeformat`` filter)."""
+    return dates.format_datetime(value, format, tzinfo=get_timezone(), locale=display_locale())
+
+
+def format_time(value: datetime | None = None, format: str = "medium") -> str:
+    """The clock time of an instant in Europe/Berlin (the ``timeformat`` filter)."""
+    return dates.format_time(value, format, tzinfo=get_timezone(), locale=display_locale())
 
 
 def format_number(value: float | int | None, pattern: str = _ONE_DECIMAL) -> str:

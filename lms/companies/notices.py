@@ -3,12 +3,13 @@
 from datetime import date, datetime
 
 from flask import current_app
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from lms.accounts.inbox import send_to_user
 from lms.accounts.models import Organisation, User
 from lms.catalog.models import Course
+from lms.formatting import format_date
 
 
 def _due_day(due_at: datetime | date | None) -> date | None:

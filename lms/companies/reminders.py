@@ -8,7 +8,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 from flask import url_for
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -18,6 +18,7 @@ from lms.accounts.models import Membership, Organisation, User
 from lms.companies.assignments import assignment_statuses
 from lms.companies.models import Assignment, SentReminder
 from lms.extensions import db
+from lms.formatting import format_date
 from lms.learning.models import CourseProgress, Enrolment
 from lms.local_time import local_day
 

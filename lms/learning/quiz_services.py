@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -29,6 +29,7 @@ from lms.errors import (
     ValidationFailedError,
 )
 from lms.extensions import db
+from lms.formatting import format_datetime
 from lms.learning import answer_files, statements
 from lms.learning.answer_models import MAX_RESPONSE, QuizAnswer
 from lms.learning.models import Enrolment, QuizAttempt, QuizAttemptGrant

@@ -15,7 +15,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from flask_babel import format_date, get_locale, ngettext
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -27,6 +27,7 @@ from lms.catalog.outline import build_outline
 from lms.catalog.views import label_context, version_media_url
 from lms.db import utcnow
 from lms.errors import DomainError
+from lms.formatting import format_date
 from lms.learning import checks as check_services
 from lms.learning import enrolment as enrolments
 from lms.learning import player, quiz_form, version_move

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 from lms import labels
 from lms.catalog.models import Course
 from lms.extensions import db
+from lms.formatting import format_date, format_datetime
 
 #: sections with at most this many entries show each entry as a card, longer ones a table
 CARD_LIMIT = 2

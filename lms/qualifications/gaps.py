@@ -8,7 +8,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -20,6 +20,7 @@ from lms.companies.assignments import assign_course
 from lms.companies.models import Assignment
 from lms.errors import ValidationFailedError
 from lms.extensions import db
+from lms.formatting import format_date
 from lms.learning.models import CourseProgress, LessonProgress
 from lms.local_time import local_day
 from lms.qualifications.evidence import DONE

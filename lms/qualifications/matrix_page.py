@@ -11,9 +11,9 @@ from datetime import date
 from urllib.parse import urlencode
 
 from flask import url_for
-from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
+from lms.formatting import format_date
 from lms.qualifications.exports import KIND_LABELS
 from lms.qualifications.status import CellStatus, Matrix, Reason
 

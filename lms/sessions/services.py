@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import url_for
-from flask_babel import force_locale, format_datetime
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased, selectinload
@@ -23,6 +23,7 @@ from lms.catalog.models import Course, CourseTrainer
 from lms.catalog.trainers import is_course_trainer
 from lms.errors import NotFoundError, PermissionDeniedError, ValidationFailedError
 from lms.extensions import db
+from lms.formatting import format_datetime
 from lms.learning.enrolment import active_enrolment
 from lms.sessions.models import CourseSession, SessionRegistration
 

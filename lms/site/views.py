@@ -21,6 +21,10 @@ bp.add_app_template_filter(formatting.format_hours, "hours")
 bp.add_app_template_filter(formatting.format_minutes_as_hours, "minutes_as_hours")
 bp.add_app_template_filter(formatting.course_title, "course_title")
 bp.add_app_template_filter(formatting.format_iso_date, "isodate")
+# Flask-Babel's date filters write English as en_US; these replace them (British English).
+bp.add_app_template_filter(formatting.format_date, "dateformat")
+bp.add_app_template_filter(formatting.format_datetime, "datetimeformat")
+bp.add_app_template_filter(formatting.format_time, "timeformat")
 
 
 @bp.get("/")

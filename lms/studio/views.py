@@ -21,7 +21,7 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import format_date, get_locale, ngettext
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
@@ -34,6 +34,7 @@ from lms.catalog.subjects import active_subjects
 from lms.catalog.views import SVG_POLICY
 from lms.db import utcnow
 from lms.extensions import db
+from lms.formatting import format_date
 from lms.local_time import local_day
 from lms.security import CONTENT_SECURITY_POLICY
 from lms.studio import drafts, services

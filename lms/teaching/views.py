@@ -6,7 +6,7 @@ log in the same unit of work.
 """
 
 from flask import Response, abort, redirect, render_template, request, url_for
-from flask_babel import format_datetime, format_decimal, get_locale
+from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -15,6 +15,7 @@ from lms.catalog.version_content import content_for
 from lms.db import utcnow
 from lms.errors import ValidationFailedError
 from lms.extensions import db
+from lms.formatting import display_locale, format_datetime
 from lms.forms import ActionForm
 from lms.learning.models import QuizAttempt
 from lms.learning.quiz_services import attempts_left, extra_attempts
@@ -80,7 +81,7 @@ def list_participants(slug: str):
     page_number = request.args.get("page", 1, type=int) or 1
     with unit_of_work(refusals=()):
         page = participants.participants_page(course, filters, page_number)
-        participants.result_cells(page, get_locale())
+        participants.result_cells(page, display_locale())
         record_trainer_access(current_user, course, [row.user_id for row in page.rows],
                               "trainer_view_participants", utcnow())
     return render_template(

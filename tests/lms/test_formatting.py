@@ -28,7 +28,21 @@ def test_numbers_and_iso_dates_in_the_users_language(app):
             assert format_iso_date(date(2027, 12, 7), "short") == "07.12.27"
             assert format_iso_date(None) == "–"
         with force_locale("en"):
-            assert format_iso_date("2026-12-21") == "Dec 21, 2026"
+            # English for readers in Europe: day before month, 24-hour clock
+            assert format_iso_date("2026-12-21") == "21 Dec 2026"
+            assert format_iso_date(date(2026, 11, 3), "short") == "03/11/2026"
+
+
+def test_date_filters_write_english_day_first_in_berlin_time(app):
+    moment = datetime(2026, 11, 3, 13, 30, tzinfo=UTC)  # 14:30 in Berlin
+    template = ("{{ m|dateformat('short') }} {{ m|datetimeformat('short') }} "
+                "{{ m|timeformat('short') }}")
+    with app.test_request_context():
+        with force_locale("en"):
+            expected = "03/11/2026 03/11/2026, 14:30 14:30"
+            assert render_template_string(template, m=moment) == expected
+        with force_locale("de"):
+            assert render_template_string(template, m=moment) == "03.11.26 03.11.26, 14:30 14:30"
 
 
 @pytest.mark.parametrize("count,expected", [(1, "1 Zertifikat"), (2, "2 Zertifikate")])

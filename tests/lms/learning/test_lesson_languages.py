@@ -44,7 +44,7 @@ def test_english_learner_reads_the_english_lesson_with_its_review_date(client, a
     html = client.get(LESSON).get_data(as_text=True)
     assert "Powertrains at a glance" in html and "In brief" in html
     assert "Antriebe im Überblick" not in html
-    assert "Last reviewed: December 7, 2026" in html
+    assert "Last reviewed: 7 December 2026" in html
     assert "only available in German" not in html
 
 

@@ -42,4 +42,4 @@ def test_review_list_in_english(client, auth, people, studio, courses):
     lesson = drafts.read_text(courses["kurs-a"], LESSON)
     studio.save("kurs-a", LESSON, re.sub(r"reviewed: \S+", "reviewed: 2020-01-15", lesson))
     section = _reviews(client.get("/studio/kurs-a").get_data(as_text=True))
-    assert "Due for review" in section and "January 15, 2020" in section
+    assert "Due for review" in section and "15 January 2020" in section
