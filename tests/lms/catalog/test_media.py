@@ -8,6 +8,7 @@ from lms.catalog import services
 from lms.catalog.views import IMMUTABLE, SVG_POLICY
 from lms.db import utcnow
 from lms.security import CONTENT_SECURITY_POLICY
+from tests.factories import make_user
 from tests.fixtures.courses import COURSES, edit, tiny_png
 
 
@@ -62,10 +63,18 @@ def test_new_version_serves_new_bytes_under_the_same_path(client, app, small_cou
     "/courses/e-mobility/media/gibt-es-nicht.svg",
     "/courses/e-mobility/media/../course.yml",
     "/courses/e-mobility/media/media/antriebsstrang-bev.svg",
-    "/courses/e-mobility/media/",
     "/courses/unbekannt/media/antriebsstrang-bev.svg",
 ])
 def test_unknown_paths_are_not_found(client, import_real, path):
     import_real("e-mobility")
-    # "…/media/" is first sent to "…/media" (a trailing slash never hides a page)
-    assert client.get(path, follow_redirects=True).status_code == 404
+    assert client.get(path).status_code == 404
+
+
+def test_the_media_folder_itself_is_no_page(client, auth, import_real):
+    import_real("e-mobility")
+    response = client.get("/courses/e-mobility/media/")
+    # the trailing slash is dropped (as on every page), and "media" is no lesson either
+    assert (response.status_code, response.headers["Location"]) == (
+        308, "/courses/e-mobility/media")
+    auth.login(make_user().email)
+    assert client.get("/courses/e-mobility/media").status_code == 404
