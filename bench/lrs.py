@@ -25,7 +25,10 @@ through the library straight into the database, then measures over loopback:
     .venv/bin/python bench/lrs.py --endpoint https://lrs.example/xapi/ --user K --password S
     .venv/bin/python bench/lrs.py --ralph ../ralph-venv --no-reads  # side by side with Ralph
 
-Every phase is bounded by a request count and a time limit.
+Every phase is bounded by a request count and a time limit. Beside each rate it prints the
+server's CPU time per request (user + system of the server's processes from /proc, before
+and after the phase) and the raw baseline's CPU per batch: on a shared machine the CPU per
+request moves less than the rates do.
 """
 
 import argparse
