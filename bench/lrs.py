@@ -25,7 +25,10 @@ through the library straight into the database, then measures over loopback:
     .venv/bin/python bench/lrs.py --endpoint https://lrs.example/xapi/ --user K --password S
     .venv/bin/python bench/lrs.py --ralph ../ralph-venv --no-reads  # side by side with Ralph
 
-Every phase is bounded by a request count and a time limit.
+Every phase is bounded by a request count and a time limit. Beside each rate it prints the
+server's CPU time per request (user + system of the server's processes from /proc, before
+and after the phase) and the raw baseline's CPU per batch: on a shared machine the CPU per
+request moves less than the rates do.
 """
 
 import argparse
@@ -225,13 +228,19 @@ def wait_until_up(process: subprocess.Popen, url: str, what: str) -> None:
     raise SystemExit(f"{what} did not start")
 
 
+#: The process of the server under load (taskset execs the server, so it is its pid).
+SERVER: dict[str, int] = {}
+
+
 @contextmanager
 def running(command: list[str], env: dict, cwd: Path, probe: str, what: str):
     process = subprocess.Popen(command, env=env, cwd=cwd)
     try:
         wait_until_up(process, probe, what)
+        SERVER["pid"] = process.pid
         yield process
     finally:
+        SERVER.pop("pid", None)
         process.terminate()
         try:
             process.wait(timeout=30)
@@ -369,13 +378,52 @@ class Phase:
     errors: int = 0
     seconds: float = 0.0
     latencies: list[float] = field(default_factory=list)
+    #: CPU seconds (user + system) the server's processes spent in the phase, or the raw
+    #: baseline's own; None when not measured (``--endpoint``).
+    cpu_seconds: float | None = None
+
+    @property
+    def cpu_ms_per_request(self) -> float | None:
+        if self.cpu_seconds is None or not self.requests:
+            return None
+        return self.cpu_seconds * 1000 / self.requests
 
     def row(self) -> str:
         rate = f"{self.statements / self.seconds:,.0f}" if self.statements else "–"
         p50 = statistics.median(self.latencies) if self.latencies else 0.0
         p95 = percentile(self.latencies, 0.95) if self.latencies else 0.0
+        cpu = self.cpu_ms_per_request
         return (f"{self.name:36} {self.requests:>8,} {self.errors:>6} {rate:>13} "
-                f"{p50:8.1f} {p95:8.1f}")
+                f"{p50:8.1f} {p95:8.1f} {f'{cpu:.2f}' if cpu is not None else '–':>11}")
+
+
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def process_tree_cpu(pid: int | None) -> float | None:
+    """CPU seconds (utime + stime, /proc/<pid>/stat) of a process and its live descendants.
+
+    The server's workers (granian's, gunicorn's) live for the whole run, so the sum before
+    and after a phase is what the server spent on it, whatever else shares its core.
+    """
+    if pid is None or not os.path.exists(f"/proc/{pid}/stat"):
+        return None
+    total, pending, seen = 0, [pid], set()
+    while pending:
+        current = pending.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        try:
+            with open(f"/proc/{current}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14, 15)
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as children:
+                    pending += [int(child) for child in children.read().split()]
+        except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
+            continue
+    return total / _TICKS
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -416,12 +464,16 @@ def write_load(name: str, args, endpoint: str, size: int, count: int, seed: int,
                     phase.errors += 1
 
     threads = [threading.Thread(target=worker, args=(n,)) for n in range(args.concurrency)]
+    cpu_before = process_tree_cpu(SERVER.get("pid"))
     began = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     phase.seconds = time.perf_counter() - began
+    cpu_after = process_tree_cpu(SERVER.get("pid"))
+    if cpu_before is not None and cpu_after is not None:
+        phase.cpu_seconds = cpu_after - cpu_before
     return phase
 
 
@@ -553,6 +605,7 @@ def raw_sqlite_baseline(folder: Path, preload_count: int, batches: int, size: in
         write(*batch_rows(1000))
     prepared = [batch_rows(size) for _ in range(batches)]  # built before the clock starts
     phase = Phase(f"raw SQLite, batches of {size}")
+    cpu_before = time.thread_time()
     started = time.perf_counter()
     for rows, agents, activities in prepared:
         t0 = time.perf_counter()
@@ -561,6 +614,7 @@ def raw_sqlite_baseline(folder: Path, preload_count: int, batches: int, size: in
         phase.requests += 1
         phase.statements += size
     phase.seconds = time.perf_counter() - started
+    phase.cpu_seconds = time.thread_time() - cpu_before
     db.close()
     return phase
 
@@ -570,7 +624,7 @@ def print_report(title: str, phases: list[Phase], load: tuple[float, float]) -> 
     print(f"load average before/after: {load[0]:.2f} / {load[1]:.2f} (other processes share "
           "the CPUs; the load generator runs on the same machine)")
     print(f"{'phase':36} {'requests':>8} {'errors':>6} {'statements/s':>13} "
-          f"{'p50 ms':>8} {'p95 ms':>8}")
+          f"{'p50 ms':>8} {'p95 ms':>8} {'CPU ms/req':>11}")
     for phase in phases:
         print(phase.row())
 
@@ -588,13 +642,21 @@ RAW_TARGET = 0.80
 
 def print_comparison(atlas_phases: list[Phase], ralph_phases: list[Phase] | None,
                      ralph_note: str) -> None:
-    """The side-by-side table: ATLAS, Ralph, their ratio and the raw SQLite share."""
+    """The side-by-side table: ATLAS, Ralph, their ratio and the raw SQLite share.
+
+    Beside the wall-clock rates, the server's CPU time per request (all its processes,
+    from /proc) and, for batches, the raw baseline's CPU per batch as a share of it: on a
+    shared machine CPU per request moves far less than the rates do.
+    """
     by_name = {p.name: p for p in atlas_phases}
     ralph = {p.name: p for p in ralph_phases or ()}
-    raw = rate_of(next((p for p in atlas_phases if p.name.startswith("raw SQLite")), None))
+    raw_phase = next((p for p in atlas_phases if p.name.startswith("raw SQLite")), None)
+    raw = rate_of(raw_phase)
+    raw_cpu = raw_phase.cpu_ms_per_request if raw_phase else None
     print(f"\n== side by side: {ralph_note} ==")
     print(f"{'phase':36} {'ATLAS/s':>9} {'Ralph/s':>9} {'ATLAS÷Ralph':>12} {'target':>7}  "
-          f"{'of raw SQLite':>13}")
+          f"{'of raw SQLite':>13} {'verdict':>7} {'CPU ms/req':>10} {'Ralph CPU':>9} "
+          f"{'raw CPU ÷ ATLAS CPU':>19}")
     for name, phase in by_name.items():
         if not name.startswith("POST"):
             continue
@@ -605,11 +667,20 @@ def print_comparison(atlas_phases: list[Phase], ralph_phases: list[Phase] | None
         share = ""
         if raw and mine and name.startswith("POST batch"):
             share = f"{mine / raw:.0%} ({'met' if mine / raw >= RAW_TARGET else 'missed'})"
+        cpu, their_cpu = phase.cpu_ms_per_request, None
+        if name in ralph:
+            their_cpu = ralph[name].cpu_ms_per_request
+        cpu_share = ""
+        if raw_cpu and cpu and name.startswith("POST batch"):
+            cpu_share = f"{raw_cpu / cpu:.0%}"
         print(f"{name:36} {mine or 0:>9,.0f} {theirs or 0:>9,.0f} {ratio:>12} "
-              f"{f'≥{target:.0f}×':>7}  {share:>13} {verdict}")
+              f"{f'≥{target:.0f}×':>7}  {share:>13} {verdict:>7} "
+              f"{f'{cpu:.2f}' if cpu is not None else '–':>10} "
+              f"{f'{their_cpu:.2f}' if their_cpu is not None else '–':>9} {cpu_share:>19}")
     if raw:
-        print(f"raw SQLite, same rows, indexes and batch size: {raw:,.0f} statements/s "
-              f"(target: batches ≥ {RAW_TARGET:.0%} of it)")
+        print(f"raw SQLite, same rows, indexes and batch size: {raw:,.0f} statements/s, "
+              f"{raw_cpu or 0:.2f} ms CPU per batch (target: batches ≥ {RAW_TARGET:.0%} of "
+              "its rate)")
 
 
 def main(argv=None) -> int:
@@ -713,6 +784,7 @@ def main(argv=None) -> int:
             "statements_per_second": p.statements / p.seconds if p.statements else None,
             "p50_ms": statistics.median(p.latencies) if p.latencies else None,
             "p95_ms": percentile(p.latencies, 0.95) if p.latencies else None,
+            "cpu_ms_per_request": p.cpu_ms_per_request,
         } for server, group in (("atlas", phases), ("ralph", ralph_phases or []))
             for p in group], indent=2))
     return 0

@@ -16,6 +16,7 @@ five rounds, which a busy machine disturbs less than wall-clock time.
 import argparse
 import base64
 import cProfile
+import gc
 import io
 import json
 import os
@@ -116,6 +117,10 @@ def main(argv=None) -> int:
     parser.add_argument("--top", type=int, default=0, help="also print the N costliest functions")
     parser.add_argument("--pstats", type=Path,
                         help="write the profiles here (.1 and .100 before the suffix)")
+    parser.add_argument("--gc", choices=["default", "freeze", "off"], default="default",
+                        help="the cyclic collector: as is, frozen after start-up like wsgi.py "
+                        "on main (gc.collect(); gc.freeze()), or off (the upper bound of "
+                        "its cost)")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory() as folder:
@@ -131,6 +136,11 @@ def main(argv=None) -> int:
         from lms import create_app
 
         app = create_app()
+        if args.gc == "freeze":
+            gc.collect()
+            gc.freeze()
+        elif args.gc == "off":
+            gc.disable()
         user, password = created["key"], created["secret"]
         for label, size, count, seed in (("single POSTs", 1, args.singles, 1000),
                                          (f"batches of {args.batch}", args.batch, args.batches,

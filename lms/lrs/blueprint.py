@@ -46,6 +46,13 @@ bp = Blueprint("xapi", __name__, url_prefix="/xapi")
 csrf.exempt(bp)
 limiter.exempt(bp)
 
+
+@limiter.request_filter
+def _is_lrs_request() -> bool:
+    """Exempt before Flask-Limiter resolves any limit: ``exempt(bp)`` alone still lets it
+    look up and filter the default limits on every request (≈ 0.2 ms each)."""
+    return request.blueprint == bp.name
+
 #: Routes accept every method; :func:`dispatch` answers 405 for those a resource lacks, so
 #: an unsupported method on a known resource is not mistaken for an unknown resource.
 METHODS = ["GET", "PUT", "POST", "DELETE"]

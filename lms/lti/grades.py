@@ -104,9 +104,20 @@ def learners_in(statements: Iterable[Mapping[str, Any]]) -> list[User]:
         account = (statement.get("actor") or {}).get("account")
         if isinstance(account, dict) and isinstance(account.get("name"), str):
             names.add(account["name"])
-    if not names:
+    if not names or not _any_grade():
         return []
     return list(db.session.scalars(_LEARNERS_WITH_GRADES, {"names": sorted(names)}))
+
+
+def _any_grade() -> bool:
+    """Whether any LTI grade exists: a fixed, prepared one-row probe in the request's
+    transaction, so a platform without LTI links skips the learners query on every store
+    (building and running it was most of this hook's cost per batch). Never cached: a grade
+    created a moment ago counts at once."""
+    return db.session.connection().exec_driver_sql(_ANY_GRADE).first() is not None
+
+
+_ANY_GRADE = f"SELECT 1 FROM {LtiGrade.__tablename__} LIMIT 1"
 
 
 #: Built once: every stored batch asks it (the statement was most of the hook's cost).
