@@ -4,9 +4,11 @@ from flask.cli import FlaskGroup
 
 
 def _create_app():
-    from lms.app import create_app
+    from lms.app import create_app, freeze_startup_objects
 
-    return create_app()
+    app = create_app()
+    freeze_startup_objects()  # `atlas run` serves like wsgi.py does
+    return app
 
 
 cli = FlaskGroup(
