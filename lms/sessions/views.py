@@ -92,9 +92,13 @@ def _prepare(form: SessionForm, course, model) -> None:
 @bp.get("/sessions")
 @login_required
 def list_sessions():
-    """The trainer's sessions across the courses they train, upcoming first."""
+    """The trainer's sessions across the courses they train, upcoming first.
+
+    A learner's own seats are the "Meine Termine" panel of their start page: the address
+    leads there instead of refusing them.
+    """
     if not (current_user.is_admin or current_user.is_trainer):
-        abort(403)
+        return redirect(url_for("core.home", _anchor="my-sessions-title"))
     close_ended()
     upcoming, past = services.trainer_sessions(current_user, utcnow())
     counts = services.seat_counts(upcoming)

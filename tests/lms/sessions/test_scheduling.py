@@ -153,5 +153,8 @@ def test_trainer_navigation_lists_their_sessions(client, login, trainer, make_se
     page = text_of(response)
     assert page.index(sooner.title) < page.index(later.title)
     login(learner)
-    assert client.get("/sessions").status_code == 403
+    # a learner's seats are on their start page ("Meine Termine"): the address leads there
+    response = client.get("/sessions")
+    assert (response.status_code, response.headers["Location"]) == (
+        302, "/#my-sessions-title")
     assert 'href="/sessions"' not in client.get("/").get_data(as_text=True)
