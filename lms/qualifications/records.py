@@ -165,6 +165,9 @@ def archive_qualification(actor: User, organisation: Organisation,
     certificates; the requirements that name it, its evidence and the matrix's history
     stay.
     """
+    if qualification.archived == archived:  # a repeated submit: nothing to change or log
+        own_qualification(actor, organisation, qualification.id)
+        return qualification
     update_qualification(actor, organisation, qualification, {"archived": archived})
     record_access(actor, organisation,
                   "qualification_archived" if archived else "qualification_restored", now,

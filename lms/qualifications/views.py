@@ -510,9 +510,11 @@ def edit_qualification(qualification_id: int):
 def archive_qualification(qualification_id: int):
     organisation = managed_organisation(current_user)
     qualification = records.own_qualification(current_user, organisation, qualification_id)
-    if not ActionForm().validate_on_submit():
+    wanted = request.form.get("archived")
+    if not ActionForm().validate_on_submit() or wanted not in ("1", "0"):
         abort(400)
-    archived = not qualification.archived
+    # the state the button showed, not a toggle: a second submit changes nothing
+    archived = wanted == "1"
     commit_or_flash(lambda: records.archive_qualification(
         current_user, organisation, qualification, archived, utcnow()),
         _("Qualifikation archiviert.") if archived else _("Qualifikation wiederhergestellt."))

@@ -83,10 +83,10 @@ def test_network_catalogue_and_other_companies_are_not_editable(client, auth, co
     assert client.get(f"/company/qualifications/catalogue/{company.hv.id}/edit"
                       ).status_code == 403
     assert client.post(f"/company/qualifications/catalogue/{company.hv.id}/archive",
-                       data={"csrf_token": token}).status_code == 403
+                       data={"csrf_token": token, "archived": "1"}).status_code == 403
     assert client.get(f"/company/qualifications/catalogue/{other.id}/edit").status_code == 404
     assert client.post(f"/company/qualifications/catalogue/{other.id}/archive",
-                       data={"csrf_token": token}).status_code == 404
+                       data={"csrf_token": token, "archived": "1"}).status_code == 404
     db.session.expire_all()
     assert not db.session.get(Qualification, company.hv.id).archived
     assert not db.session.get(Qualification, other.id).archived
@@ -108,8 +108,11 @@ def test_archived_is_offered_for_no_new_requirement_but_history_stays(
     db.session.commit()
     login(client, auth, company.manager)
     response = client.post(f"/company/qualifications/catalogue/{own.id}/archive",
-                           data={"csrf_token": _token(client)})
+                           data={"csrf_token": _token(client), "archived": "1"})
     assert response.status_code == 302
+    # the same button sent twice (double click, a second tab) does not restore it
+    client.post(f"/company/qualifications/catalogue/{own.id}/archive",
+                data={"csrf_token": _token(client), "archived": "1"})
     db.session.expire_all()
     assert db.session.get(Qualification, own.id).archived
     role_page = client.get(f"/company/qualifications/roles/{company.role.id}")
@@ -125,7 +128,7 @@ def test_archived_is_offered_for_no_new_requirement_but_history_stays(
     catalogue_page = client.get("/company/qualifications/catalogue").get_data(as_text=True)
     assert "Staplerschein" in catalogue_page and "Wiederherstellen" in catalogue_page
     client.post(f"/company/qualifications/catalogue/{own.id}/archive",
-                data={"csrf_token": _token(client)})
+                data={"csrf_token": _token(client), "archived": "0"})
     db.session.expire_all()
     assert not db.session.get(Qualification, own.id).archived
     assert [action for action, _detail in _actions(company.organisation)] == [
