@@ -20,6 +20,7 @@ from sqlalchemy.orm import contains_eager
 from authoring.build import CourseInvalidError, build_package
 from authoring.cache import RenderCache
 from authoring.diagnostic import Diagnostic
+from authoring.ids import is_valid_id
 from authoring.model import DEFAULT_LANGUAGE, GRADED_KINDS, Lesson
 from authoring.model import Course as CourseModel
 from authoring.package import Package
@@ -344,6 +345,21 @@ def published_courses(filters: CatalogFilters | None = None) -> list[CourseVersi
     for word in filters.query.casefold().split()[:10]:
         statement = statement.where(CourseVersion.search_text.contains(word, autoescape=True))
     return list(db.session.scalars(statement).unique())
+
+
+def check_new_course_id(slug: str, field: str = "slug") -> None:
+    """The one rule for the id of a new course (studio form, package import, CLI).
+
+    :raises ValidationFailedError: malformed (``authoring.ids``, at most 64 characters) or
+        taken; ``field`` names the form field the message belongs to.
+    """
+    if not is_valid_id(slug) or len(slug) > 64:
+        raise ValidationFailedError(
+            _("Die Kurs-ID darf nur Kleinbuchstaben, Ziffern und einzelne Bindestriche "
+              "enthalten."), field=field)
+    if db.session.scalar(select(Course.id).where(Course.slug == slug)) is not None:
+        raise ValidationFailedError(_("Die Kurs-ID %(id)s ist schon vergeben.", id=slug),
+                                    field=field)
 
 
 def find_published_course(slug: str) -> CourseVersion:

@@ -66,7 +66,7 @@ def import_package_command(file, course_slug, module_id, new_slug, title):
                        f"{len(package.ref.items)} item(s)) written into the draft as "
                        f"{', '.join(plan.lessons)}; publish the draft in the studio")
             return
-        importing.check_new_slug(new_slug)
+        catalog.check_new_course_id(new_slug)
         plan = importing.course_files(new_slug, title, _subject(), package, file.name, now)
         with tempfile.TemporaryDirectory(prefix="atlas-package-course-") as tmp:
             root = Path(tmp) / new_slug

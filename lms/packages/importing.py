@@ -24,6 +24,7 @@ from authoring.packages.archive import ArchiveError, ArchiveLimits, common_folde
 from authoring.packages.cmi5_structure import STRUCTURE_FILE
 from authoring.packages.folder import PACKAGES_DIR, package_files, read_package_folder
 from authoring.packages.scorm_manifest import MANIFEST_FILE
+from lms.catalog import services as catalog_services
 from lms.catalog.models import Course
 from lms.errors import ValidationFailedError
 from lms.local_time import local_day
@@ -272,21 +273,6 @@ def course_files(slug: str, title: str, subject: str, package: UploadedPackage,
     return ImportPlan(name, files, lessons)
 
 
-def check_new_slug(slug: str) -> None:
-    """:raises ValidationFailedError: malformed or taken course id."""
-    from sqlalchemy import select
-
-    from lms.extensions import db
-
-    if not is_valid_id(slug) or len(slug) > 64:
-        raise ValidationFailedError(
-            _("Die Kurs-ID darf nur Kleinbuchstaben, Ziffern und einzelne Bindestriche "
-              "enthalten."), field="slug")
-    if db.session.scalar(select(Course.id).where(Course.slug == slug)) is not None:
-        raise ValidationFailedError(_("Die Kurs-ID %(id)s ist schon vergeben.", id=slug),
-                                    field="slug")
-
-
 def create_package_course(actor, slug: str, title: str, package: UploadedPackage,
                           filename: str, now: datetime) -> tuple[Course, ImportPlan]:
     """A new course (without version) whose draft is a course folder around ``package``;
@@ -300,7 +286,7 @@ def create_package_course(actor, slug: str, title: str, package: UploadedPackage
 
     if actor is not None and not actor.is_admin:
         raise NotFoundError(_("Seite nicht gefunden"))
-    check_new_slug(slug)
+    catalog_services.check_new_course_id(slug)
     subjects = [subject.key for subject in active_subjects()]
     if not subjects:
         raise ValidationFailedError(_("Es gibt kein Themenfeld, dem der Kurs angehören "

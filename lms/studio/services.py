@@ -97,13 +97,7 @@ def create_course(actor: User, course_id: str, now: datetime, *, title: str = ""
     """
     if not actor.is_admin:
         raise NotFoundError(_("Seite nicht gefunden"))
-    if not is_valid_id(course_id) or len(course_id) > 64:
-        raise ValidationFailedError(
-            _("Die Kurs-ID darf nur Kleinbuchstaben, Ziffern und einzelne Bindestriche "
-              "enthalten."), field="course_id")
-    if db.session.scalar(select(Course.id).where(Course.slug == course_id)) is not None:
-        raise ValidationFailedError(_("Die Kurs-ID %(id)s ist schon vergeben.", id=course_id),
-                                    field="course_id")
+    catalog.check_new_course_id(course_id, field="course_id")
     active = [s.key for s in active_subjects()]
     subject = subject if subject is not None else (active[0] if active else "")
     if subject not in active:
