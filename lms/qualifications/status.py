@@ -223,15 +223,35 @@ def _open_enrolments(user_condition, slugs: set[str]) -> dict[int, set[str]]:
 
 def status_for(user_id: int, qualification_id: int, level: int, today: date) -> Cell:
     """The cell of one person and one qualification at ``level`` on ``today``."""
-    evidence = list(db.session.scalars(
-        select(Evidence).where(Evidence.user_id == user_id,
-                               Evidence.qualification_id == qualification_id)))
-    slugs = providing_slugs([qualification_id]).get(qualification_id, [])
-    open_slugs = _open_enrolments(Enrolment.user_id == user_id, set(slugs)).get(user_id, set())
-    enrolled = next((slug for slug in slugs if slug in open_slugs), None)
-    status, valid_until, reasons = evaluate(evidence, level, today, enrolled is not None,
-                                            enrolled)
-    return Cell(qualification_id, level, status, valid_until, reasons)
+    return person_cells(user_id, {qualification_id: level}, today)[qualification_id]
+
+
+def person_cells(user_id: int, needs: dict[int, int], today: date) -> dict[int, Cell]:
+    """One person's cells, qualification id → cell at the level in ``needs``, with reasons.
+
+    A person's page in three queries whatever the number of qualifications: their evidence,
+    the courses that provide each qualification, their open enrolments.
+    """
+    if not needs:
+        return {}
+    evidence: dict[int, list[Evidence]] = defaultdict(list)
+    for item in db.session.scalars(
+            select(Evidence).where(Evidence.user_id == user_id,
+                                   Evidence.qualification_id.in_(list(needs)))
+            .order_by(Evidence.id)):
+        evidence[item.qualification_id].append(item)
+    slugs = providing_slugs(list(needs))
+    open_slugs = _open_enrolments(
+        Enrolment.user_id == user_id,
+        {slug for found in slugs.values() for slug in found}).get(user_id, set())
+    cells = {}
+    for qualification_id, level in needs.items():
+        enrolled = next((slug for slug in slugs.get(qualification_id, [])
+                         if slug in open_slugs), None)
+        status, valid_until, reasons = evaluate(evidence[qualification_id], level, today,
+                                                enrolled is not None, enrolled)
+        cells[qualification_id] = Cell(qualification_id, level, status, valid_until, reasons)
+    return cells
 
 
 @dataclass

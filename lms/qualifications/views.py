@@ -531,10 +531,11 @@ def _qualification_choices(organisation):
 
 def _person_cells(organisation, user_id: int, today: date):
     needs, _roles = status.requirements_of(organisation, [user_id])
-    cells = []
-    for qualification_id, level in needs.get(user_id, {}).items():
-        qualification = catalogue.qualification_for(organisation, qualification_id)
-        cells.append((qualification, status.status_for(user_id, qualification_id, level, today)))
+    found = status.person_cells(user_id, needs.get(user_id, {}), today)
+    qualifications = {q.id: q for q in catalogue.visible_qualifications(
+        organisation, include_archived=True) if q.id in found}
+    cells = [(qualifications[qualification_id], cell)
+             for qualification_id, cell in found.items() if qualification_id in qualifications]
     lang = language()
     return sorted(cells, key=lambda pair: pair[0].title(lang).casefold()), \
         _roles.get(user_id, ())
