@@ -33,6 +33,7 @@ from lms.qualifications.models import (
     QualificationSettings,
     Renewal,
     RoleHolder,
+    counting_evidence_condition,
 )
 from lms.qualifications.status import requirements_of
 
@@ -122,20 +123,22 @@ def _renew_in(organisation: Organisation, today: date, now: datetime) -> int:
         return 0
     horizon = today + timedelta(days=lead_days(organisation))
     managers = _managers(organisation)
+    # the best end of counting evidence at the required level; evidence without expiry
+    # (that counts: confirmed where it must be, not revoked) needs no renewal at all
     best: dict[tuple[int, int], date] = {}
-    for evidence in db.session.scalars(select(Evidence).where(
-            Evidence.user_id.in_(list(needs)), Evidence.valid_until.is_not(None))):
-        if not evidence.counts or evidence.level < needs[evidence.user_id].get(
-                evidence.qualification_id, 99):
+    unending: set[tuple[int, int]] = set()
+    for user_id, qualification_id, level, valid_until in db.session.execute(select(
+            Evidence.user_id, Evidence.qualification_id, Evidence.level, Evidence.valid_until)
+            .where(Evidence.user_id.in_(list(needs)), counting_evidence_condition())):
+        if level < needs[user_id].get(qualification_id, 99):
             continue
-        key = (evidence.user_id, evidence.qualification_id)
-        best[key] = max(best.get(key, date.min), evidence.valid_until)
-    # evidence without expiry makes a qualification need no renewal
-    for user_id, qualification_id in db.session.execute(select(
-            Evidence.user_id, Evidence.qualification_id).where(
-            Evidence.user_id.in_(list(needs)), Evidence.valid_until.is_(None),
-            Evidence.revoked_at.is_(None))):
-        best.pop((user_id, qualification_id), None)
+        key = (user_id, qualification_id)
+        if valid_until is None:
+            unending.add(key)
+        else:
+            best[key] = max(best.get(key, date.min), valid_until)
+    for key in unending:
+        best.pop(key, None)
     done = {(r.user_id, r.qualification_id, r.valid_until) for r in db.session.scalars(
         select(Renewal).where(Renewal.user_id.in_(list(needs))))}
     created = 0

@@ -45,6 +45,26 @@ def test_renewal_assignment_is_created_once_before_expiry(app, import_real, comp
     assert {user_id for user_id, _subject in notices} == {company.anna.id, company.manager.id}
 
 
+def test_only_counting_evidence_without_expiry_spares_the_renewal(app, import_real, company):
+    """An unconfirmed certificate without expiry (uploaded by the employee) must not stop
+    the renewal of what is really expiring; a confirmed one does."""
+    import_real("e-mobility")
+    now = utcnow()
+    today = local_day(now)
+    set_lead_days(company.organisation, 60)
+    _evidence(company, company.anna, today + timedelta(days=30))
+    upload = dict(qualification_id=company.hv.id, level=1, kind="external",
+                  issued_on=today, valid_until=None, created_at=now, note="own upload")
+    db.session.add(Evidence(user_id=company.anna.id, **upload))
+    _evidence(company, company.ben, today + timedelta(days=30))
+    db.session.add(Evidence(user_id=company.ben.id, confirmed_by_id=company.manager.id,
+                            confirmed_at=now, **upload))
+    db.session.flush()
+    with app.test_request_context("/"):
+        assert run_renewals(now) == 1
+    assert [r.user_id for r in db.session.scalars(select(Renewal))] == [company.anna.id]
+
+
 def test_csv_reports_every_bad_line_and_writes_nothing(company):
     data = ("E-Mail;Rolle\n"
             f"{company.anna.email};HV-Techniker\n"
