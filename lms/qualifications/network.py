@@ -10,7 +10,7 @@ can be picked out of the picture.
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import and_, case, func, literal, select
 
 from lms.accounts.models import Membership, Organisation, User
 from lms.accounts.regions import size_band_sql
@@ -21,6 +21,7 @@ from lms.qualifications.models import (
     Qualification,
     RoleHolder,
     RoleRequirement,
+    counting_evidence_condition,
 )
 
 MIN_PEOPLE = 5
@@ -115,10 +116,7 @@ def _best(required):
             Evidence.user_id == required.c.user_id,
             Evidence.qualification_id == required.c.qualification_id,
             Evidence.level >= required.c.level,
-            Evidence.revoked_at.is_(None),
-            # as Evidence.counts: entered evidence only once a named person confirmed it
-            or_(Evidence.kind.not_in(("external", "on_the_job")),
-                Evidence.confirmed_at.is_not(None)),
+            counting_evidence_condition(),
         ))
         .group_by(required.c.user_id, required.c.organisation_id, required.c.qualification_id)
         .subquery("best")
