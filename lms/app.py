@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 from sqlalchemy import event
 
 from lms.config import build_config
@@ -16,6 +17,7 @@ from lms.i18n import select_locale, select_timezone
 from lms.logging_setup import configure_logging
 from lms.plugins.manager import create_plugin_manager
 from lms.security import register_security_headers
+from xapi import jsontext
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +71,21 @@ def register_plugins(app: Flask) -> None:
             __import__(module)
 
 
+class DepthCheckedJSON(DefaultJSONProvider):
+    """Request bodies parsed like the LRS's (``xapi.jsontext``): a depth limit before
+    parsing, so ``[[[…]]]`` from any client is a refused body (``ValueError``, which
+    ``request.get_json`` turns into its 400 or ``None``), never a RecursionError's 500."""
+
+    def loads(self, s, **kwargs):
+        return jsontext.loads(s, max_depth=MAX_JSON_DEPTH, what="the request body")
+
+
+#: nesting of JSON bodies the pages and the API accept (the LRS has its own, 64)
+MAX_JSON_DEPTH = 100
+
+
 def register_extensions(app: Flask) -> None:
+    app.json = DepthCheckedJSON(app)
     db.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":

@@ -265,3 +265,16 @@ def test_rfc3339_lowercase_date_time_is_accepted(client, world, bearer):
         "person_id": world.dora.id, "course": "e-mobility", "due_at": "2031-01-31t08:00:00z"})
     assert response.status_code == 201, response.get_json()
     assert response.get_json()["due_at"] == "2031-01-31T22:59:59Z"
+
+
+@pytest.mark.parametrize("data", [
+    "[" * 50_000 + "]" * 50_000,                     # nested beyond any parser's stack
+    '{"person_id": ' + "[" * 101 + "]" * 101 + "}",  # beyond the body depth limit
+    '{"person_id": 1, "course": "e-mob',            # truncated
+])
+def test_deep_or_broken_bodies_are_400_and_assign_nothing(client, world, bearer, data):
+    before = client.get("/api/v1/assignments", headers=bearer).get_json()["total"]
+    response = client.post("/api/v1/assignments", data=data, headers=bearer,
+                           content_type="application/json")
+    assert_error(response, 400, "bad_request")
+    assert client.get("/api/v1/assignments", headers=bearer).get_json()["total"] == before

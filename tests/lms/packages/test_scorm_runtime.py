@@ -300,3 +300,20 @@ def test_own_data_page_lists_the_attempts(signed_in, learner):
     assert "scorm_attempts" in text and "folie-12" in text
     page = signed_in.get("/me/data")
     assert page.status_code == 200 and "Lernpakete (SCORM)" in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("body", [
+    b"[" * 200_000 + b"]" * 200_000,      # deeply nested
+    b'{"cmi": {"core": ',                 # truncated
+    b'{"cmi": "\xff\xfe"}',               # not UTF-8
+    b"",                                  # empty
+])
+def test_a_broken_commit_body_is_refused_with_a_message(signed_in, learner, body):
+    player = Player(signed_in, LESSON_12)
+    response = player.client.post(player.commit_url, data=body,
+                                  headers={"X-CSRFToken": player.csrf,
+                                           "Content-Type": "application/json"})
+    assert response.status_code == 400
+    assert response.json["result"] == "false" and response.json["errorMessage"]
+    assert db.session.scalar(select(ScormAttempt)).cmi == {}
+    assert verbs(learner, LESSON_12) == []
