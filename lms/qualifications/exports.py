@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from lms.certificates.pdf import inline_only_fetcher, weasyprint_resources
 from lms.companies.exports.cells import neutralise
+from lms.formatting import format_date
 from lms.qualifications.status import STATUSES, Matrix
 
 STATUS_LABELS = {
@@ -41,7 +42,7 @@ def cell_text(cell, language: str = "de") -> str:
         return str(HIDDEN_LABEL)
     text = str(STATUS_LABELS[str(cell.status)])
     if cell.valid_until is not None:
-        text += f" ({cell.valid_until:%d.%m.%Y})"
+        text += f" ({format_date(cell.valid_until, 'medium')})"
     return text
 
 

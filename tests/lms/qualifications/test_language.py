@@ -62,3 +62,19 @@ def test_audit_pdf_names_the_kind_of_evidence_in_words(client, auth, company, tm
                           text=True, check=True).stdout
     assert "on_the_job" not in text
     assert "confirmation" in text.lower() or "on the job" in text.lower()
+
+
+def test_export_cells_write_the_date_in_the_reader_s_format(app):
+    from datetime import date
+
+    from flask_babel import force_locale
+
+    from lms.qualifications.exports import cell_text
+    from lms.qualifications.status import Cell, CellStatus
+
+    cell = Cell(1, 1, CellStatus.VALID, date(2027, 10, 9))
+    with app.test_request_context():
+        with force_locale("de"):
+            assert cell_text(cell) == "gültig (09.10.2027)"
+        with force_locale("en"):
+            assert cell_text(cell, "en") == "valid (9 Oct 2027)"
